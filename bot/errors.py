@@ -1,0 +1,39 @@
+"""One exception hierarchy for the whole product; each error knows its CLI exit code.
+
+Outside errors (httpx, SQLAlchemy, Slack) are translated at the boundary with ``raise ... from``.
+"""
+
+from __future__ import annotations
+
+
+class IncidentBotError(Exception):
+    """Base of every error the product reports to a user."""
+
+    exit_code = 1
+    code = "error"
+
+
+class BadInputError(IncidentBotError):
+    """The input cannot be summarized as given (exit code 2)."""
+
+    exit_code = 2
+    code = "bad_input"
+
+
+class EmptyInputError(BadInputError):
+    code = "empty"
+
+
+class InputTooLargeError(BadInputError):
+    code = "too_large"
+
+
+class UnsupportedInputError(BadInputError):
+    code = "unsupported"
+
+
+class FetchError(IncidentBotError):
+    """A link could not be read (exit code 3): blocked address, timeout, HTTP status, not an article."""
+
+    exit_code = 3
+    code = "fetch_failed"

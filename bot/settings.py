@@ -1,0 +1,37 @@
+"""The one Settings object: built once at the entry point from the environment or ``.env``."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every setting the product reads. Each one is documented in .env.example (a test checks)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Slack
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+
+    # Storage
+    database_url: str = Field(default="sqlite:///incident-bot.sqlite3", alias="DATABASE_URL")
+
+    # Link fetching
+    fetch_allow_private: bool = Field(default=False, alias="INCIDENT_BOT_FETCH_ALLOW_PRIVATE")
+    fetch_timeout: float = Field(default=10.0, gt=0, alias="INCIDENT_BOT_FETCH_TIMEOUT")
+    fetch_max_bytes: int = Field(default=5_000_000, gt=0, alias="INCIDENT_BOT_FETCH_MAX_BYTES")
+
+    # Digests
+    default_timezone: str = Field(default="UTC", alias="INCIDENT_BOT_DEFAULT_TIMEZONE")
+
+    # Operations
+    log_level: str = Field(default="INFO", alias="INCIDENT_BOT_LOG_LEVEL")
+
+
+def env_names() -> list[str]:
+    """The environment variable names of every setting (used by docs and the .env.example check)."""
+    return [f.alias or name.upper() for name, f in Settings.model_fields.items()]

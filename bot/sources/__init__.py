@@ -1,0 +1,1 @@
+"""Text in: turning files, pasted text and (later) links into Articles. The only network code."""

@@ -1,0 +1,1 @@
+"""Slack adapters: ack fast, parse the payload, call one service, render."""

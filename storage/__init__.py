@@ -1,0 +1,1 @@
+"""Persistence of incidents, sources and digest subscriptions."""
