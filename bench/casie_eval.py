@@ -95,14 +95,18 @@ def evaluate(shared: Path, details: Path | None) -> dict[str, Any]:
         with preds.open("w", encoding="utf-8") as fh:
             for g in gold:
                 fh.write(json.dumps(to_casie(casie.get(g["id"], {"id": g["id"]}))) + "\n")
-        cmd = [sys.executable, str(shared / "tools" / "casie_score.py"), "--gold-jsonl", str(gold_path),
-               "--pred", str(preds)]
+        cmd = [
+            sys.executable,
+            str(shared / "tools" / "casie_score.py"),
+            "--gold-jsonl",
+            str(gold_path),
+            "--pred",
+            str(preds),
+        ]
         if details:
             cmd += ["--details", str(details)]
         scored = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
-        news_res = run_extract(
-            [{"id": k, "text": v.get("articleBody", "")} for k, v in sorted(news.items())], work
-        )
+        news_res = run_extract([{"id": k, "text": v.get("articleBody", "")} for k, v in sorted(news.items())], work)
     report, summary_json = scored.rsplit("\n", 2)[0], json.loads(scored.strip().splitlines()[-1])
     incident_true = sum(1 for r in casie.values() if (r.get("incident") or {}).get("is_incident"))
     news_false = sum(1 for r in news_res.values() if not (r.get("incident") or {}).get("is_incident", False))
@@ -116,8 +120,13 @@ def evaluate(shared: Path, details: Path | None) -> dict[str, Any]:
     }
     for f in FIELD_HEADLINE:
         figures[f] = summary_json[f]["f1"]
-    return {"figures": figures, "report": report, "n_casie": len(gold), "n_news": len(news_res),
-            "errors": errors}
+    return {
+        "figures": figures,
+        "report": report,
+        "n_casie": len(gold),
+        "n_news": len(news_res),
+        "errors": errors,
+    }
 
 
 def write_record(res: dict[str, Any]) -> None:
@@ -184,7 +193,7 @@ def main() -> int:
         if drops:
             print("quality dropped:\n  " + "\n  ".join(drops), file=sys.stderr)
             return 1
-        print("quality check passed (no headline figure dropped more than %.2f)" % TOLERANCE)
+        print(f"quality check passed (no headline figure dropped more than {TOLERANCE:.2f})")
     return 0
 
 

@@ -72,4 +72,7 @@ def process_line(line: str, lineno: int, read_url: UrlReader | None = None) -> d
     except Exception as exc:  # one bad record must never stop the batch
         error_id = uuid.uuid4().hex[:8]
         log.exception("record %s failed (error id %s)", rid, error_id)
-        return {"id": rid, "error": {"code": "internal", "message": f"{type(exc).__name__} (error id {error_id})"}}
+        return {
+            "id": rid,
+            "error": {"code": "internal", "message": f"{type(exc).__name__} (error id {error_id})"},
+        }

@@ -66,7 +66,8 @@ def summarize(
     sources: Annotated[list[str], typer.Argument(help="Files (.txt/.md/.html), or - for stdin.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print IncidentSummary JSON, one per line.")] = False,
     no_store: Annotated[
-        bool, typer.Option("--no-store", help="Do not keep the result (nothing is stored yet in this version).")
+        bool,
+        typer.Option("--no-store", help="Do not keep the result (nothing is stored yet in this version)."),
     ] = False,
     published: Annotated[
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) for resolving 'last Friday'.")
@@ -110,12 +111,18 @@ def extract(
         total = sum(1 for line in fh if line.strip())
     ok = failed = 0
     progress = Progress(
-        TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=_err,
+        TextColumn("extracting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=_err,
         disable=not _err.is_terminal and not _state["debug"],
     )
-    with progress, input_path.open(encoding="utf-8", errors="replace") as src, output_path.open(
-        "w", encoding="utf-8"
-    ) as dst:
+    with (
+        progress,
+        input_path.open(encoding="utf-8", errors="replace") as src,
+        output_path.open("w", encoding="utf-8") as dst,
+    ):
         task = progress.add_task("extract", total=total)
         for lineno, line in enumerate(src, 1):
             if not line.strip():

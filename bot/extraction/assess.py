@@ -30,13 +30,10 @@ _SENSITIVE = re.compile(
 )
 _CRITICAL_INFRA = re.compile(
     r"hospitals?|power grid|electric\w*|water (?:utility|supply|treatment)|pipeline|nuclear|"
-    r"air traffic|emergency services|911",
-    re.I,
+    r"air traffic|emergency services|911"
 )
-_EXPLOITED = re.compile(
-    r"actively exploited|exploited in the wild|in-the-wild|zero-day|0-day|under active attack", re.I
-)
-_CRITICAL_WORD = re.compile(r"\bcritical(?:-severity)? (?:vulnerabilit|flaw|bug|security)", re.I)
+_EXPLOITED = re.compile(r"actively exploited|exploited in the wild|in-the-wild|zero-day|0-day|under active attack")
+_CRITICAL_WORD = re.compile(r"\bcritical(?:-severity)? (?:vulnerabilit|flaw|bug|security)")
 
 
 def _max_value(mentions: list[Mention]) -> float:
@@ -63,7 +60,7 @@ def assess_severity(
         return SeverityAssessment(level=Severity.UNKNOWN, reason="not a security incident")
     count = _max_value(affected_counts)
     loss = _max_value(financial_losses)
-    head = doc.title_norm + "\n" + doc.norm[:3000]
+    head = doc.title_lower + "\n" + doc.lower[:3000]
     if count >= _CRITICAL_COUNT:
         return SeverityAssessment(level=Severity.CRITICAL, reason=f"{int(count):,} affected")
     if loss >= _CRITICAL_LOSS_USD:
@@ -90,31 +87,30 @@ def assess_severity(
     return SeverityAssessment(level=Severity.MEDIUM, reason="impact not stated")
 
 
+# Cue patterns below are lower-case: they run on Doc.lower, which is faster than re.IGNORECASE.
 # Ordered: the first status whose cue appears wins (resolution is reported after investigation).
 _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
     (
         Status.RESOLVED,
         re.compile(
             r"has been (?:fixed|resolved|restored|patched)|have been (?:fixed|resolved|restored|patched)|"
-            r"(?:fully )?restored|released (?:a )?(?:patch|fix|update)|(?:patch|fix|update) (?:is|was) (?:now )?available",
-            re.I,
+            r"(?:fully )?restored|released (?:a )?(?:patch|fix|update)|(?:patch|fix|update) (?:is|was) (?:now )?available"
         ),
     ),
     (
         Status.CONTAINED,
         re.compile(
             r"\bcontained\b|regained (?:control|access)|secured (?:the|its)|taken offline|shut down the|"
-            r"blocked (?:the )?(?:attack|access)|reset (?:the )?passwords",
-            re.I,
+            r"blocked (?:the )?(?:attack|access)|reset (?:the )?passwords"
         ),
     ),
     (
         Status.INVESTIGATING,
-        re.compile(r"investigat\w*|looking into|working to (?:determine|understand)|forensic", re.I),
+        re.compile(r"investigat\w*|looking into|working to (?:determine|understand)|forensic"),
     ),
     (
         Status.DISCLOSED,
-        re.compile(r"disclosed|announced|notif(?:y|ied|ying)|confirmed|revealed|reported", re.I),
+        re.compile(r"disclosed|announced|notif(?:y|ied|ying)|confirmed|revealed|reported"),
     ),
 ]
 
@@ -123,7 +119,7 @@ def assess_status(doc: Doc, *, is_incident: bool, types: list[IncidentType]) -> 
     """The latest stage the article reports."""
     if not is_incident:
         return Status.UNKNOWN
-    head = doc.title_norm + "\n" + doc.norm[:5000]
+    head = doc.title_lower + "\n" + doc.lower[:5000]
     found = {status for status, rx in _STATUS_CUES if rx.search(head)}
     # An ongoing investigation is the news even when a fix for one part is mentioned, except for
     # patch stories, where the fix is the point.

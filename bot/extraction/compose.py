@@ -60,11 +60,7 @@ def make_title(doc: Doc, types: list[IncidentType], victims: list[Mention], is_i
 
 
 def _covers(sent: Sentence, mentions: list[Mention]) -> int:
-    return sum(
-        1
-        for m in mentions
-        if m.evidence.source == "text" and sent.start <= m.evidence.start < sent.end
-    )
+    return sum(1 for m in mentions if m.evidence.source == "text" and sent.start <= m.evidence.start < sent.end)
 
 
 def make_summary(doc: Doc, facts: list[list[Mention]]) -> str:
@@ -74,9 +70,9 @@ def make_summary(doc: Doc, facts: list[list[Mention]]) -> str:
         return _clip(doc.title, SUMMARY_MAX_CHARS) if doc.title.strip() else ""
     scored: list[tuple[float, Sentence]] = []
     for pos, sent in enumerate(candidates):
-        if len(sent.text) < 25 or sent.text.count('"') >= 2 and len(sent.text) < 80:
+        if len(sent.text) < 25 or (sent.text.count('"') >= 2 and len(sent.text) < 80):
             continue  # captions, datelines and short quotes make poor summaries
-        s = sum(min(_covers(sent, f), 2) for f in facts)
+        s = float(sum(min(_covers(sent, f), 2) for f in facts))
         s += 1.5 if _INCIDENT_WORDS.search(sent.norm) else 0.0
         s += max(0.0, 1.0 - pos * 0.15)  # the lead is usually the best summary
         scored.append((s, sent))

@@ -104,7 +104,5 @@ def summarize_article(article: Article) -> IncidentSummary:
         attack_vector=attack_vector,
         statements=quotes,
         indicators=iocs,
-        source=SourceInfo(
-            url=article.url, title=article.title, site=article.site, published=article.published
-        ),
+        source=SourceInfo(url=article.url, title=article.title, site=article.site, published=article.published),
     )

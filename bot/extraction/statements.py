@@ -10,9 +10,9 @@ from bot.extraction.text import Sentence
 
 # A quote of at least four words between straight quotes (curly ones are folded to straight).
 _QUOTE = re.compile(r'"([^"\n]{20,600}?)"')
-_VERB = r"(?:said|says|told|added|wrote|stated|explained|noted|warned|confirmed|commented)"
+_VERB = r"(?:said|says|told|added|wrote|tweeted|asked|stated|explained|noted|warned|confirmed|commented)"
 # Speaker after the quote: ', said John Smith' / ', a spokesperson said' / ', John Smith said'.
-_NAME = r"(?:[A-Z][\w.'-]*(?:\s+(?:of|for|at|the|de|van|von|[A-Z][\w.'-]*)){0,6}|an? [a-z ]{2,40}(?:spokes\w+|officials?|representatives?|statements?)(?: (?:for|of|at) [A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4})?|(?:the )?(?:company|firm|agency|police|bank|hospital|spokes\w+))"
+_NAME = r"(?:(?:Mr|Mrs|Ms|Dr|Prof)\.\s+)?(?:[A-Z][\w.'-]*(?:\s+(?:of|for|at|the|de|van|von|[A-Z][\w.'-]*)){0,6}|an? [a-z ]{2,40}(?:spokes\w+|officials?|representatives?|statements?)(?: (?:for|of|at) [A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,4})?|(?:the )?(?:company|firm|agency|police|bank|hospital|statement|spokes\w+))"
 _AFTER = re.compile(r"^[,\s]*(?:" + _VERB + r"\s+(" + _NAME + r")|(" + _NAME + r")\s+" + _VERB + r")")
 # Speaker before the quote: 'John Smith said: "..."'.
 _BEFORE = re.compile(r"(" + _NAME + r")\s+" + _VERB + r"(?: in a statement| that)?[,:]?\s*$")

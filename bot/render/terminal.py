@@ -35,8 +35,7 @@ def card(summary: IncidentSummary) -> RenderableType:
         body = Text.assemble(
             ("No security incident found", "bold yellow"),
             f" (confidence {summary.confidence:.2f}). ",
-            "The text does not read as a report of a hack, breach, scam, ransomware attack, "
-            "vulnerability or patch.",
+            "The text does not read as a report of a hack, breach, scam, ransomware attack, vulnerability or patch.",
         )
         return Panel(body, title=Text(summary.title), title_align="left")
     facts = Table.grid(padding=(0, 2))

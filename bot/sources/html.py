@@ -53,27 +53,23 @@ def _parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-def article_from_html(
-    html: str, *, url: str | None = None, published: dt.date | None = None
-) -> Article:
+def article_from_html(html: str, *, url: str | None = None, published: dt.date | None = None) -> Article:
     """The article inside an HTML page; refuses pages with no readable article text."""
     import trafilatura
 
     doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, favor_precision=False
+        html, url=url, with_metadata=True, include_comments=False, favor_precision=False, as_dict=True
     )
     text = ""
     title = site = date = None
-    if doc is not None:
-        text = doc.text or ""
-        title, site, date = doc.title, doc.sitename, doc.date
-        url = url or doc.url
+    if isinstance(doc, dict):
+        text = doc.get("text") or ""
+        title, site, date = doc.get("title"), doc.get("sitename"), doc.get("date")
+        url = url or doc.get("url")
     if len(text) < MIN_ARTICLE_CHARS:
         fallback = _fallback_text(html)
         if len(fallback) > len(text):
             text = fallback
     if len(text.strip()) < MIN_ARTICLE_CHARS:
         raise UnsupportedInputError("this page has no article text I can read")
-    return Article(
-        text=text, title=title or None, published=published or _parse_date(date), url=url, site=site
-    )
+    return Article(text=text, title=title or None, published=published or _parse_date(date), url=url, site=site)

@@ -18,6 +18,7 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 # A share of NUL/control bytes this high means the bytes are not text at all.
 _BINARY_CONTROL_SHARE = 0.05
 _TITLE_MAX = 200
+_TITLE_LINE = re.compile(r"\s*([^\n]{3,%d})\n[ \t]*\n" % _TITLE_MAX)  # noqa: UP031 (regex braces)
 
 
 def decode(data: bytes) -> str:
@@ -39,7 +40,7 @@ def decode(data: bytes) -> str:
 
 def split_title(text: str) -> tuple[str | None, str]:
     """A short first line followed by a blank line is the title (how people paste articles)."""
-    m = re.match(r"\s*([^\n]{3,%d})\n[ \t]*\n" % _TITLE_MAX, text)
+    m = _TITLE_LINE.match(text)
     if m and not m.group(1).rstrip().endswith((".", ":", ",")):
         return m.group(1).strip(), text[m.end() :]
     return None, text

@@ -1,0 +1,90 @@
+"""Speed of the extraction core: throughput, per-article latency, peak memory, cold start.
+
+    python bench/speed.py [--shared ../shared] [--rounds 3]
+
+Runs in one process on one core (the core is single-threaded). Results go to stdout as a table
+and a JSON line; docs/performance.md records them with the machine they were taken on.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.batch import parse_published  # noqa: E402
+from bot.extraction import Article, summarize_article  # noqa: E402
+
+
+def load(shared: Path) -> list[Article]:
+    rows = [json.loads(line) for line in (shared / "data/casie/gold_dev.jsonl").read_text().splitlines()]
+    return [Article(text=r["text"], title=r["title"], published=parse_published(r["date"])) for r in rows]
+
+
+def cold_start(runs: int) -> float:
+    """Median wall time from process start to the first summary printed (JSON, no storage)."""
+    times = []
+    cmd = [
+        sys.executable,
+        "-m",
+        "bot",
+        "summarize",
+        "--json",
+        "--no-store",
+        str(ROOT / "examples" / "ransomware-hospital.txt"),
+    ]
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
+    ap.add_argument("--rounds", type=int, default=3, help="passes over the corpus (best pass counts)")
+    a = ap.parse_args()
+    articles = load(a.shared)
+    for art in articles[:20]:  # warm-up: lazy imports and regex caches
+        summarize_article(art)
+    best_total, latencies = float("inf"), []
+    for _ in range(a.rounds):
+        lat = []
+        t0 = time.perf_counter()
+        for art in articles:
+            t = time.perf_counter()
+            summarize_article(art)
+            lat.append(time.perf_counter() - t)
+        total = time.perf_counter() - t0
+        if total < best_total:
+            best_total, latencies = total, lat
+    latencies.sort()
+    res = {
+        "articles": len(articles),
+        "articles_per_s": round(len(articles) / best_total, 1),
+        "p50_ms": round(1000 * latencies[len(latencies) // 2], 2),
+        "p99_ms": round(1000 * latencies[int(len(latencies) * 0.99) - 1], 2),
+        "max_ms": round(1000 * latencies[-1], 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "cold_start_s": round(cold_start(5), 3),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
+    }
+    for k, v in res.items():
+        print(f"{k:>16}: {v}")
+    print(json.dumps(res))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
