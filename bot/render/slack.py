@@ -1,0 +1,208 @@
+"""Slack Block Kit and mrkdwn rendering of incident summaries. Pure: payloads in, dicts out.
+
+Everything that came from an article, a user or the extraction is escaped before it reaches
+mrkdwn, so text like ``<!channel>`` or ``<http://evil|trusted>`` shows as typed and can neither
+ping anyone nor disguise a link. Every Block Kit limit is respected by truncating with "…".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from bot.extraction.schema import IncidentSummary, Mention, Money
+
+# Block Kit limits (api.slack.com/reference/block-kit): a message holds 50 blocks; a section's
+# text 3000 characters; a header 150; a section has at most 10 fields of 2000 characters; a
+# context block 10 elements; a button value 2000 characters; the fallback `text` is truncated
+# by Slack past 40000 characters.
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_HEADER_CHARS = 150
+MAX_FIELDS = 10
+MAX_FIELD_CHARS = 2000
+MAX_CONTEXT_ELEMENTS = 10
+MAX_FALLBACK_CHARS = 3000
+_ITEMS_PER_FIELD = 4
+
+SHOW_EVIDENCE_ACTION = "show_evidence"
+
+_SEVERITY_ICON = {
+    "critical": ":red_circle:",
+    "high": ":large_orange_circle:",
+    "medium": ":large_yellow_circle:",
+    "low": ":white_circle:",
+    "unknown": ":black_circle:",
+}
+
+
+def escape(text: str) -> str:
+    """Escape the three characters mrkdwn treats as control characters (&, <, >)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(text: str, limit: int) -> str:
+    """At most ``limit`` characters, ending in "…" when cut (never inside an escape like &amp;)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + "\u2026"
+
+
+def _value(m: Mention) -> str:
+    v = m.value
+    if isinstance(v, Money):
+        return f"{m.text} ({v.amount:,.0f} {v.currency})"
+    if isinstance(v, int) and not isinstance(v, bool) and str(v) not in m.text.replace(",", ""):
+        return f"{m.text} ({v:,})"
+    return m.text
+
+
+def _items(mentions: list[Mention]) -> str:
+    shown = [escape(_value(m)) for m in mentions[:_ITEMS_PER_FIELD]]
+    more = len(mentions) - len(shown)
+    return ", ".join(shown) + (f" … +{more}" if more > 0 else "")
+
+
+def _field(label: str, body: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": truncate(f"*{label}*\n{body}", MAX_FIELD_CHARS)}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_CHARS)}}
+
+
+def _context(texts: list[str]) -> dict[str, Any]:
+    return {
+        "type": "context",
+        "elements": [{"type": "mrkdwn", "text": truncate(t, MAX_SECTION_CHARS)} for t in texts[:MAX_CONTEXT_ELEMENTS]],
+    }
+
+
+@dataclass(frozen=True)
+class CardContext:
+    """What the card says besides the summary: who asked, and whether it was seen before."""
+
+    incident_id: str | None = None
+    requested_by: str | None = None  # a Slack user id
+    already_reported: bool = False
+    first_report_link: str | None = None  # permalink of the thread where it was first posted
+
+
+def no_incident_text(summary: IncidentSummary) -> str:
+    return (
+        f"No security incident found in *{escape(truncate(summary.title, 200))}* "
+        f"(confidence {summary.confidence:.2f}): it does not read as a report of a hack, breach, scam, "
+        "ransomware attack, vulnerability or patch."
+    )
+
+
+def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list[dict[str, Any]], str]:
+    """The incident card as (blocks, fallback text)."""
+    ctx = ctx or CardContext()
+    if not summary.is_incident:
+        text = no_incident_text(summary)
+        return [_section(text)], truncate(text, MAX_FALLBACK_CHARS)
+    # plain_text cannot ping anyone, but it is escaped too so no text object ever carries raw markup
+    title = truncate(escape(" ".join(summary.title.split())) or "Security incident", MAX_HEADER_CHARS)
+    blocks: list[dict[str, Any]] = [{"type": "header", "text": {"type": "plain_text", "text": title}}]
+    level = summary.severity.level.value
+    types = ", ".join(t.value.replace("_", " ") for t in summary.incident_types)
+    meta = (
+        f"{_SEVERITY_ICON[level]} *{level.upper()}* — {escape(summary.severity.reason)}   "
+        f"*Type:* {escape(types)}   *Status:* {summary.status.value}"
+    )
+    if ctx.already_reported:
+        where = f" — <{ctx.first_report_link}|first report>" if ctx.first_report_link else ""
+        meta = f":repeat: *Already reported*{where}\n" + meta
+    blocks.append(_section(meta))
+    rows: list[tuple[str, list[Mention]]] = [
+        ("Victims", summary.victims),
+        ("Attackers", summary.attackers),
+        ("Vector", summary.attack_vector),
+        ("Data", summary.compromised_data),
+        ("Affected", summary.affected_counts),
+        ("Losses", summary.financial_losses),
+        ("Ransom", summary.ransom_demands),
+        ("When", summary.dates),
+        ("Where", summary.locations),
+        ("CVEs", summary.cves),
+        ("Products", summary.affected_products),
+        ("Tools", summary.tools),
+    ]
+    fields = [_field(label, _items(ms)) for label, ms in rows if ms]
+    for i in range(0, len(fields), MAX_FIELDS):
+        blocks.append({"type": "section", "fields": fields[i : i + MAX_FIELDS]})
+    if summary.summary:
+        blocks.append(_section(escape(summary.summary)))
+    if summary.indicators:
+        iocs = ", ".join(f"`{escape(i.value)}`" for i in summary.indicators[:10])
+        blocks.append(_section(f"*Indicators* (defanged): {iocs}"))
+    src = summary.source
+    ctx_bits: list[str] = []
+    if src.url:
+        url = escape(src.url).replace("|", "%7C")  # a "|" would end the link target early
+        ctx_bits.append(f"<{url}|{escape(truncate(src.site or 'source', 80))}>")
+    if src.published:
+        ctx_bits.append(f"published {src.published.isoformat()}")
+    if ctx.requested_by:
+        ctx_bits.append(f"requested by <@{escape(ctx.requested_by)}>")
+    if ctx.incident_id:
+        ctx_bits.append(f"incident `{escape(ctx.incident_id)}`")
+    if ctx_bits:
+        blocks.append(_context(ctx_bits))
+    if ctx.incident_id:
+        blocks.append(
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": SHOW_EVIDENCE_ACTION,
+                        "value": ctx.incident_id[:2000],
+                        "text": {"type": "plain_text", "text": "Show evidence"},
+                    }
+                ],
+            }
+        )
+    fallback = truncate(f"{level.upper()} {types}: {summary.title} — {summary.summary}", MAX_FALLBACK_CHARS)
+    return blocks[:MAX_BLOCKS], escape(fallback)
+
+
+def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
+    """For each field, the sentence each fact came from (the 'Show evidence' view)."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": truncate("Evidence", MAX_HEADER_CHARS)}}
+    ]
+    fields = [
+        "victims",
+        "attackers",
+        "attack_vector",
+        "compromised_data",
+        "affected_counts",
+        "financial_losses",
+        "ransom_demands",
+        "dates",
+        "locations",
+        "cves",
+        "affected_products",
+        "tools",
+    ]
+    for name in fields:
+        mentions: list[Mention] = getattr(summary, name)
+        if not mentions:
+            continue
+        lines = []
+        for m in mentions[:_ITEMS_PER_FIELD]:
+            sent = escape(m.evidence.sentence)
+            lines.append(f"• *{escape(m.text)}* — _{truncate(sent, 600)}_")
+        label = name.replace("_", " ").capitalize()
+        blocks.append(_section(f"*{label}*\n" + "\n".join(lines)))
+        if len(blocks) >= MAX_BLOCKS:
+            break
+    if len(blocks) == 1:
+        blocks.append(_section("No facts were extracted from this article."))
+    return blocks[:MAX_BLOCKS]

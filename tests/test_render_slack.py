@@ -1,0 +1,126 @@
+"""Block Kit rendering: escaping of everything article-derived, and every Block Kit limit."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.extraction import Article, summarize_article
+from bot.render.slack import (
+    MAX_BLOCKS,
+    MAX_HEADER_CHARS,
+    MAX_SECTION_CHARS,
+    CardContext,
+    card,
+    escape,
+    evidence_blocks,
+    truncate,
+)
+from tests.conftest import example
+
+HOSTILE = (
+    "<!channel> <!here> <@U0123ABC> hackers breached <http://evil.example|Acme Bank> &amp; stole the "
+    "passwords of 40,000 customers of Acme Bank, the bank said on Monday."
+)
+
+
+def _texts(blocks: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+                out.append(node["text"])
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(blocks)
+    return out
+
+
+@given(st.text())
+def test_escape_leaves_no_control_characters(text: str) -> None:
+    escaped = escape(text)
+    assert "<" not in escaped
+    assert ">" not in escaped
+    assert re.sub(r"&(amp|lt|gt);", "", escaped).count("&") == 0
+
+
+@given(st.text(min_size=1), st.integers(min_value=2, max_value=200))
+def test_truncate_respects_the_limit(text: str, limit: int) -> None:
+    out = truncate(escape(text), limit)
+    assert len(out) <= limit
+    assert not re.search(r"&[a-z]*\u2026$", out)  # never cuts an escape in half
+
+
+def test_hostile_article_cannot_ping_or_disguise_links() -> None:
+    summary = summarize_article(Article(title="<!channel> Acme Bank <@U0123ABC> breach", text=HOSTILE))
+    blocks, fallback = card(summary, CardContext(incident_id="42", requested_by="U777"))
+    rendered = [*_texts(blocks), fallback]
+    for text in rendered:
+        assert "<!channel>" not in text
+        assert "<!here>" not in text
+        assert "<@U0123ABC>" not in text
+        assert "<http://evil.example" not in text
+    # the only live mention is the requester the bot itself added
+    assert re.findall(r"<@(\w+)>", json.dumps(blocks)) == ["U777"]
+
+
+def test_huge_article_fits_block_kit_limits() -> None:
+    base = example("ransomware-hospital.txt")
+    long_title = "Ransomware " * 40
+    text = (base.text + "\n\n") * 60
+    summary = summarize_article(Article(title=long_title, text=text))
+    blocks, fallback = card(summary, CardContext(incident_id="x" * 3000))
+    assert len(blocks) <= MAX_BLOCKS
+    header = blocks[0]["text"]["text"]
+    assert len(header) <= MAX_HEADER_CHARS
+    assert header.endswith("\u2026")
+    for b in blocks:
+        if b["type"] == "section" and "text" in b:
+            assert len(b["text"]["text"]) <= MAX_SECTION_CHARS
+        for f in b.get("fields", []):
+            assert len(f["text"]) <= 2000
+        assert len(b.get("fields", [])) <= 10
+        for e in b.get("elements", []):
+            assert len(e.get("value", "")) <= 2000
+    assert 0 < len(fallback) <= 3000 * 5 // 4  # escaping can only grow what was cut at 3000
+
+
+def test_card_shows_the_key_facts_and_button() -> None:
+    summary = summarize_article(example("ransomware-hospital.txt"))
+    blocks, fallback = card(
+        summary,
+        CardContext(incident_id="17", already_reported=True, first_report_link="https://acme.slack.com/archives/C1/p1"),
+    )
+    text = "\n".join(_texts(blocks))
+    assert "Northbridge Regional Hospital" in text
+    assert "Already reported" in text
+    assert "https://acme.slack.com/archives/C1/p1" in text
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert buttons
+    assert buttons[0]["value"] == "17"
+    assert buttons[0]["action_id"] == "show_evidence"
+    assert "RANSOMWARE" in fallback.upper()
+
+
+def test_not_an_incident_card_is_one_polite_line() -> None:
+    summary = summarize_article(example("not-an-incident.txt"))
+    blocks, fallback = card(summary)
+    assert len(blocks) == 1
+    assert fallback.startswith("No security incident found")
+
+
+def test_evidence_view_quotes_sentences_escaped() -> None:
+    summary = summarize_article(Article(text=HOSTILE))
+    blocks = evidence_blocks(summary)
+    joined = "\n".join(_texts(blocks))
+    assert "<!channel>" not in joined
+    assert len(blocks) <= MAX_BLOCKS
