@@ -103,14 +103,17 @@ class SlackStandIn:
 
     # -- control ---------------------------------------------------------------------------------
     def fail_next(
-        self, method: str, *, times: int = 1, status: int = 200, error: str | None = None,
+        self,
+        method: str,
+        *,
+        times: int = 1,
+        status: int = 200,
+        error: str | None = None,
         retry_after: int | None = None,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail: HTTP ``status``, or ok=false ``error``."""
         with self._lock:
-            self._failures.setdefault(method, []).extend(
-                _Failure(status, error, retry_after) for _ in range(times)
-            )
+            self._failures.setdefault(method, []).extend(_Failure(status, error, retry_after) for _ in range(times))
 
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
@@ -141,18 +144,34 @@ class SlackStandIn:
         if failure is not None:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             if failure.status != 200:
-                return failure.status, {"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"}, extra
+                return (
+                    failure.status,
+                    {"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"},
+                    extra,
+                )
             return 200, {"ok": False, "error": failure.error or "unknown_error"}, extra
         return 200, self._ok(method, body), {}
 
     def _ok(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         ts = f"{1700000000 + next(self._ts)}.000100"
         if method == "auth.test":
-            return {"ok": True, "url": "https://test.slack.com/", "team": "Test", "user": "incident-bot",
-                    "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": "BTEST"}
+            return {
+                "ok": True,
+                "url": "https://test.slack.com/",
+                "team": "Test",
+                "user": "incident-bot",
+                "team_id": self.team_id,
+                "user_id": self.bot_user_id,
+                "bot_id": "BTEST",
+            }
         if method in ("chat.postMessage", "chat.postEphemeral"):
-            return {"ok": True, "channel": body.get("channel"), "ts": ts, "message_ts": ts,
-                    "message": {"text": body.get("text"), "ts": ts}}
+            return {
+                "ok": True,
+                "channel": body.get("channel"),
+                "ts": ts,
+                "message_ts": ts,
+                "message": {"text": body.get("text"), "ts": ts},
+            }
         if method == "chat.update":
             return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
         if method == "chat.getPermalink":
@@ -162,8 +181,15 @@ class SlackStandIn:
             return {"ok": True, "user": {"id": body.get("user"), "tz": self.user_tz, "name": "tester"}}
         if method == "conversations.info":
             ch = str(body.get("channel", ""))
-            return {"ok": True, "channel": {"id": ch, "is_private": ch.startswith("G"), "is_im": ch.startswith("D"),
-                                            "is_archived": False}}
+            return {
+                "ok": True,
+                "channel": {
+                    "id": ch,
+                    "is_private": ch.startswith("G"),
+                    "is_im": ch.startswith("D"),
+                    "is_archived": False,
+                },
+            }
         if method.startswith("/response/"):
             return {"ok": True}
         return {"ok": True}

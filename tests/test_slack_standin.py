@@ -26,8 +26,9 @@ def test_records_calls_and_answers_like_slack() -> None:
 def test_rate_limit_then_success_with_retry_handler() -> None:
     with SlackStandIn() as slack:
         slack.fail_next("chat.postMessage", status=429, retry_after=0)
-        client = WebClient(token="x", base_url=slack.api_url,
-                           retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)])
+        client = WebClient(
+            token="x", base_url=slack.api_url, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=2)]
+        )
         assert client.chat_postMessage(channel="C1", text="x")["ok"]
         assert len(slack.calls_to("chat.postMessage")) == 2
 
