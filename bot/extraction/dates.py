@@ -262,8 +262,11 @@ def _candidates(doc: Doc, published: dt.date | None) -> list[_Cand]:
         if c.start < last_end:
             continue
         prev = out[-1] if out else None
-        if prev is not None and prev.kind != "rel" and c.kind != "rel" and _RANGE_JOIN.fullmatch(
-            doc.norm, prev.end, c.start
+        if (
+            prev is not None
+            and prev.kind != "rel"
+            and c.kind != "rel"
+            and _RANGE_JOIN.fullmatch(doc.norm, prev.end, c.start)
         ):
             # "from 2016 to mid-2017", "between April 18, 2016 and March 29, 2017": one period,
             # valued as an ISO 8601 interval.
