@@ -1,0 +1,141 @@
+"""classify(): incident types, is_incident and confidence, on text written for these tests."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from bot.extraction.classify import classify
+from bot.extraction.schema import IncidentType
+from bot.extraction.text import Doc
+
+T = IncidentType
+
+
+def _cls(text: str, title: str = "") -> tuple[list[IncidentType], bool, float]:
+    c = classify(Doc(text=text, title=title))
+    return c.types, c.is_incident, c.confidence
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        (
+            "Retailer says hackers stole customer data",
+            "Northwind Stores said hackers stole the names, addresses and card numbers of 40,000 "
+            "customers in a data breach discovered last week. The attackers accessed a database "
+            "through a compromised vendor account. The company has notified regulators.",
+            T.DATA_BREACH,
+        ),
+        (
+            "Ransomware attack shuts down county systems",
+            "A ransomware attack encrypted files on servers at Elm County, and the attackers "
+            "demanded a ransom of 20 bitcoins. Officials said they would not pay the ransom. "
+            "Cybersecurity staff are restoring systems from backups.",
+            T.RANSOMWARE,
+        ),
+        (
+            "Phishing emails impersonate tax office",
+            "Scammers are sending phishing emails that pretend to be from the tax office to trick "
+            "people into entering their bank details on a fake website. The messages claim a refund "
+            "is waiting. Several victims lost money to the scam.",
+            T.PHISHING,
+        ),
+        (
+            "Researchers find flaw in smart lock firmware",
+            "Security researchers discovered a vulnerability in the firmware of the Brightlock smart "
+            "lock that could allow an attacker to open the lock over Bluetooth. The flaw affects all "
+            "versions shipped before May. The researchers disclosed the bug to the vendor.",
+            T.VULNERABILITY,
+        ),
+        (
+            "Vendor releases security update for mail server",
+            "Corvid Software has released a security update that fixes a critical bug in its mail "
+            "server. Administrators should install version 4.2.1, which patches the issue. The "
+            "patch is available for all supported releases.",
+            T.PATCH,
+        ),
+        (
+            "City's official social media accounts hijacked",
+            "The city council said its official Twitter account was hijacked on Sunday and used to "
+            "post unauthorized messages. Staff lost control of the account for two hours before the "
+            "platform restored access. The council said no other systems were breached.",
+            T.ACCOUNT_COMPROMISE,
+        ),
+        (
+            "Gaming network knocked offline by DDoS attack",
+            "A distributed denial-of-service attack flooded the servers of a gaming network with "
+            "traffic, knocking it offline for six hours. The DDoS attack peaked at 300 Gbps, the "
+            "company said, and a botnet of hacked routers was behind it.",
+            T.DDOS,
+        ),
+        (
+            "Hackers deface university website",
+            "Hackers defaced the homepage of a regional university on Monday, replacing it with a "
+            "political message. The university said the defacement lasted an hour and that no "
+            "student data was accessed.",
+            T.DEFACEMENT,
+        ),
+    ],
+)
+def test_primary_type(title: str, text: str, expected: IncidentType) -> None:
+    types, is_incident, confidence = _cls(text, title)
+    assert is_incident
+    assert types[0] is expected
+    assert 0.3 <= confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Preheat the oven to 200 degrees. Mix the flour, butter and sugar, then bake the shortbread "
+        "for 20 minutes until golden. Leave it to cool before cutting.",
+        "The home side scored twice in the second half to win the derby. Their striker was exposed "
+        "to heavy tackling all afternoon but kept his composure, and the coach praised the defence.",
+        "Voters go to the polls on Sunday in an election that the opposition leader called a "
+        "turning point. Leaked polling suggests a close race, and a campaign official said the "
+        "party would accept the result.",
+        "Doctors said the patient had been exposed to the virus at work and the infection spread "
+        "quickly. The hospital has since traced every contact.",
+    ],
+)
+def test_not_an_incident(text: str) -> None:
+    _, is_incident, confidence = _cls(text)
+    assert not is_incident
+    assert confidence < 0.3
+
+
+def test_vulnerability_and_patch_listed_together() -> None:
+    types, _, _ = _cls(
+        "Researchers found a remote code execution vulnerability in the Quill text editor that could "
+        "allow attackers to run arbitrary code. The flaw, tracked as CVE-2031-0001, affects version "
+        "3. The developers released a patch on Tuesday and urged users to update.",
+        "Critical flaw found in Quill editor",
+    )
+    assert set(types[:2]) == {T.VULNERABILITY, T.PATCH}
+
+
+def test_advice_weighs_less_than_events() -> None:
+    """A how-to piece about phishing with one past breach mention is about phishing."""
+    types, _, _ = _cls(
+        "Phishing remains the most common way in. You should never click links in unexpected "
+        "emails, and you should check the sender. Phishing messages often impersonate banks. "
+        "If you are unsure, call the bank. Last year one firm suffered a breach after a phishing "
+        "email.",
+        "How to spot a phishing email",
+    )
+    assert types[0] is T.PHISHING
+
+
+def test_empty_and_deterministic() -> None:
+    assert classify(Doc(text="")).is_incident is False
+    text = "Hackers stole passwords in a data breach at a bank. The breach exposed customer data."
+    assert classify(Doc(text=text)) == classify(Doc(text=text))
+
+
+def test_large_text_is_fast() -> None:
+    text = "Hackers stole the passwords of customers in a data breach. " * 35000  # ~2 MB
+    start = time.perf_counter()
+    classify(Doc(text=text))
+    assert time.perf_counter() - start < 3.0

@@ -1,0 +1,82 @@
+"""extract_compromised_data(): what data was taken or exposed, on text written for these tests."""
+
+from __future__ import annotations
+
+import time
+
+from bot.extraction.data_types import extract_compromised_data
+from bot.extraction.mentions import Context
+from bot.extraction.schema import IncidentType
+from bot.extraction.text import Doc
+
+T = IncidentType
+
+
+def _data(text: str, title: str = "", primary: IncidentType = T.DATA_BREACH) -> list[str]:
+    doc = Doc(text=text, title=title)
+    return [m.text for m in extract_compromised_data(Context(doc=doc, types=[primary]))]
+
+
+def test_list_is_split_into_items() -> None:
+    got = _data(
+        "The attackers stole names, addresses and Social Security numbers of 12,000 patients "
+        "from the clinic's billing system."
+    )
+    assert got == ["names", "addresses", "Social Security numbers"]
+
+
+def test_modifiers_are_kept() -> None:
+    got = _data("Hackers obtained payment card information and login credentials from the shop.")
+    assert "payment card information" in got
+    assert "login credentials" in got
+
+
+def test_passive_exposure() -> None:
+    got = _data("Email addresses and hashed passwords were exposed when a server was left open.")
+    assert got == ["Email addresses", "hashed passwords"]
+
+
+def test_including_list() -> None:
+    got = _data(
+        "The breach affected 3,000 employees, and the files included dates of birth, phone numbers "
+        "and bank account numbers."
+    )
+    assert got == ["dates of birth", "phone numbers", "bank account numbers"]
+
+
+def test_bare_generic_word_only_as_object_of_taking() -> None:
+    assert _data("The hacker leaked the entire database online.") == ["database"]
+    assert _data("The company said data is important and information matters.") == []
+
+
+def test_evidence_points_at_the_text() -> None:
+    text = "Intruders stole customer records and credit card numbers."
+    doc = Doc(text=text)
+    for m in extract_compromised_data(Context(doc=doc, types=[T.DATA_BREACH])):
+        assert m.evidence.source == "text"
+        assert text[m.evidence.start : m.evidence.end] == m.text
+
+
+def test_advice_is_not_loot() -> None:
+    assert _data("Users should change their passwords and never reuse credentials.") == []
+
+
+def test_phishing_lure_is_not_loot() -> None:
+    got = _data(
+        "Scammers sent emails that asked staff to confirm their passwords on a fake page. The "
+        "criminals then stole the login credentials of 40 employees.",
+        primary=T.PHISHING,
+    )
+    assert got == ["login credentials"]
+
+
+def test_no_cue_no_data() -> None:
+    assert _data("The phone numbers and addresses of branches are listed on the website.") == []
+
+
+def test_large_text_is_fast() -> None:
+    text = "Hackers stole the passwords and Social Security numbers of Acme customers. " * 27000
+    start = time.perf_counter()
+    got = _data(text)
+    assert time.perf_counter() - start < 3.0
+    assert got == ["passwords", "Social Security numbers"]
