@@ -38,85 +38,130 @@ _DATA_NOUN = (
 _Cue = tuple[str, str, float]
 _CUES: dict[IncidentType, list[_Cue]] = {
     T.DATA_BREACH: [
-        ("data breach* security cyber cyberbreach*",
-         r"data[- ]breach\w*|data (?:theft|leak\w*|exposure|dump)|security breach\w*|cyber[- ]?breach\w*",
-         2.0),
+        (
+            "data breach* security cyber cyberbreach*",
+            r"data[- ]breach\w*|data (?:theft|leak\w*|exposure|dump)|security breach\w*|cyber[- ]?breach\w*",
+            2.0,
+        ),
         ("breach breaches", r"breach(?:es)? of (?:\w+ ){0,2}(?:data|information|records)", 1.0),
         ("stole steal steals stealing stolen exfiltrat* siphon* swip* harvest*", r"\w+", 1.0),
         ("leak leaked leaks leaking exposed exposing exposure compromised accessed obtained", r"\w+", 0.6),
         ("breach breached breaches", r"\w+", 1.0),
-        ("hack hacked hacks hacking hacker hackers intrusion cyberattack cyberattacks cyber",
-         r"hack\w*|intrusion|cyber[- ]?attacks?", 0.6),
-        ("unauthorized unauthorised",
-         r"unauthori[sz]ed (?:access|third part\w+|part\w+|individual)", 1.2),
-        ("personal sensitive customer patient user employee financial medical",
-         r"(?:personal|sensitive|customer|patient|user|employee|financial|medical) " + _DATA_NOUN, 0.7),
-        ("social credit payment date dates login",
-         r"social security numbers?|credit card (?:numbers|data|details|information)|payment card|"
-         r"dates? of birth|login credentials", 0.7),
+        (
+            "hack hacked hacks hacking hacker hackers intrusion cyberattack cyberattacks cyber",
+            r"hack\w*|intrusion|cyber[- ]?attacks?",
+            0.6,
+        ),
+        ("unauthorized unauthorised", r"unauthori[sz]ed (?:access|third part\w+|part\w+|individual)", 1.2),
+        (
+            "personal sensitive customer patient user employee financial medical",
+            r"(?:personal|sensitive|customer|patient|user|employee|financial|medical) " + _DATA_NOUN,
+            0.7,
+        ),
+        (
+            "social credit payment date dates login",
+            r"social security numbers?|credit card (?:numbers|data|details|information)|payment card|"
+            r"dates? of birth|login credentials",
+            0.7,
+        ),
         ("records database databases", r"\w+", 0.3),
     ],
     T.RANSOMWARE: [
         ("ransomware ransom", r"ransomware|ransom[- ]?(?:note|demand|payment)s?", 2.5),
         ("ransom ransoms extort*", r"ransoms?\b|extort\w*", 1.5),
-        ("encrypt encrypted encrypts encrypting lock locked locks",
-         r"(?:encrypt(?:ed|s|ing)?|lock(?:ed|s)?) (?:\w+ ){0,3}(?:files|data|systems|computers|servers|"
-         r"machines|devices|networks?)", 1.2),
+        (
+            "encrypt encrypted encrypts encrypting lock locked locks",
+            r"(?:encrypt(?:ed|s|ing)?|lock(?:ed|s)?) (?:\w+ ){0,3}(?:files|data|systems|computers|servers|"
+            r"machines|devices|networks?)",
+            1.2,
+        ),
         ("decrypt*", r"decrypt\w*", 1.2),
-        ("wannacry wanna wanacrypt* petya notpetya locky cerber samsam ryuk gandcrab cryptolocker "
-         "cryptowall teslacrypt jigsaw bad badrabbit sodinokibi revil maze lockbit conti dharma "
-         "globeimposter crysis spora erebus",
-         r"(?:wanna ?cry|wanacrypt\w*|(?:not)?petya|locky|cerber|samsam|ryuk|gandcrab|cryptolocker|"
-         r"cryptowall|teslacrypt|jigsaw|bad ?rabbit|sodinokibi|revil|maze|lockbit|conti|dharma|"
-         r"globeimposter|crysis|spora|erebus)\b", 2.0),
+        (
+            "wannacry wanna wanacrypt* petya notpetya locky cerber samsam ryuk gandcrab cryptolocker "
+            "cryptowall teslacrypt jigsaw bad badrabbit sodinokibi revil maze lockbit conti dharma "
+            "globeimposter crysis spora erebus",
+            r"(?:wanna ?cry|wanacrypt\w*|(?:not)?petya|locky|cerber|samsam|ryuk|gandcrab|cryptolocker|"
+            r"cryptowall|teslacrypt|jigsaw|bad ?rabbit|sodinokibi|revil|maze|lockbit|conti|dharma|"
+            r"globeimposter|crysis|spora|erebus)\b",
+            2.0,
+        ),
         ("bitcoin bitcoins monero cryptocurrenc*", r"\w+", 0.5),
     ],
     T.PHISHING: [
-        ("phish* spear spearphish* spearfish* business bec smishing vishing",
-         r"phish\w*|spear-?(?:phish|fish)\w*|business e-?mail compromise|bec\b|smishing|vishing", 2.5),
+        (
+            "phish* spear spearphish* spearfish* business bec smishing vishing",
+            r"phish\w*|spear-?(?:phish|fish)\w*|business e-?mail compromise|bec\b|smishing|vishing",
+            2.5,
+        ),
         ("scam* social malspam", r"scam\w*|social engineering|malspam", 1.8),
-        ("fraudulent fake bogus spoofed malicious fraud",
-         r"(?:fraudulent|fake|bogus|spoofed|malicious|fraud) (?:\w+ )?(?:e-?mails?|messages?|"
-         r"websites?|sites?|log-?in pages?|pages?|invoices?|text messages?|attachments?|links?|apps?|calls?)",
-         1.5),
-        ("impersonat* spoof* masquerad* posed posing pretend* purport* disguised under",
-         r"impersonat\w+|spoof\w*|masquerad\w+|pos(?:ed|ing) as|pretend\w* to be|purport\w* to|"
-         r"disguised as|under the guise", 1.0),
-        ("trick* lure lured lures luring dupe duped dupes bait spam clicking",
-         r"trick\w*|lur(?:e[sd]?|ing)|dupe[sd]?|bait|spam\b|clicking (?:on )?(?:a |the )?link", 0.8),
-        ("email emails e mail mails text sms",
-         r"e-?mails? (?:claiming|pretending|asking|urging|that appear)|(?:e-?mail|text|sms) campaign", 1.0),
+        (
+            "fraudulent fake bogus spoofed malicious fraud",
+            r"(?:fraudulent|fake|bogus|spoofed|malicious|fraud) (?:\w+ )?(?:e-?mails?|messages?|"
+            r"websites?|sites?|log-?in pages?|pages?|invoices?|text messages?|attachments?|links?|apps?|calls?)",
+            1.5,
+        ),
+        (
+            "impersonat* spoof* masquerad* posed posing pretend* purport* disguised under",
+            r"impersonat\w+|spoof\w*|masquerad\w+|pos(?:ed|ing) as|pretend\w* to be|purport\w* to|"
+            r"disguised as|under the guise",
+            1.0,
+        ),
+        (
+            "trick* lure lured lures luring dupe duped dupes bait spam clicking",
+            r"trick\w*|lur(?:e[sd]?|ing)|dupe[sd]?|bait|spam\b|clicking (?:on )?(?:a |the )?link",
+            0.8,
+        ),
+        (
+            "email emails e mail mails text sms",
+            r"e-?mails? (?:claiming|pretending|asking|urging|that appear)|(?:e-?mail|text|sms) campaign",
+            1.0,
+        ),
     ],
     T.ACCOUNT_COMPROMISE: [
-        ("account took hijack* lost credential",
-         r"account takeover|took over (?:\w+ ){0,3}accounts?|hijack\w* (?:\w+ ){0,3}accounts?|"
-         r"lost control of (?:\w+ ){0,3}accounts?|credential stuffing", 2.0),
-        ("account accounts",
-         r"accounts? (?:\w+ ){0,2}(?:was|were|had been|has been|have been|got|being) (?:\w+ )?"
-         r"(?:hacked|hijacked|compromised|taken over|breached|accessed|used without)", 1.5),
-        ("breach breaches access accessing accessed hack hacked hacking control",
-         r"(?:breach(?:es)? of|access(?:ing|ed)? (?:to )?|hack(?:ed|ing)? (?:of |into )?|control of) "
-         r"(?:the |its |their |our |his |her |a |an )?(?:[\w@.'-]+ ){0,3}accounts?\b", 1.5),
-        ("unauthorized unauthorised",
-         r"unauthori[sz]ed (?:messages?|posts?|tweets?|e-?mails?|log-?ins?|use)", 1.5),
-        ("message messages post posts tweet tweets",
-         r"(?:messages?|posts?|tweets?) (?:\w+ ){0,3}(?:unauthori[sz]ed|without (?:permission|authori))",
-         1.5),
+        (
+            "account took hijack* lost credential",
+            r"account takeover|took over (?:\w+ ){0,3}accounts?|hijack\w* (?:\w+ ){0,3}accounts?|"
+            r"lost control of (?:\w+ ){0,3}accounts?|credential stuffing",
+            2.0,
+        ),
+        (
+            "account accounts",
+            r"accounts? (?:\w+ ){0,2}(?:was|were|had been|has been|have been|got|being) (?:\w+ )?"
+            r"(?:hacked|hijacked|compromised|taken over|breached|accessed|used without)",
+            1.5,
+        ),
+        (
+            "breach breaches access accessing accessed hack hacked hacking control",
+            r"(?:breach(?:es)? of|access(?:ing|ed)? (?:to )?|hack(?:ed|ing)? (?:of |into )?|control of) "
+            r"(?:the |its |their |our |his |her |a |an )?(?:[\w@.'-]+ ){0,3}accounts?\b",
+            1.5,
+        ),
+        ("unauthorized unauthorised", r"unauthori[sz]ed (?:messages?|posts?|tweets?|e-?mails?|log-?ins?|use)", 1.5),
+        (
+            "message messages post posts tweet tweets",
+            r"(?:messages?|posts?|tweets?) (?:\w+ ){0,3}(?:unauthori[sz]ed|without (?:permission|authori))",
+            1.5,
+        ),
     ],
     T.MALWARE: [
-        ("malware trojan* botnet botnets spyware keylog* rootkit rootkits worm worms infostealer info "
-         "cryptojack* crypto cryptominer* cryptomining remote",
-         r"malware\b|trojan\w*|botnets?\b|spyware\b|keylog\w*|rootkits?\b|worms?\b|infostealer|"
-         r"info-stealer|cryptojack\w*|crypto-?min(?:er|ing)|remote access trojan", 1.5),
+        (
+            "malware trojan* botnet botnets spyware keylog* rootkit rootkits worm worms infostealer info "
+            "cryptojack* crypto cryptominer* cryptomining remote",
+            r"malware\b|trojan\w*|botnets?\b|spyware\b|keylog\w*|rootkits?\b|worms?\b|infostealer|"
+            r"info-stealer|cryptojack\w*|crypto-?min(?:er|ing)|remote access trojan",
+            1.5,
+        ),
         ("backdoor* malicious", r"backdoor\w*|malicious (?:code|software|program|app)s?", 1.0),
         ("dropper loader command c2", r"dropper\b|loader\b|command[- ]and[- ]control|c2\b", 0.8),
     ],
     T.DDOS: [
-        ("ddos* dos distributed",
-         r"ddos\w*|dos(?:ed|ing)? attacks?\b|distributed denial[- ]of[- ]service", 2.5),
-        ("flood* overwhelm* knocked booter booters stresser stressers",
-         r"(?:flood\w*|overwhelm\w*) (?:\w+ ){0,3}(?:with )?(?:traffic|requests)|knocked (?:\w+ )?offline|"
-         r"booters?\b|stressers?\b", 1.2),
+        ("ddos* dos distributed", r"ddos\w*|dos(?:ed|ing)? attacks?\b|distributed denial[- ]of[- ]service", 2.5),
+        (
+            "flood* overwhelm* knocked booter booters stresser stressers",
+            r"(?:flood\w*|overwhelm\w*) (?:\w+ ){0,3}(?:with )?(?:traffic|requests)|knocked (?:\w+ )?offline|"
+            r"booters?\b|stressers?\b",
+            1.2,
+        ),
     ],
     T.DEFACEMENT: [
         ("defac*", r"defac\w+", 2.5),
@@ -124,70 +169,107 @@ _CUES: dict[IncidentType, list[_Cue]] = {
     ],
     T.VULNERABILITY: [
         ("vulnerabilit* zero 0 zeroday cve", r"vulnerabilit\w+|zero-?days?\b|0-?days?\b|cve-\d{4}", 1.5),
-        ("flaw flaws security loophole*",
-         r"flaws?\b|security (?:holes?|issues?|weakness\w*|bugs?)|loophole\w*", 1.2),
-        ("bug bugs exploit exploits exploited exploiting exploitable exploitation proof poc",
-         r"bugs?\b|exploit\w*|proof[- ]of[- ]concept|poc\b", 0.8),
-        ("researcher researchers research expert experts analyst analysts investigator investigators "
-         "we",
-         r"(?:researchers?|research team|experts?|analysts?|investigators?|security firm|we) "
-         r"(?:\w+ ){0,3}(?:found|discovered|uncovered|identified|spotted|disclosed|revealed|detailed|"
-         r"reported)", 1.0),
-        ("remote arbitrary privilege buffer memory cross xss sql use heap authentication",
-         r"remote code execution|arbitrary code|privilege escalation|buffer overflow|memory corruption|"
-         r"cross-site scripting|xss\b|sql injection|use-after-free|heap overflow|authentication bypass",
-         1.2),
-        ("could can may might", r"(?:could|can|may|might) (?:\w+ ){0,2}(?:allow|let|enable|be exploited|"
-         r"be abused)", 1.2),
-        ("allow allows allowed", r"allow(?:s|ed)? (?:an? )?(?:remote |unauthenticated |local )?attackers?",
-         1.2),
+        ("flaw flaws security loophole*", r"flaws?\b|security (?:holes?|issues?|weakness\w*|bugs?)|loophole\w*", 1.2),
+        (
+            "bug bugs exploit exploits exploited exploiting exploitable exploitation proof poc",
+            r"bugs?\b|exploit\w*|proof[- ]of[- ]concept|poc\b",
+            0.8,
+        ),
+        (
+            "researcher researchers research expert experts analyst analysts investigator investigators we",
+            r"(?:researchers?|research team|experts?|analysts?|investigators?|security firm|we) "
+            r"(?:\w+ ){0,3}(?:found|discovered|uncovered|identified|spotted|disclosed|revealed|detailed|"
+            r"reported)",
+            1.0,
+        ),
+        (
+            "remote arbitrary privilege buffer memory cross xss sql use heap authentication",
+            r"remote code execution|arbitrary code|privilege escalation|buffer overflow|memory corruption|"
+            r"cross-site scripting|xss\b|sql injection|use-after-free|heap overflow|authentication bypass",
+            1.2,
+        ),
+        (
+            "could can may might",
+            r"(?:could|can|may|might) (?:\w+ ){0,2}(?:allow|let|enable|be exploited|"
+            r"be abused)",
+            1.2,
+        ),
+        ("allow allows allowed", r"allow(?:s|ed)? (?:an? )?(?:remote |unauthenticated |local )?attackers?", 1.2),
     ],
     T.PATCH: [
         ("patch patched patches patching hotfix*", r"patch(?:ed|es|ing)?\b|hotfix\w*", 1.5),
-        ("security firmware software",
-         r"security (?:updates?|fix\w*|bulletins?|advisor\w+|releases?)|firmware update|software update",
-         1.5),
-        ("releas* issu* roll* push* ship* deploy* publish*",
-         r"(?:releas\w+|issu\w+|roll\w* out|push\w* out|ship\w*|deploy\w*|publish\w*) (?:\w+ ){0,3}"
-         r"(?:fix\w*|updates?|patch\w*|versions?)", 1.5),
-        ("update updates updated upgrade upgrades upgraded version versions",
-         r"(?:update|upgrade)[sd]? (?:\w+ ){0,2}(?:to |the )?(?:latest|newest|version)|"
-         r"versions? \d+(?:\.\d+)+", 1.0),
-        ("fix fixed fixes address addressed addresses mitigat* workaround workarounds remediat*",
-         r"fix(?:ed|es)?\b|address(?:ed|es)\b|mitigat\w+|workarounds?\b|remediat\w+", 0.7),
+        (
+            "security firmware software",
+            r"security (?:updates?|fix\w*|bulletins?|advisor\w+|releases?)|firmware update|software update",
+            1.5,
+        ),
+        (
+            "releas* issu* roll* push* ship* deploy* publish*",
+            r"(?:releas\w+|issu\w+|roll\w* out|push\w* out|ship\w*|deploy\w*|publish\w*) (?:\w+ ){0,3}"
+            r"(?:fix\w*|updates?|patch\w*|versions?)",
+            1.5,
+        ),
+        (
+            "update updates updated upgrade upgrades upgraded version versions",
+            r"(?:update|upgrade)[sd]? (?:\w+ ){0,2}(?:to |the )?(?:latest|newest|version)|"
+            r"versions? \d+(?:\.\d+)+",
+            1.0,
+        ),
+        (
+            "fix fixed fixes address addressed addresses mitigat* workaround workarounds remediat*",
+            r"fix(?:ed|es)?\b|address(?:ed|es)\b|mitigat\w+|workarounds?\b|remediat\w+",
+            0.7,
+        ),
     ],
     T.INSIDER: [
         ("insider rogue", r"insider (?:threat|attack|job)|rogue (?:employee|insider|staff\w*|worker)", 2.0),
-        ("former disgruntled ex",
-         r"(?:former|disgruntled|ex-)[- ]?(?:employee|staff\w*|contractor|worker|engineer)s?", 1.2),
-        ("employee employees",
-         r"employees? (?:\w+ ){0,2}(?:stole|leaked|downloaded|copied|misused|snooped|sold)", 1.5),
+        (
+            "former disgruntled ex",
+            r"(?:former|disgruntled|ex-)[- ]?(?:employee|staff\w*|contractor|worker|engineer)s?",
+            1.2,
+        ),
+        ("employee employees", r"employees? (?:\w+ ){0,2}(?:stole|leaked|downloaded|copied|misused|snooped|sold)", 1.5),
     ],
     T.SUPPLY_CHAIN: [
         ("supply", r"supply[- ]chain (?:attack|compromise|hack|breach)\w*", 2.5),
-        ("malicious backdoored trojanized trojanised compromised tampered",
-         r"(?:malicious|backdoored|trojani[sz]ed|compromised|tampered) (?:\w+ )?"
-         r"(?:packages?|librar\w+|software updates?|dependenc\w+|installers?)", 1.5),
+        (
+            "malicious backdoored trojanized trojanised compromised tampered",
+            r"(?:malicious|backdoored|trojani[sz]ed|compromised|tampered) (?:\w+ )?"
+            r"(?:packages?|librar\w+|software updates?|dependenc\w+|installers?)",
+            1.5,
+        ),
         ("third", r"third[- ]party (?:vendor|supplier|provider|contractor)s?", 0.6),
     ],
     T.ESPIONAGE: [
         ("espionage cyberespionage cyber cyberspy*", r"(?:cyber-?)?espionage\b|cyberspy\w*", 2.0),
-        ("state government nation apt advanced",
-         r"(?:state|government|nation)[- ](?:sponsored|backed|linked)|nation[- ]states?|apt ?\d+\b|"
-         r"advanced persistent threat", 1.5),
+        (
+            "state government nation apt advanced",
+            r"(?:state|government|nation)[- ](?:sponsored|backed|linked)|nation[- ]states?|apt ?\d+\b|"
+            r"advanced persistent threat",
+            1.5,
+        ),
         ("spy spying spies intelligence", r"spy(?:ing)?\b|spies\b|intelligence (?:agenc\w+|services?)", 0.8),
     ],
     T.FRAUD: [
-        ("fraud* identity money wire skimm*",
-         r"fraud\w*|identity theft|money laundering|wire transfers?|skimm\w+", 1.2),
-        ("stole steal* stolen siphon* drain* transfer*",
-         r"(?:stole|steal\w*|stolen|siphon\w*|drain\w*|transferr?\w*) (?:\w+ ){0,3}"
-         r"(?:funds|money|\$[\d.,]+|[\d.,]+ (?:million|billion)?\s*(?:dollars|euros|pounds))", 1.0),
+        (
+            "fraud* identity money wire skimm*",
+            r"fraud\w*|identity theft|money laundering|wire transfers?|skimm\w+",
+            1.2,
+        ),
+        (
+            "stole steal* stolen siphon* drain* transfer*",
+            r"(?:stole|steal\w*|stolen|siphon\w*|drain\w*|transferr?\w*) (?:\w+ ){0,3}"
+            r"(?:funds|money|\$[\d.,]+|[\d.,]+ (?:million|billion)?\s*(?:dollars|euros|pounds))",
+            1.0,
+        ),
     ],
     T.OUTAGE: [
         ("outage outages downtime service", r"outages?\b|downtime\b|service disruption", 1.5),
-        ("went gone taken knocked forced disrupt*",
-         r"(?:went|gone|taken|knocked|forced) (?:\w+ )?(?:down|offline)\b|disrupt\w*", 0.8),
+        (
+            "went gone taken knocked forced disrupt*",
+            r"(?:went|gone|taken|knocked|forced) (?:\w+ )?(?:down|offline)\b|disrupt\w*",
+            0.8,
+        ),
     ],
 }
 
@@ -196,18 +278,21 @@ _CUES: dict[IncidentType, list[_Cue]] = {
 # same type. Written from general knowledge of how security news reports each kind of event.
 _GATED: dict[IncidentType, list[_Cue]] = {
     T.VULNERABILITY: [
-        ("discover* found find finding uncover* identif* disclos* reveal* spotted report*",
-         r"\w+", 1.0),
-        ("affect affects affecting impact impacts impacting vulnerable tracked resides exists exist "
-         "present",
-         r"affect(?:s|ing)?\b|impact(?:s|ing)?\b|vulnerable\b|tracked as|resides? in|exists? in|present in",
-         1.0),
+        ("discover* found find finding uncover* identif* disclos* reveal* spotted report*", r"\w+", 1.0),
+        (
+            "affect affects affecting impact impacts impacting vulnerable tracked resides exists exist present",
+            r"affect(?:s|ing)?\b|impact(?:s|ing)?\b|vulnerable\b|tracked as|resides? in|exists? in|present in",
+            1.0,
+        ),
         ("be been being exploited", r"(?:(?:be|been|being) )?exploited", 0.8),
     ],
     T.PATCH: [
-        ("releas* issu* available apply applied install* rolling rolled plug* resolv* address* "
-         "update updated updating updates upgrade* mitigat*",
-         r"\w+", 1.0),
+        (
+            "releas* issu* available apply applied install* rolling rolled plug* resolv* address* "
+            "update updated updating updates upgrade* mitigat*",
+            r"\w+",
+            1.0,
+        ),
     ],
     T.RANSOMWARE: [
         ("pay paid paying payment payments demand* asked threat* blackmail*", r"\w+", 1.0),
@@ -220,8 +305,7 @@ _GATED: dict[IncidentType, list[_Cue]] = {
         ("virus* infect* payload payloads", r"\w+", 1.0),
     ],
     T.PHISHING: [
-        ("send sent sending received claiming fool* entic* mimic* coming appear* designed",
-         r"\w+", 0.8),
+        ("send sent sending received claiming fool* entic* mimic* coming appear* designed", r"\w+", 0.8),
     ],
 }
 
@@ -266,8 +350,9 @@ _SECONDARY_MIN = 3.0
 # Non-CASIE-style types (account compromise, malware, ...) become primary only when clearly
 # ahead: they are often side details of a breach or ransomware story. Written by judgment; 1.3
 # checked on dev to leave type accuracy unchanged.
-_SIDE_TYPES = frozenset({T.ACCOUNT_COMPROMISE, T.MALWARE, T.DDOS, T.DEFACEMENT, T.INSIDER,
-                         T.SUPPLY_CHAIN, T.ESPIONAGE, T.FRAUD, T.OUTAGE})
+_SIDE_TYPES = frozenset(
+    {T.ACCOUNT_COMPROMISE, T.MALWARE, T.DDOS, T.DEFACEMENT, T.INSIDER, T.SUPPLY_CHAIN, T.ESPIONAGE, T.FRAUD, T.OUTAGE}
+)
 _SIDE_MARGIN = 1.3
 # ...except the specific ones, whose cues name the event itself ("account was hijacked",
 # "defaced", "DDoS", "supply-chain attack", "rogue employee"): they lead whenever ahead.
@@ -364,16 +449,18 @@ def _sentence_of(starts: list[int], sents: list[Sentence], pos: int) -> int:
     return i if i >= 0 and pos < sents[i].end else -1
 
 
-def _score_source(low: str, sents: list[Sentence], title: bool, scores: dict[IncidentType, float]) -> int:
+def _score_source(
+    low: str, sents: list[Sentence], title: bool, scores: dict[IncidentType, float]
+) -> tuple[int, bool]:
     """Add the cue mass of one source (title or body) into ``scores``; return the number of
-    sentences with security vocabulary (strong words count as 1000 so callers can tell)."""
+    sentences with security vocabulary and whether an unambiguous security word occurred."""
     if not sents:
-        return 0
+        return 0, False
     hits = _scan(low)
     starts = [s.start for s in sents]
     irrealis: set[int] = set()
     security: set[int] = set()
-    strong = 0
+    strong = False
     for bits, pos in hits.classes:
         i = _sentence_of(starts, sents, pos)
         if i < 0:
@@ -383,7 +470,7 @@ def _score_source(low: str, sents: list[Sentence], title: bool, scores: dict[Inc
         if bits & (_SEC | _STRONG):
             security.add(i)
         if bits & _STRONG:
-            strong = 1000
+            strong = True
     per: dict[tuple[IncidentType, int], float] = {}
     gated: list[tuple[IncidentType, int, float]] = []
     topical: set[tuple[IncidentType, int]] = set()
@@ -405,7 +492,7 @@ def _score_source(low: str, sents: list[Sentence], title: bool, scores: dict[Inc
         pos_w = _TITLE_WEIGHT if title else (_LEAD_WEIGHT if i < _LEAD_SENTENCES else 1.0)
         f = _IRREALIS_FACTOR if (t in _EVENT_TYPES and i in irrealis) else 1.0
         scores[t] = scores.get(t, 0.0) + min(v, _SENTENCE_CAP) * pos_w * f
-    return len(security) + strong
+    return len(security), strong
 
 
 def _rank(scores: dict[IncidentType, float]) -> list[IncidentType]:
@@ -446,15 +533,15 @@ def classify(doc: Doc) -> Classification:
     scores: dict[IncidentType, float] = {}
     title_low = doc.title_norm.translate(_LOWER)
     low = doc.norm.translate(_LOWER)
-    sec = _score_source(title_low, doc.title_sentences, True, scores)
-    sec += _score_source(low, doc.sentences, False, scores)
-    security_sents, strong = sec % 1000, sec >= 1000
+    title_sents, title_strong = _score_source(title_low, doc.title_sentences, True, scores)
+    body_sents, body_strong = _score_source(low, doc.sentences, False, scores)
+    security_sents, strong = title_sents + body_sents, title_strong or body_strong
     scores = {t: round(v, 3) for t, v in scores.items() if v > 0}
 
     total = sum(scores.values())
     need_sents = _MIN_SECURITY_SENTENCES - (1 if strong else 0)
-    is_incident = bool(scores) and total >= _MIN_TOTAL and security_sents >= need_sents and (
-        strong or total >= 2 * _MIN_TOTAL
+    is_incident = (
+        bool(scores) and total >= _MIN_TOTAL and security_sents >= need_sents and (strong or total >= 2 * _MIN_TOTAL)
     )
 
     ranked = _rank(scores)

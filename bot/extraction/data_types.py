@@ -53,9 +53,7 @@ def _alt(block: str) -> str:
     return "|".join(i.replace(" ", r"\s") for i in items)
 
 
-_HEAD = re.compile(
-    r"\b(?:(?P<spec>" + _alt(_SPECIFIC_HEADS) + r")|(?P<gen>" + _alt(_GENERIC_HEADS) + r"))\b"
-)
+_HEAD = re.compile(r"\b(?:(?P<spec>" + _alt(_SPECIFIC_HEADS) + r")|(?P<gen>" + _alt(_GENERIC_HEADS) + r"))\b")
 # Words that can stand before a head inside one data-type phrase. Written from general knowledge.
 _MODIFIERS = frozenset(
     """personal sensitive private confidential financial medical health healthcare patient patients
@@ -115,8 +113,13 @@ def _extend_left(norm: str, start: int, floor: int) -> int:
             start = m.start(1)
             used += 1
             continue
-        if (not owner and word[0].isupper() and lw not in _NOT_OWNER and m.start(1) > floor
-                and norm[m.start(1) - 2: m.start(1)] not in {". ", "\n"}):
+        if (
+            not owner
+            and word[0].isupper()
+            and lw not in _NOT_OWNER
+            and m.start(1) > floor
+            and norm[m.start(1) - 2 : m.start(1)] not in {". ", "\n"}
+        ):
             start = m.start(1)
             owner = True
             used += 1
@@ -150,7 +153,7 @@ def _candidates(ctx: Context, sent: Sentence) -> Iterator[tuple[int, int]]:
     """Absolute spans of the data-type phrases of one sentence that pass the cues."""
     doc = ctx.doc
     norm = doc.title_norm if sent.source == "title" else doc.norm
-    low = norm[sent.start:sent.end].translate(_LOWER)
+    low = norm[sent.start : sent.end].translate(_LOWER)
     if _ADVICE.search(low):
         return
     strong = [m.start() for m in _STRONG_CUE.finditer(low)]
@@ -176,7 +179,7 @@ def _candidates(ctx: Context, sent: Sentence) -> Iterator[tuple[int, int]]:
         a2 = _extend_left(norm, a, sent.start)
         if m.group("gen") and a2 == a and not _OBJECT.search(low, max(0, m.start() - 60), m.start()):
             continue  # bare "data" / "information": too vague unless it is what was taken
-        if m.group("gen") and low[a2 - sent.start:m.start()].split(" ", 1)[0] in _NOT_TAKEN:
+        if m.group("gen") and low[a2 - sent.start : m.start()].split(" ", 1)[0] in _NOT_TAKEN:
             continue
         yield a2, b
 

