@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from bot.extraction.mentions import Context
 from bot.extraction.text import Doc, Sentence
@@ -50,7 +50,21 @@ NEVER_NAME = frozenset(
     claim claims claimed confirm confirms confirmed reveal reveals revealed suffer suffers suffered
     affect affects affected fix fixes fixed patch patches patched compromise compromises compromised
     cyberattack ransomware malware phishing scam scams vulnerability
-    vulnerabilities flaw flaws bug bugs users customers employees million billion thousand""".split()
+    vulnerabilities flaw flaws bug bugs users customers employees million billion thousand
+    attacker attackers criminal criminals cybercriminals scammer scammers fraudsters crooks thieves
+    researcher researchers expert experts analyst analysts officials victims investigators""".split()
+)
+
+
+# Names are looked for in the first 200 kB of the body only: a long news feature is ~60 kB, and
+# who was hit / who did it is stated early; this bounds the cost of pasted multi-MB reports.
+MAX_SCAN_CHARS = 200_000
+
+# Words that mark a sentence as speaking of the incident itself (written from general knowledge
+# of how security news words attacks).
+INCIDENT_WORDS = re.compile(
+    r"\b(?:breach|hack|attack|ransomware|compromis|stol[ea]n|theft|leak|expos|phish|malware|intrusion"
+    r"|unauthori[sz]ed|incident|infect|encrypt|scam|fraud|cyber|extort|ransom|ddos|defac)"
 )
 
 
@@ -67,11 +81,16 @@ class Candidate:
     possessive: bool  # followed by 's
 
 
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
+_POSS = re.compile(r"'s$")
+_NON_KEY = re.compile(r"[^a-z0-9$]+")
+
+
+@lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
-    t = text.lower()
-    t = re.sub(r"^(?:the|a|an)\s+", "", t)
-    t = re.sub(r"'s$", "", t)
-    return re.sub(r"[^a-z0-9$]+", " ", t).strip()
+    """Lower-case identity of a name: no leading article, no possessive, punctuation as spaces."""
+    t = _POSS.sub("", _ARTICLE.sub("", text.lower()))
+    return _NON_KEY.sub(" ", t).strip()
 
 
 def _is_cap(tok: str) -> bool:
@@ -79,7 +98,7 @@ def _is_cap(tok: str) -> bool:
     if c.isupper():
         return True
     if c.islower():  # eBay, iPhone, iCloud
-        return any(ch.isupper() for ch in tok[1:])
+        return not tok.islower()
     return False
 
 
@@ -93,6 +112,8 @@ class CandidateFinder:
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
         self.lower_vocab: frozenset[str] = frozenset(_LOWER_WORD.findall(doc.norm))
+        self._lower: dict[tuple[str, int], str] = {}
+        self._incident: dict[tuple[str, int], bool] = {}
 
     def _common(self, tok: str) -> bool:
         """Is this capitalized word an ordinary word the article also writes in lower case?"""
@@ -119,13 +140,17 @@ class CandidateFinder:
     def in_sentence(self, sent: Sentence, title_case: bool) -> list[Candidate]:
         norm = sent.norm
         base = sent.start
-        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(norm)]
+        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(norm, 0, MAX_SCAN_CHARS)]
         out: list[Candidate] = []
         i, n = 0, len(toks)
         while i < n:
             s, e, tok = toks[i]
-            initial = i == 0 or norm[:s].strip(" \"'([-") == ""
-            if not _is_cap(tok) or tok.lower() in NEVER_NAME or ((initial or title_case) and self._common(tok)):
+            initial = i == 0
+            if (
+                not _is_cap(tok)
+                or tok.lower() in NEVER_NAME
+                or ((initial or title_case) and self._common(tok))
+            ):
                 i += 1
                 continue
             j = i + 1
@@ -160,6 +185,22 @@ class CandidateFinder:
             i = j
         return out
 
+    def lower(self, sent: Sentence) -> str:
+        """The sentence's folded text in lower case (computed once per sentence)."""
+        k = (sent.source, sent.index)
+        low = self._lower.get(k)
+        if low is None:
+            low = self._lower[k] = sent.norm.lower()
+        return low
+
+    def incident(self, sent: Sentence) -> bool:
+        """Does the sentence speak of an attack, breach, theft...? (computed once per sentence)"""
+        k = (sent.source, sent.index)
+        hit = self._incident.get(k)
+        if hit is None:
+            hit = self._incident[k] = bool(INCIDENT_WORDS.search(self.lower(sent)))
+        return hit
+
     @cached_property
     def title(self) -> list[Candidate]:
         out: list[Candidate] = []
@@ -177,6 +218,11 @@ class CandidateFinder:
         return out
 
     @cached_property
+    def scanned_sentences(self) -> list[Sentence]:
+        """Title and the body sentences that start within the scanned prefix."""
+        return self.doc.title_sentences + [s for s in self.doc.sentences if s.start < MAX_SCAN_CHARS]
+
+    @cached_property
     def body_words(self) -> frozenset[str]:
         return frozenset(w for c in self.body for w in c.key.split())
 
@@ -184,6 +230,8 @@ class CandidateFinder:
     def body(self) -> list[Candidate]:
         out: list[Candidate] = []
         for sent in self.doc.sentences:
+            if sent.start >= MAX_SCAN_CHARS:
+                break
             out.extend(self.in_sentence(sent, False))
         return out
 

@@ -21,9 +21,11 @@ _WINDOW = 60
 _P_LEFT: list[tuple[re.Pattern[str], float]] = [
     (
         re.compile(
-            r"(?:vulnerabilit(?:y|ies)|flaws?|bugs?|holes?|weakness(?:es)?|issues?|zero-days?|0-days?|exploits?"
+            r"(?:vulnerabilit(?:y|ies)|flaws?|bugs?|holes?|weakness(?:es)?|issues?|zero-days?|0-days?"
+            r"|exploits?"
             r"|patch(?:es)?|updates?|fix(?:es)?|advisory|advisories|backdoor|defects?|errors?)"
-            r" (?:\w+ )?(?:in|affecting|for|on|within|impacting|inside|of) (?:the |all |older |unpatched |vulnerable"
+            r" (?:\w+ )?(?:in|affecting|for|on|within|impacting|inside|of) (?:the |all |older "
+            r"|unpatched |vulnerable"
             r"|several |some |many |multiple |popular )?(?:versions? of (?:the )?)?$"
         ),
         3.0,
@@ -39,19 +41,38 @@ _P_LEFT: list[tuple[re.Pattern[str], float]] = [
     ),
 ]
 _P_RIGHT: list[tuple[re.Pattern[str], float]] = [
-    (re.compile(r"(?:,[^,]{1,40},)? (?:is|are|was|were|remains?) (?:still )?(?:vulnerable|affected|exposed|susceptible"
-                r"|at risk|open to|prone)"), 3.0),
     (
         re.compile(
-            r"(?:'s)? (?:\w+ )?(?:vulnerabilit|flaws?\b|bugs?\b|zero-day|0-day|exploit|security (?:hole|flaw|bug"
+            r"(?:,[^,]{1,40},)? (?:is|are|was|were|remains?) (?:still )?(?:vulnerable|affected"
+            r"|exposed|susceptible"
+            r"|at risk|open to|prone)"
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"(?:'s)? (?:\w+ )?(?:vulnerabilit|flaws?\b|bugs?\b|zero-day|0-day|exploit|security (?:hole"
+            r"|flaw|bug"
             r"|update|patch|issue|advisory)|patch|update|firmware|remote code|privilege|buffer overflow"
             r"|cross-site|sql injection|denial of service)"
         ),
         2.0,
     ),
-    (re.compile(r" (?:versions?|v?\d+(?:\.\d+)+|and (?:earlier|older|prior)|prior to|before version|through)\b"), 2.0),
-    (re.compile(r" (?:users|devices|servers|installations|instances|plugin|plug-in|app|software|routers|cameras"
-                r"|systems|owners|customers|browser|platform)\b"), 1.0),
+    (
+        re.compile(
+            r" (?:versions?|v?\d+(?:\.\d+)+|and (?:earlier|older|prior)|prior to|before version"
+            r"|through)\b"
+        ),
+        2.0,
+    ),
+    (
+        re.compile(
+            r" (?:users|devices|servers|installations|instances|plugin|plug-in|app|software|routers"
+            r"|cameras"
+            r"|systems|owners|customers|browser|platform)\b"
+        ),
+        1.0,
+    ),
 ]
 _VULN_SENT = re.compile(
     r"\b(?:vulnerab|flaw|bug|exploit|patch|zero-day|0-day|cve-|remote code|privilege|injection|overflow"
@@ -63,13 +84,19 @@ _NON_PRODUCT = frozenset(
     """cve nvd cvss cert us cert ics cert fbi zdi zero day initiative project zero ceo cto poc rce xss
     sql dos ddos api ip url http https html ssl tls usb pdf it pc""".split()
 )
+_DIGITS = re.compile(r"[\d ]+")
 _P_THRESHOLD = 3.0
 _P_REL = 0.3
 _P_LIMIT = 4
 
 
-def _score(text: str, s: int, e: int, left: list[tuple[re.Pattern[str], float]],
-           right: list[tuple[re.Pattern[str], float]]) -> float:
+def _score(
+    text: str,
+    s: int,
+    e: int,
+    left: list[tuple[re.Pattern[str], float]],
+    right: list[tuple[re.Pattern[str], float]],
+) -> float:
     r = text[e : e + _WINDOW]
     lft = text[max(0, s - _WINDOW) : s]
     sc = 0.0
@@ -92,18 +119,23 @@ def extract_products(ctx: Context) -> list[Mention]:
     f = finder(ctx)
     scores: dict[str, float] = {}
     best: dict[str, tuple[float, Candidate]] = {}
+    vuln_cache: dict[tuple[str, int], bool] = {}
     for c in f.all:
         k = c.key
         if not k or k in _NON_PRODUCT or k.startswith("cve ") or is_place_key(k):
             continue
-        if re.fullmatch(r"[\d ]+", k):
+        if _DIGITS.fullmatch(k):
             continue
-        text = c.sent.norm.lower()
+        text = f.lower(c.sent)
         s, e = c.start - c.sent.start, c.end - c.sent.start
         sc = _score(text, s, e, _P_LEFT, _P_RIGHT)
         if sc <= 0:
             continue
-        if not _VULN_SENT.search(text):
+        sk = (c.sent.source, c.sent.index)
+        vuln = vuln_cache.get(sk)
+        if vuln is None:
+            vuln = vuln_cache[sk] = bool(_VULN_SENT.search(text))
+        if not vuln:
             sc *= 0.5
         w = sc * _mult(c)
         scores[k] = scores.get(k, 0.0) + w
@@ -129,16 +161,18 @@ def extract_products(ctx: Context) -> list[Mention]:
 _MALWARE_KEYS = frozenset(name_key(k) for k in lx.MALWARE)
 _TOOL_NOUN = re.compile(
     r" (?:ransomware|malware|trojan|banking trojan|botnet|exploit kit|rat|worm|virus|backdoor|spyware"
-    r"|keylogger|loader|dropper|infostealer|stealer|wiper|cryptominer|miner|rootkit|bot|remote access trojan)\b",
+    r"|keylogger|loader|dropper|infostealer|stealer|wiper|cryptominer|miner|rootkit|bot"
+    r"|remote access trojan)\b",
     re.IGNORECASE,
 )
 _TOOL_LEFT = re.compile(
     r"(?:ransomware|malware|trojan|variant|strain|botnet|virus|worm|family|exploit kit|backdoor|spyware)"
     r",? (?:called|dubbed|named|known as|nicknamed|labeled|labelled) (?:the )?$"
 )
-_NON_TOOL = frozenset(
-    name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.THREAT_ACTORS | lx.AGENCIES
-) - _MALWARE_KEYS
+_NON_TOOL = (
+    frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.THREAT_ACTORS | lx.AGENCIES)
+    - _MALWARE_KEYS
+)
 _T_LIMIT = 3
 
 
@@ -159,7 +193,7 @@ def extract_tools(ctx: Context) -> list[Mention]:
         if m:
             w = 3.0
             end = c.start + (m.end() - s)
-        elif _TOOL_LEFT.search(text.lower()[max(0, s - _WINDOW) : s]):
+        elif _TOOL_LEFT.search(f.lower(c.sent)[max(0, s - _WINDOW) : s]):
             w = 3.0
         elif k in _MALWARE_KEYS:
             w = 2.0
