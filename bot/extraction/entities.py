@@ -1,14 +1,581 @@
-"""Victims and attackers: named organisations, people and groups chosen by role cues."""
+"""Victims and attackers: named organisations, people and groups chosen by role cues.
+
+Candidates are the article's capitalized phrases (``bot.extraction.candidates``). Each occurrence
+is scored by the words around it ("X was hacked", "customers of X", "X's systems" for victims;
+"attributed to X", "X hacking group", a known threat-actor name for attackers); scores are summed
+per name over the article, with the headline and the opening sentences weighing most. Names that
+are known not to be victims (news outlets, security firms quoted as experts, malware families,
+threat actors, places) are filtered out of the victims.
+"""
 
 from __future__ import annotations
 
-from bot.extraction.mentions import Context
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from bot.extraction import lexicons as lx
+from bot.extraction.candidates import MAX_SCAN_CHARS, Candidate, CandidateFinder, finder, name_key
+from bot.extraction.mentions import Context, mention
+from bot.extraction.places import is_place_key
 from bot.extraction.schema import Mention
+from bot.extraction.text import Doc
+
+# How far (characters) around a candidate the cue patterns look. Chosen to cover a short verb
+# phrase ("has confirmed that it was hit by"); 60 vs 40/80 made little difference on dev.
+_WINDOW = 60
+
+
+# --- victim cues -------------------------------------------------------------------------------
+# (pattern, weight). Right cues are matched at the start of the text after the candidate, left
+# cues at the end of the text before it. Weights written by hand (3 = says it outright, 2 = strong,
+# 1 = weak) and adjusted on dev.
+_V_RIGHT: list[tuple[re.Pattern[str], float]] = [
+    (
+        re.compile(
+            r"(?:,[^,]{1,60},)? (?:(?:has|have|had|may have|might have) )?(?:also )?(?:been |was |were "
+            r"|is |are |got |gets )?"
+            r"(?:hacked|breached|hit|attacked|compromised|targeted|infected|struck|victimi[sz]ed|crippled"
+            r"|paralyzed|knocked offline|held hostage|locked out|impacted|affected)\b"
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"(?:,[^,]{1,60},)? (?:(?:has|have|had) )?(?:suffer(?:s|ed)?|experienc(?:es|ed)|fell victim"
+            r"|falls victim"
+            r"|was (?:the )?victim|paid|pays|agreed to pay|refused to pay|is recovering|was forced"
+            r"|has been forced"
+            r"|shut down|took (?:its )?(?:systems|servers|computers) offline)\b"
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"(?:,[^,]{1,60},)? (?:(?:has|have|had) )?(?:(?:said|says|confirmed|confirms|disclosed"
+            r"|discloses|announced"
+            r"|announces|admitted|admits|acknowledged|revealed|reveals|reported|reports|warned|warns|notified"
+            r"|notifies|notifying|alerts|informs|investigates|confirming|is notifying|began notifying"
+            r"|started notifying|has begun notifying|learned|discovered|detected"
+            r"|became aware|is investigating|was investigating|launched an investigation|is alerting|alerted"
+            r"|informed|is informing|emailed|sent (?:an? )?(?:email|letter|notice))\b)"
+        ),
+        1.5,
+    ),
+    (
+        re.compile(
+            r"(?: (?:data|security|cyber|network|email|computer|system|ransomware|malware|phishing|card"
+            r"|payment|customer|database))? (?:breach|breaches|hack|hacks|hacking|cyberattack|cyber-attack"
+            r"|cyber attack|attack|incident|leak|compromise|intrusion|infection)\b"
+        ),
+        2.5,
+    ),
+    (
+        re.compile(
+            r"'s? (?:[\w-]+ ){0,2}(?:systems?|networks?|servers?|databases?|website|web site|site|computers?"
+            r"|customers|users|patients|employees|staff|members|clients|students|subscribers|accounts?"
+            r"|data|records|e-?mails?|infrastructure|twitter|facebook|payment|point-of-sale|customer|user"
+            r"|patient|employee|breach|hack|network|files|cloud|it|emails|inbox|portal|app)\b"
+        ),
+        2.0,
+    ),
+    (re.compile(r" (?:customers|users|patients|employees|clients|members|account holders)\b"), 1.5),
+]
+_V_LEFT: list[tuple[re.Pattern[str], float]] = [
+    (
+        re.compile(
+            r"(?:customers|users|patients|employees|staff|members|clients|students|subscribers"
+            r"|account holders"
+            r"|guests|shoppers|visitors|workers|residents|policyholders|cardholders|donors|players"
+            r"|systems|servers|networks?|computers|databases?|website|data|records|accounts) (?:of|at"
+            r"|from) (?:the )?$"
+        ),
+        2.5,
+    ),
+    (
+        re.compile(
+            r"(?:breach|hack|attack|intrusion|compromise|infection|cyberattack|cyber-attack|incident|outage"
+            r"|leak|theft|ransomware|phishing|scam) (?:at|of|on|against|affecting|targeting|hitting"
+            r"|involving|"
+            r"that hit|that affected|that targeted|which hit) (?:the )?$"
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"(?:hacked|breached|targeted|hit|attacked|compromised|infected|struck|crippled|paralyzed"
+            r"|infiltrated|hijacked|defaced|victimi[sz]ed|extorted|disrupted|penetrated"
+            r"|accessed) (?:into )?(?:the )?$"
+        ),
+        2.5,
+    ),
+    (
+        re.compile(
+            r"(?:victims?|targets?) (?:include|included|including|were|was|is|are"
+            r"|such as) (?:the )?$"
+        ),
+        2.0,
+    ),
+    (re.compile(r"(?:include|includes|included|including|such as|among them|like) (?:the )?$"), 1.0),
+    (
+        re.compile(
+            r"(?:files|data|systems|computers|servers|records) (?:at|of|from"
+            r"|belonging to) (?:the )?$"
+        ),
+        2.0,
+    ),
+    (
+        re.compile(
+            r"(?:hospitals?|company|firm|retailer|chain|giant|provider|agency|bank|university|district"
+            r"|operator|insurer|maker|site|service|platform|network|organi[sz]ation|city"
+            r"|county) (?:the )?$"
+        ),
+        0.5,
+    ),
+]
+# An occurrence that is a quoted source, not a victim ("said X", "according to X", "X researchers").
+_SOURCE_LEFT = re.compile(
+    r"(?:according to|said|says|told|reported by|researchers? (?:at|from|with)|experts? (?:at|from)"
+    r"|analysts? (?:at|from)|spokes(?:man|woman|person) for|published by|report(?:ed)? (?:by|from)"
+    r"|discovered by|found by|contacted by|via|from security firm|security (?:firm|company|vendor|researcher)"
+    r"|researcher|cybersecurity (?:firm|company))\s(?:the\s)?$"
+)
+_SOURCE_RIGHT = re.compile(
+    r"(?:'s)? (?:researchers?|analysts?|experts?|security researchers?|threat intelligence|labs?|reported"
+    r"|reports|report|first reported|told|wrote|writes|noted|explained|spokes\w+|founder|ceo|cto)\b"
+    r"|, (?:a|an|the)? ?(?:[\w-]+ ){0,3}(?:spokes\w+|researcher|analyst|director|ceo|chief|head|founder"
+    r"|professor"
+    r"|president|manager|officer|expert|lead|engineer|consultant|reporter|journalist)\b"
+)
+# An occurrence that names a tool or an attacker, not a victim ("X ransomware", "X hackers").
+_NOT_VICTIM_RIGHT = re.compile(
+    r" (?:ransomware|malware|trojan|botnet|virus|worm|exploit|variant|strain|hackers?|hacking group|gang"
+    r"|group of hackers|operators|authors|crew|phishing kit|rat)\b"
+)
+_ORG_HEAD = re.compile(
+    r"\b(?:inc|corp|corporation|ltd|llc|plc|company|co|group|bank|hospital|health|healthcare|medical"
+    r"|clinic|university|college|school|schools|district|county|city|council|department|police"
+    r"|ministry|agency|authority|commission|services|systems|airlines?|airways|hotels?|resorts?|stores?"
+    r"|insurance|financial|credit union|foundation|association|institute|center|centre|party|committee"
+    r"|government|state|board|office|network|labs|technologies|software|games|entertainment|media)$"
+)
+# Attacker cues.
+_A_RIGHT: list[tuple[re.Pattern[str], float]] = [
+    (
+        re.compile(
+            r"(?:,[^,]{1,60},)? (?:hacking|hacker|hacktivist|cyber ?espionage|espionage|cyber ?criminal"
+            r"|criminal"
+            r"|cybercrime|apt|threat|ransomware|extortion|state-sponsored|cyber) (?:group|gang|crew"
+            r"|collective"
+            r"|team|outfit|syndicate|actors?|operators?)\b"
+        ),
+        3.0,
+    ),
+    (re.compile(r" (?:hackers?|attackers?|operators|gang|crew|collective)\b"), 2.0),
+    (
+        re.compile(
+            r"(?:,[^,]{1,60},)? (?:(?:has|have|had|reportedly|allegedly|also) )?(?:claimed|claims"
+            r"|took credit|takes credit"
+            r"|is behind|was behind|were behind|are behind|hacked|breached|stole|steals|leaked|leaks|dumped"
+            r"|demanded|demands|threatened|threatens|hijacked|defaced|infiltrated|broke into|gained access"
+            r"|exfiltrated|targeted|compromised|launched|orchestrated|carried out|posted|published the|sold"
+            r"|is selling|was selling|offered)\b"
+        ),
+        1.5,
+    ),
+    (re.compile(r" group\b"), 1.0),
+]
+_A_LEFT: list[tuple[re.Pattern[str], float]] = [
+    (
+        re.compile(
+            r"(?:attributed|attributes|attributing|blamed|blames|blaming|linked|tied|traced|pinned|connected)"
+            r" (?:it |this |them |the (?:attacks?|hacks?|breach|campaign|intrusion|incident) )?(?:on "
+            r"|to )(?:the )?$"
+        ),
+        3.0,
+    ),
+    (
+        re.compile(
+            r"(?:carried out|conducted|launched|orchestrated|perpetrated|claimed|committed|executed|developed"
+            r"|operated|run|deployed|hacked|breached|compromised|stolen|leaked|targeted|attacked|hijacked"
+            r"|defaced|infiltrated|behind|responsible) by (?:the )?$"
+        ),
+        2.5,
+    ),
+    (
+        re.compile(
+            r"(?:hacker|hackers|hacking group|hacker group|hacktivist group|hacktivists|group|gang|crew"
+            r"|persona"
+            r"|handle|alias|moniker|pseudonym|member of|members of|actor|threat actor|known as|calling itself"
+            r"|calling themselves|dubbed|called|named|identified as|suspect|suspected) (?:the |as )?$"
+        ),
+        1.5,
+    ),
+    (
+        re.compile(
+            r"(?:charged|arrested|indicted|sentenced|convicted|extradited|accused"
+            r"|suspects?) (?:the )?$"
+        ),
+        1.5,
+    ),
+]
+# Nationality + attacker noun ("Russian hackers", "North Korean state-sponsored hacker group").
+# Group 1 must be a demonym (checked against ``lexicons.DEMONYMS`` in code: one capitalized-word
+# pattern is much faster than a regex alternation of every demonym).
+_DEMONYM_ATTACKER = re.compile(
+    r"\b((?:Kremlin-backed|[A-Z][a-z]+(?: [A-Z][a-z]+)?))(?:[- ](?:state|government|military|nation)[- ]?"
+    r"(?:sponsored|backed|linked|state))?"
+    r" (?:state[- ]sponsored |government[- ]backed |military |intelligence |cyber ?)?"
+    r"(?:hackers?|hacking groups?|hacker groups?|cyber ?criminals?|attackers?|threat actors?|spies"
+    r"|cyber ?spies|operatives|intelligence|military intelligence|government|state|gang|man|woman"
+    r"|national|nationals|teenager|citizen|group|gang|actors?)\b"
+)
+# Nationality + group noun ("German companies", "U.S. consumers"); group 1 checked in code.
+_DEMONYM_VICTIM = re.compile(
+    r"\b(U\.S\.|US|UK|EU|[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:-based)?(?: [a-z]+)? (?:users|customers|companies"
+    r"|businesses|banks|firms|organi[sz]ations|citizens|hospitals|government|agencies|institutions"
+    r"|universities"
+    r"|schools|retailers|consumers|voters|officials|military|troops|soldiers|athletes|veterans|taxpayers"
+    r"|patients|residents|people|nationals|shoppers|players|utilities|entities|targets|victims|bank"
+    r"|government agencies|defense contractors)\b"
+    r"|\b(Indians|Americans|Brits|Britons|Canadians|Australians|Germans|Danes|Swedes|Norwegians|Israelis"
+    r"|Russians|Ukrainians|Brazilians|Mexicans|Nigerians|Pakistanis|Iranians|Filipinos|Indonesians"
+    r"|Koreans|Japanese|Chinese|Italians|Spaniards|Poles|Irish|Europeans)\b"
+)
+_VICTIM_NATIONS = frozenset({"u.s.", "us", "uk", "eu"}) | frozenset(lx.DEMONYMS)
+_SUFFIX = re.compile(r"\s+(?:inc|corp|corporation|ltd|llc|plc|co|limited)\.?$", re.IGNORECASE)
+_TRAIL_NUM = re.compile(r"(?:\s+\d[\w.]*)+$")
+
+
+def _canon(key: str) -> str:
+    return _SUFFIX.sub("", key).strip()
+
+
+@dataclass
+class _Agg:
+    key: str
+    score: float = 0.0
+    cue: float = 0.0
+    count: int = 0
+    in_title: bool = False
+    best: Candidate | None = None
+    best_cue: float = -1.0
+    blocked: int = 0
+    occ: list[Candidate] = field(default_factory=list)
+
+
+def _cue_score(
+    text: str,
+    cand_start: int,
+    cand_end: int,
+    right_cues: Iterable[tuple[re.Pattern[str], float]],
+    left_cues: Iterable[tuple[re.Pattern[str], float]],
+    both: bool = False,
+) -> float:
+    """The best cue weight around a candidate (``both``: best left cue plus best right cue)."""
+    right = text[cand_end : cand_end + _WINDOW]
+    left = text[max(0, cand_start - _WINDOW) : cand_start]
+    rs = max((w for pat, w in right_cues if pat.match(right)), default=0.0)
+    ls = max((w for pat, w in left_cues if pat.search(left)), default=0.0)
+    return rs + ls if both else max(rs, ls)
+
+
+def _lower_sent(f: CandidateFinder, c: Candidate) -> tuple[str, int, int]:
+    """The candidate's sentence in lower case, with the candidate's offsets inside it."""
+    s = c.sent
+    return f.lower(s), c.start - s.start, c.end - s.start
+
+
+_FILTER_VICTIM = lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.THREAT_ACTORS
+_NON_VICTIM_KEYS = frozenset(name_key(k) for k in _FILTER_VICTIM)
+_AGENCY_KEYS = frozenset(name_key(k) for k in lx.AGENCIES)
+_VENDOR_KEYS = frozenset(name_key(k) for k in lx.BIG_VENDORS)
+_ACTOR_KEYS = frozenset(name_key(k) for k in lx.THREAT_ACTORS)
+_NON_ATTACKER_KEYS = (
+    frozenset(
+        name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.AGENCIES | lx.BIG_VENDORS
+    )
+    - _ACTOR_KEYS
+)
+
+# Position weights: a role cue in the headline or the first sentences counts more (the lead
+# states the incident). Values tried 1-3 on dev; these were best.
+_TITLE_MULT = 2.0
+_LEAD_MULT = 1.5
+_LEAD_SENTENCES = 3
+
+
+def _position_mult(c: Candidate) -> float:
+    if c.sent.source == "title":
+        return _TITLE_MULT
+    return _LEAD_MULT if c.sent.index < _LEAD_SENTENCES else 1.0
+
+
+def _pick(doc: Doc, aggs: Iterable[_Agg], threshold: float, limit: int, rel: float) -> list[Mention]:
+    ranked = sorted((a for a in aggs if a.best is not None and a.score >= threshold), key=lambda a: -a.score)
+    out: list[Mention] = []
+    seen: list[str] = []
+    top = ranked[0].score if ranked else 0.0
+    for a in ranked:
+        if a.score < rel * top:
+            break
+        # one name per entity: skip a name contained in (or containing) one already chosen
+        if any(a.key in s or s in a.key for s in seen):
+            continue
+        c = a.best
+        assert c is not None
+        out.append(mention(doc, c.sent, c.start, c.end))
+        seen.append(a.key)
+        if len(out) >= limit:
+            break
+    return out
+
+
+# Victim selection: minimum summed score and how close to the best the others must be.
+# Swept on CASIE dev (threshold 1.5-4, rel 0.15-0.5, limit 2-4): F1 stayed within 0.37-0.39 from
+# threshold 2 to 3; 3 keeps precision above 0.5.
+_V_THRESHOLD = 3.0
+_V_REL = 0.3
+_V_LIMIT = 3
+# Base score of a nationality group ("German companies") in an incident sentence.
+_DEMONYM_BASE = 1.0
+# Salience: each mention of a name adds this much (up to 8 mentions), a headline mention adds
+# _TITLE_BONUS.
+_COUNT_W = 0.25
+_MIN_CUE = 0.0
+_TITLE_BONUS = 1.0
+
+
+_GENERIC_KEYS = frozenset(name_key(k) for k in lx.GENERIC_CAPS) | frozenset(lx.DEMONYMS)
+_PERSON_SHAPE = re.compile(
+    r"(?:^| )[A-Z][a-z]+(?:-[A-Z][a-z]+)?(?: [A-Z]\.?)? (?:[A-Z]')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?$"
+)
+
+
+def _people(cands: Iterable[Candidate]) -> set[str]:
+    """Keys of the people an article names: a "First Last" name whose last word also stands alone
+    elsewhere ("Victor Smith ... Smith said") - researchers and spokespeople, not victims."""
+    full: dict[str, str] = {}
+    singles: set[str] = set()
+    for c in cands:
+        if c.sent.source != "text":
+            continue
+        if " " not in c.key:
+            singles.add(c.key)
+        elif _PERSON_SHAPE.search(c.norm) and not _ORG_HEAD.search(c.key):
+            full[c.key] = c.key.rsplit(" ", 1)[1]
+    out: set[str] = set()
+    for k, last in full.items():
+        if last in singles:
+            out.add(k)
+            out.add(last)
+    return out
+
+
+_LIST_SEP = re.compile(r"(?:,| and|, and|,? or| &) (?:the )?$")
+_GROUP_NOUN = re.compile(
+    r" (?:state |city |county |government |hospital )?(?:officials|employees|staff|residents|users"
+    r"|customers|patients|students|players|members|workers|athletes|voters)\b"
+)
+# A name listed next to a cued victim ("attacks on X, Y and Z") gets this share of its cue.
+_LIST_SHARE = 0.7
+
+
+def _propagate_lists(cands: list[Candidate], aggs: dict[str, _Agg]) -> None:
+    """Names coordinated in one list share the victim cue of the best-cued item."""
+    run: list[Candidate] = []
+
+    def flush() -> None:
+        if len(run) < 2:
+            return
+        keys = [_canon(c.key) for c in run]
+        best = max((aggs[k].best_cue for k in keys if k in aggs), default=0.0)
+        if best <= 0:
+            return
+        for c, k in zip(run, keys, strict=True):
+            a = aggs.get(k)
+            if a is not None and a.cue < _LIST_SHARE * best:
+                a.cue = _LIST_SHARE * best
+                if a.best is None:
+                    a.best = c
+
+    prev: Candidate | None = None
+    for c in cands:
+        if (
+            prev is not None
+            and prev.sent is c.sent
+            and _LIST_SEP.match(c.sent.norm[prev.end - c.sent.start : c.start - c.sent.start] + "$"[:0])
+            and c.start - prev.end <= 7
+        ):
+            run.append(c)
+        else:
+            flush()
+            run = [c]
+        prev = c
+    flush()
+
+
+def _initials(key: str) -> tuple[str, str]:
+    words = key.split()
+    return "".join(w[0] for w in words), "".join(w[0] for w in words if w not in ("of", "for", "and", "the"))
+
+
+def _merge_aliases(aggs: dict[str, _Agg]) -> None:
+    """Fold acronyms into the full name they stand for: "CDOT" counts for "Colorado Department of
+    Transportation". (Folding word prefixes too was tried and lost precision on dev.)"""
+    long_keys = [k for k in aggs if " " in k]
+    if not long_keys:
+        return
+    by_initials: dict[str, str] = {}
+    for k in long_keys:
+        for ini in _initials(k):
+            if len(ini) >= 2:
+                by_initials.setdefault(ini, k)
+    for k in list(aggs):
+        a = aggs[k]
+        target: str | None = None
+        if " " not in k and k in by_initials and len(k) >= 3:
+            target = by_initials[k]
+        if target is None or target not in aggs:
+            continue
+        t = aggs[target]
+        t.cue += a.cue
+        t.count += a.count
+        t.blocked += a.blocked
+        t.in_title = t.in_title or a.in_title
+        a.cue = 0.0
+        a.count = 0
 
 
 def extract_victims(ctx: Context) -> list[Mention]:
-    return []
+    f = finder(ctx)
+    aggs: dict[str, _Agg] = {}
+    people = _people(f.body)
+    for c in f.all:
+        k = _canon(_TRAIL_NUM.sub("", c.key))
+        if not k or len(k) < 2:
+            continue
+        if k in _NON_VICTIM_KEYS or k in _GENERIC_KEYS or k in people:
+            continue
+        a = aggs.get(k)
+        if a is None:
+            a = aggs[k] = _Agg(k)
+        text, s, e = _lower_sent(f, c)
+        if e - s <= 0:
+            continue
+        if (
+            _NOT_VICTIM_RIGHT.match(text, e)
+            or _SOURCE_RIGHT.match(text, e)
+            or _SOURCE_LEFT.search(text[max(0, s - _WINDOW) : s])
+        ):
+            a.blocked += 1
+            continue
+        cue = _cue_score(text, s, e, _V_RIGHT, _V_LEFT)
+        if cue > 0 and not f.incident(c.sent):
+            cue *= 0.5
+        g = _GROUP_NOUN.match(text, e)
+        if g:
+            # "Colorado officials said", "Vermont state employees": the group is the victim
+            c = Candidate(c.sent, c.start, c.start + (g.end() - s), c.norm, c.key, c.initial, False)
+            cue = max(cue, _cue_score(text, s, g.end(), _V_RIGHT, _V_LEFT))
+        w = cue * _position_mult(c)
+        a.cue += w
+        a.count += 1
+        if c.sent.source == "title":
+            a.in_title = True
+        if w > a.best_cue:
+            a.best, a.best_cue = c, w
+    _propagate_lists(f.all, aggs)
+    _merge_aliases(aggs)
+    for a in aggs.values():
+        if a.cue <= _MIN_CUE:
+            a.score = 0.0
+            continue
+        a.score = a.cue + _COUNT_W * min(a.count, 8) + (_TITLE_BONUS if a.in_title else 0.0)
+        if _ORG_HEAD.search(a.key):
+            a.score += 0.5
+        if a.blocked > a.count:
+            a.score *= 0.5
+        if is_place_key(a.key) or a.key in _VENDOR_KEYS:
+            a.score *= 0.5
+        if a.key in _AGENCY_KEYS:
+            a.score *= 0.5
+    # "German companies", "Indian banks", "Americans": groups named by nationality.
+    for sent in f.scanned_sentences:
+        if not f.incident(sent):
+            continue
+        low = f.lower(sent)
+        for m in _DEMONYM_VICTIM.finditer(sent.norm, 0, MAX_SCAN_CHARS):
+            if m.group(1) is not None and m.group(1).lower() not in _VICTIM_NATIONS:
+                continue
+            k = m.group(0).lower()
+            a = aggs.get(k)
+            if a is None:
+                a = aggs[k] = _Agg(k)
+            cue = _cue_score(low, m.start(), m.end(), _V_RIGHT, _V_LEFT)
+            w = (_DEMONYM_BASE + cue) * (
+                _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
+            )
+            a.score += w
+            if a.best is None or w > a.best_cue:
+                a.best = Candidate(
+                    sent, sent.start + m.start(), sent.start + m.end(), m.group(0), k, m.start() == 0, False
+                )
+                a.best_cue = w
+    return _pick(ctx.doc, aggs.values(), _V_THRESHOLD, _V_LIMIT, _V_REL)
+
+
+# Attacker selection, swept on CASIE dev (threshold 2/3/4.5, limit 1-3, rel 0.3/0.6): 3/3/0.6 best.
+_A_THRESHOLD = 3.0
+_A_REL = 0.6
+_A_LIMIT = 3
 
 
 def extract_attackers(ctx: Context) -> list[Mention]:
-    return []
+    f = finder(ctx)
+    doc = ctx.doc
+    aggs: dict[str, _Agg] = {}
+    for c in f.all:
+        k = _canon(c.key)
+        if not k or len(k) < 2 or k in _NON_ATTACKER_KEYS or k in _GENERIC_KEYS:
+            continue
+        text, s, e = _lower_sent(f, c)
+        cue = _cue_score(text, s, e, _A_RIGHT, _A_LEFT, both=True)
+        known = k in _ACTOR_KEYS
+        if known:
+            cue = max(cue, 3.0)
+        if cue <= 0:
+            continue
+        if not known and (is_place_key(k) and cue < 3.0):
+            continue
+        if not known and not f.incident(c.sent):
+            cue *= 0.5
+        a = aggs.get(k)
+        if a is None:
+            a = aggs[k] = _Agg(k)
+        w = cue * _position_mult(c)
+        a.cue += w
+        a.count += 1
+        if w > a.best_cue:
+            a.best, a.best_cue = c, w
+    for a in aggs.values():
+        a.score = a.cue
+    # "Russian hackers", "North Korean hacker group": a nationality is often all the article says.
+    for sent in f.scanned_sentences:
+        for m in _DEMONYM_ATTACKER.finditer(sent.norm, 0, MAX_SCAN_CHARS):
+            if m.group(1).lower() not in lx.DEMONYMS:
+                continue
+            k = m.group(0).lower()
+            a = aggs.get(k)
+            if a is None:
+                a = aggs[k] = _Agg(k)
+            w = 3.0 * (
+                _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
+            )
+            a.score += w
+            if a.best is None or w > a.best_cue:
+                a.best = Candidate(
+                    sent, sent.start + m.start(), sent.start + m.end(), m.group(0), k, m.start() == 0, False
+                )
+                a.best_cue = w
+    return _pick(doc, aggs.values(), _A_THRESHOLD, _A_LIMIT, _A_REL)

@@ -1,0 +1,250 @@
+"""Capitalized-phrase candidates: the names (organisations, groups, products, places) a text uses.
+
+A candidate is a maximal run of name-like tokens ("Equifax", "Bank of America", "APT28",
+"iCloud", "Windows 10") inside one sentence. Capitalization is trusted in the middle of a body
+sentence; at the start of a sentence and in Title Case headlines a capitalized word counts as a
+name only when the article never uses it in lower case (``Attack`` in "Orbitz Attack Impacts..."
+is a common word because the body says "attack").
+
+Everything here is linear: one tokenizing regex pass per sentence, constant work per token.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from bot.extraction.mentions import Context
+from bot.extraction.text import Doc, Sentence
+
+# Tokens: words with inner '-', '&', '.', digits ("U.S", "Wi-Fi", "AT&T", "APT28", "Mail.ru").
+_TOKEN = re.compile(r"[^\W_$][\w&$]*(?:[.\-@][^\W_][\w&$]*)*")
+_LOWER_WORD = re.compile(r"(?<![A-Za-z0-9.'\-])[a-z][a-z\-]+")
+
+# Lower-case words allowed inside a name between two name tokens ("Bank of America",
+# "University of California", "Department of Health", "Marks & Spencer").
+_CONNECTORS = frozenset({"of", "for", "&", "de", "du", "la", "del", "von", "van", "der", "on"})
+
+# Capitalized words that are never (the start of) a name: function words, titles, calendar words,
+# and the words news copy capitalizes at the head of a sentence. Written from general English.
+NEVER_NAME = frozenset(
+    """the a an this that these those it its in on at to of for by with from as but and or nor so
+    if when while after before since until because although though however meanwhile also then
+    there here what which who whom whose how why where we they he she i you our their his her my
+    your us them him me all any some many most more much several each every both either neither no
+    not one two three four five six seven eight nine ten first second third last next latest
+    according said says say told tells asked added update updated read more photo image video
+    editor note source sources credit related share tweet comment comments click here subscribe
+    advertisement sponsored monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december jan feb mar
+    apr jun jul aug sep sept oct nov dec today yesterday tomorrow mr mrs ms dr prof sir ceo cto cio
+    ciso cfo coo vp inc ltd llc corp co plc yes ok okay hi hello dear thanks thank please just
+    only even still yet now once again despite during within without between among about above
+    below under over into onto upon via per such other others another same own is are was were be
+    been being has have had do does did will would shall should can could may might must let
+    let's it's that's there's here's what's don't doesn't isn't aren't wasn't weren't can't won't
+    breaking exclusive opinion analysis report reports hack hacks hacked hacking hacker hackers
+    attack attacks attacked breach breached leak leaks leaked steal steals stolen hit hits target
+    targets targeted targeting warn warns warning infect infects infected expose exposes exposed
+    claim claims claimed confirm confirms confirmed reveal reveals revealed suffer suffers suffered
+    affect affects affected fix fixes fixed patch patches patched compromise compromises compromised
+    cyberattack ransomware malware phishing scam scams vulnerability
+    vulnerabilities flaw flaws bug bugs users customers employees million billion thousand
+    attacker attackers criminal criminals cybercriminals scammer scammers fraudsters crooks thieves
+    researcher researchers expert experts analyst analysts officials victims investigators""".split()
+)
+
+
+# Names are looked for in the first 200 kB of the body only: a long news feature is ~60 kB, and
+# who was hit / who did it is stated early; this bounds the cost of pasted multi-MB reports.
+MAX_SCAN_CHARS = 200_000
+
+# Words that mark a sentence as speaking of the incident itself (written from general knowledge
+# of how security news words attacks).
+INCIDENT_WORDS = re.compile(
+    r"\b(?:breach|hack|attack|ransomware|compromis|stol[ea]n|theft|leak|expos|phish|malware|intrusion"
+    r"|unauthori[sz]ed|incident|infect|encrypt|scam|fraud|cyber|extort|ransom|ddos|defac)"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One capitalized phrase occurrence, with absolute offsets into its sentence's source."""
+
+    sent: Sentence
+    start: int
+    end: int
+    norm: str  # folded surface text
+    key: str  # lower-case, punctuation-free identity
+    initial: bool  # first token is the sentence's first word
+    possessive: bool  # followed by 's
+
+
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
+_POSS = re.compile(r"'s$")
+_NON_KEY = re.compile(r"[^a-z0-9$]+")
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """Lower-case identity of a name: no leading article, no possessive, punctuation as spaces."""
+    t = _POSS.sub("", _ARTICLE.sub("", text.lower()))
+    return _NON_KEY.sub(" ", t).strip()
+
+
+def _is_cap(tok: str) -> bool:
+    c = tok[0]
+    if c.isupper():
+        return True
+    if c.islower():  # eBay, iPhone, iCloud
+        return not tok.islower()
+    return False
+
+
+def _is_num(tok: str) -> bool:
+    return tok[0].isdigit()
+
+
+class CandidateFinder:
+    """Finds candidates in a doc once; every entity extractor shares the result."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.lower_vocab: frozenset[str] = frozenset(_LOWER_WORD.findall(doc.norm))
+        self._lower: dict[tuple[str, int], str] = {}
+        self._incident: dict[tuple[str, int], bool] = {}
+
+    def _common(self, tok: str) -> bool:
+        """Is this capitalized word an ordinary word the article also writes in lower case?"""
+        low = tok.lower()
+        if low in NEVER_NAME:
+            return True
+        if not tok[0].isupper() or tok.isupper():
+            return False
+        v = self.lower_vocab
+        if low in v:
+            return True
+        # inflected forms: "Compromises"/"compromised", "Hacker"/"hackers", "Targeting"/"target"
+        forms = [low + "s", low + "es", low + "ed", low + "d", low + "ing"]
+        if low.endswith("s"):
+            forms += [low[:-1], low[:-1] + "ed", low[:-1] + "ing"]
+        if low.endswith("es"):
+            forms.append(low[:-2])
+        if low.endswith("ed"):
+            forms += [low[:-2], low[:-1], low[:-2] + "s"]
+        if low.endswith("ing"):
+            forms += [low[:-3], low[:-3] + "e", low[:-3] + "s"]
+        return any(f in v for f in forms)
+
+    def in_sentence(self, sent: Sentence, title_case: bool) -> list[Candidate]:
+        norm = sent.norm
+        base = sent.start
+        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(norm, 0, MAX_SCAN_CHARS)]
+        out: list[Candidate] = []
+        i, n = 0, len(toks)
+        while i < n:
+            s, e, tok = toks[i]
+            initial = i == 0
+            if (
+                not _is_cap(tok)
+                or tok.lower() in NEVER_NAME
+                or ((initial or title_case) and self._common(tok))
+            ):
+                i += 1
+                continue
+            j = i + 1
+            end = e
+            while j < n:
+                s2, e2, t2 = toks[j]
+                if norm[end:s2] != " ":
+                    break
+                if _is_cap(t2) and t2.lower() not in NEVER_NAME and not (title_case and self._common(t2)):
+                    end = e2
+                    j += 1
+                    continue
+                if _is_num(t2) and len(t2) <= 12:
+                    end = e2
+                    j += 1
+                    continue
+                if t2.lower() in _CONNECTORS and j + 1 < n:
+                    s3, e3, t3 = toks[j + 1]
+                    if (
+                        norm[e2:s3] == " "
+                        and _is_cap(t3)
+                        and t3.lower() not in NEVER_NAME
+                        and not (title_case and self._common(t3))
+                    ):
+                        end = e3
+                        j += 2
+                        continue
+                break
+            text = norm[s:end]
+            poss = norm[end : end + 2] == "'s"
+            out.append(Candidate(sent, base + s, base + end, text, name_key(text), initial, poss))
+            i = j
+        return out
+
+    def lower(self, sent: Sentence) -> str:
+        """The sentence's folded text in lower case (computed once per sentence)."""
+        k = (sent.source, sent.index)
+        low = self._lower.get(k)
+        if low is None:
+            low = self._lower[k] = sent.norm.lower()
+        return low
+
+    def incident(self, sent: Sentence) -> bool:
+        """Does the sentence speak of an attack, breach, theft...? (computed once per sentence)"""
+        k = (sent.source, sent.index)
+        hit = self._incident.get(k)
+        if hit is None:
+            hit = self._incident[k] = bool(INCIDENT_WORDS.search(self.lower(sent)))
+        return hit
+
+    @cached_property
+    def title(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for sent in self.doc.title_sentences:
+            words = [t for t in _TOKEN.findall(sent.norm) if t[0].isalpha()]
+            caps = sum(1 for t in words if t[0].isupper())
+            title_case = bool(words) and caps >= 0.6 * len(words)
+            cands = self.in_sentence(sent, title_case)
+            if title_case:
+                # A Title Case headline capitalizes everything: keep a phrase only when one of its
+                # words is also capitalized as (part of) a name in the body.
+                body_words = self.body_words
+                cands = [c for c in cands if any(w in body_words for w in c.key.split())]
+            out.extend(cands)
+        return out
+
+    @cached_property
+    def scanned_sentences(self) -> list[Sentence]:
+        """Title and the body sentences that start within the scanned prefix."""
+        return self.doc.title_sentences + [s for s in self.doc.sentences if s.start < MAX_SCAN_CHARS]
+
+    @cached_property
+    def body_words(self) -> frozenset[str]:
+        return frozenset(w for c in self.body for w in c.key.split())
+
+    @cached_property
+    def body(self) -> list[Candidate]:
+        out: list[Candidate] = []
+        for sent in self.doc.sentences:
+            if sent.start >= MAX_SCAN_CHARS:
+                break
+            out.extend(self.in_sentence(sent, False))
+        return out
+
+    @cached_property
+    def all(self) -> list[Candidate]:
+        return self.title + self.body
+
+
+def finder(ctx: Context) -> CandidateFinder:
+    """The doc's shared finder (built once per Context, cached on the Doc)."""
+    cached = ctx.doc.__dict__.get("_candidate_finder")
+    if isinstance(cached, CandidateFinder):
+        return cached
+    f = CandidateFinder(ctx.doc)
+    ctx.doc.__dict__["_candidate_finder"] = f
+    return f
