@@ -146,11 +146,7 @@ class CandidateFinder:
         while i < n:
             s, e, tok = toks[i]
             initial = i == 0
-            if (
-                not _is_cap(tok)
-                or tok.lower() in NEVER_NAME
-                or ((initial or title_case) and self._common(tok))
-            ):
+            if not _is_cap(tok) or tok.lower() in NEVER_NAME or ((initial or title_case) and self._common(tok)):
                 i += 1
                 continue
             j = i + 1

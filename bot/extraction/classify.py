@@ -449,9 +449,7 @@ def _sentence_of(starts: list[int], sents: list[Sentence], pos: int) -> int:
     return i if i >= 0 and pos < sents[i].end else -1
 
 
-def _score_source(
-    low: str, sents: list[Sentence], title: bool, scores: dict[IncidentType, float]
-) -> tuple[int, bool]:
+def _score_source(low: str, sents: list[Sentence], title: bool, scores: dict[IncidentType, float]) -> tuple[int, bool]:
     """Add the cue mass of one source (title or body) into ``scores``; return the number of
     sentences with security vocabulary and whether an unambiguous security word occurred."""
     if not sents:

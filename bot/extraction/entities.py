@@ -292,9 +292,7 @@ _AGENCY_KEYS = frozenset(name_key(k) for k in lx.AGENCIES)
 _VENDOR_KEYS = frozenset(name_key(k) for k in lx.BIG_VENDORS)
 _ACTOR_KEYS = frozenset(name_key(k) for k in lx.THREAT_ACTORS)
 _NON_ATTACKER_KEYS = (
-    frozenset(
-        name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.AGENCIES | lx.BIG_VENDORS
-    )
+    frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.AGENCIES | lx.BIG_VENDORS)
     - _ACTOR_KEYS
 )
 
@@ -569,9 +567,7 @@ def extract_attackers(ctx: Context) -> list[Mention]:
             a = aggs.get(k)
             if a is None:
                 a = aggs[k] = _Agg(k)
-            w = 3.0 * (
-                _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
-            )
+            w = 3.0 * (_TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0)
             a.score += w
             if a.best is None or w > a.best_cue:
                 a.best = Candidate(

@@ -170,8 +170,7 @@ _TOOL_LEFT = re.compile(
     r",? (?:called|dubbed|named|known as|nicknamed|labeled|labelled) (?:the )?$"
 )
 _NON_TOOL = (
-    frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.THREAT_ACTORS | lx.AGENCIES)
-    - _MALWARE_KEYS
+    frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.THREAT_ACTORS | lx.AGENCIES) - _MALWARE_KEYS
 )
 _T_LIMIT = 3
 
