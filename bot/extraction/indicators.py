@@ -34,6 +34,18 @@ _KINDS: list[tuple[str, str]] = [
 # Domains that are just the names of well-known sites in prose ("Amazon.com") are not indicators
 # unless they come as a full URL; news copy mentions them constantly.
 _MAX_INDICATORS = 50
+_DEFANGED = re.compile(r"\[\.\]|\(\.\)|\[dot\]|\[@\]|\[at\]|\(at\)")
+# Words that make a plain domain or address an indicator when they stand within _CUE_WINDOW
+# characters before it (written from how threat reports introduce indicators).
+_CUE = re.compile(
+    r"malicious|phishing|spoofed|fake|lookalike|look-alike|command[- ]and[- ]control|\bc2\b|c&c|"
+    r"sent from|emails? from|sender|hosted (?:on|at)|registered|domain|indicators?|iocs?"
+)
+_CUE_WINDOW = 120
+
+
+def _cue_near(lower: str, pos: int) -> bool:
+    return _CUE.search(lower, max(0, pos - _CUE_WINDOW), pos) is not None
 
 
 def _defang(value: str, kind: str) -> str:
@@ -61,8 +73,11 @@ def extract_indicators(ctx: Context) -> list[Indicator]:
             if not values:
                 continue
             value = str(values[0])
-            if kind == "domain" and not re.search(r"\[\.\]|\(\.\)|\[dot\]", raw):
-                break  # a plain "example.com" in prose is a site name, not an indicator
+            if kind in ("domain", "email") and not _DEFANGED.search(raw) and not _cue_near(doc.lower, m.start()):
+                # a plain "example.com" in prose is a site name, and a plain address at the end of
+                # a story is the reporter's byline; only defanged ones, or ones the text calls
+                # malicious, are indicators
+                break
             if value in seen:
                 break
             sent = doc.sentence_at("text", m.start())
