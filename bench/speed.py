@@ -49,6 +49,28 @@ def cold_start(runs: int) -> float:
     return statistics.median(times)
 
 
+# Pathological inputs near the core's 2,000,000-character limit: repetition, one endless
+# sentence, digit runs, markup, control characters. Each must finish, and how long it takes is
+# reported here rather than asserted in a test.
+WORST_CASES = {
+    "repeated incident sentence": "Hackers stole the passwords of 1,000 Acme Corp customers on May 3, 2024. " * 26_000,
+    "one sentence, no punctuation": "the breach of acme systems " * 70_000,
+    "digit run": "9" * 1_900_000,
+    "html markup": "<div class='x'><p>Hackers <b>breached</b> Acme</p></div>" * 34_000,
+    "control characters": "\x00\x01\x02 junk \x1b[31m " * 90_000,
+    "capitalised words": "Acme Bank Of The North Group Holdings " * 50_000,
+}
+
+
+def worst_cases() -> dict[str, float]:
+    out = {}
+    for name, text in WORST_CASES.items():
+        t = time.perf_counter()
+        summarize_article(Article(text=text[:2_000_000]))
+        out[name] = round(time.perf_counter() - t, 3)
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared")
@@ -77,6 +99,7 @@ def main() -> int:
         "max_ms": round(1000 * latencies[-1], 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "cold_start_s": round(cold_start(5), 3),
+        "worst_case_s": worst_cases(),
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}",
     }
