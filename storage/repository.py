@@ -139,12 +139,12 @@ class IncidentRepository:
         else:
             incident = match
         incident.sources.append(source)
-        self._rederive(incident)  # flushes: the incident and source have ids from here on
+        merged = self._rederive(incident, only=summary if match is None else None)  # flushes: ids from here on
         self.session.add_all(SourceAnchor(source_id=source.id, hash=h, team_id=team) for h in sketch.anchors)
         self._add_sighting(source, report)
         self.session.flush()
         return StoreResult(
-            incident=self._record(incident),
+            incident=self._record(incident, summary=merged),
             source_id=source.id,
             already_known=False,
             attached=match is not None,
@@ -223,10 +223,17 @@ class IncidentRepository:
             end=max(times),
         )
 
-    def _rederive(self, incident: Incident) -> None:
-        """Recompute the incident's summary, columns, dedupe keys and search entry from its sources."""
+    def _rederive(self, incident: Incident, *, only: IncidentSummary | None = None) -> IncidentSummary:
+        """Recompute the incident's summary, columns, dedupe keys and search entry from its sources.
+
+        ``only``: the summary of a new incident's single source (saves re-reading its JSON).
+        """
         sources = list(incident.sources)
-        merged = merge_summaries([IncidentSummary.model_validate(s.summary_json) for s in sources])
+        if only is not None:
+            merged = only
+        else:
+            merged = merge_summaries([IncidentSummary.model_validate(s.summary_json) for s in sources])
+        is_new = incident.id is None
         incident.title = merged.title
         incident.summary = merged.summary
         incident.incident_type = merged.incident_type.value
@@ -252,11 +259,13 @@ class IncidentRepository:
         self.session.flush()
         if self._dialect == "sqlite":
             # FTS5 is a virtual table outside the ORM; keep its row in step with the incident.
-            self.session.execute(text("DELETE FROM incident_search WHERE rowid = :id"), {"id": incident.id})
+            if not is_new:
+                self.session.execute(text("DELETE FROM incident_search WHERE rowid = :id"), {"id": incident.id})
             self.session.execute(
                 text("INSERT INTO incident_search (rowid, body) VALUES (:id, :body)"),
                 {"id": incident.id, "body": incident.search_text},
             )
+        return merged
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -415,7 +424,9 @@ class IncidentRepository:
     # ---- records -------------------------------------------------------------------------
 
     @staticmethod
-    def _record(incident: Incident, *, with_sources: bool = False) -> IncidentRecord:
+    def _record(
+        incident: Incident, *, with_sources: bool = False, summary: IncidentSummary | None = None
+    ) -> IncidentRecord:
         sources: Sequence[SourceRecord] = ()
         if with_sources:
             sources = tuple(
@@ -437,7 +448,7 @@ class IncidentRepository:
         return IncidentRecord(
             id=incident.id,
             team_id=incident.team_id,
-            summary=IncidentSummary.model_validate(incident.summary_json),
+            summary=summary if summary is not None else IncidentSummary.model_validate(incident.summary_json),
             source_count=incident.source_count,
             first_seen_at=incident.first_seen_at,
             last_seen_at=incident.last_seen_at,
