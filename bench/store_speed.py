@@ -9,7 +9,7 @@ drop; ``--pg-schema NAME`` creates and afterwards drops a schema of that name).
 
 Inserts go through the real write path (services.summarize_and_store: dedupe lookup, MinHash,
 re-derived summary, search index, one committed transaction each) with summaries made up front, so
-the extraction core's speed is not counted. The rest of the 100k are stored the same way but 500 to
+the extraction core's speed is not counted. The rest of the 100k are stored the same way but 50 to
 a transaction, to fill the database in reasonable time.
 """
 
@@ -128,7 +128,7 @@ def main() -> None:
                 submitted_at=when,
             )
         insert_s = time.perf_counter() - t0
-        batch = 500
+        batch = 50  # small: a session flush walks every object it holds
         t1 = time.perf_counter()
         for start in range(args.inserts, args.total, batch):
             reports = []
@@ -147,7 +147,8 @@ def main() -> None:
             store.write(lambda repo, rs=reports: [repo.add_report(r) for r in rs])
         fill_s = time.perf_counter() - t1
         count = store.read(lambda repo: repo.count(TEAM))
-        day = START + dt.timedelta(days=200)
+        # A day in the middle of the stored data (at 100k the data span a year).
+        day = START + dt.timedelta(seconds=(args.total // 2) * 315.36)
         lat = {
             "list 20 newest": timed(lambda: services.list_incidents(store=store, team_id=TEAM, limit=20), args.runs),
             "show one": timed(lambda: services.get_incident(store=store, team_id=TEAM, incident_id=4242), args.runs),
