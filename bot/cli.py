@@ -15,6 +15,7 @@ from rich.console import Console
 
 from bot import __version__
 from bot.batch import parse_published, process_line
+from bot.cli_store import register, store_summary, stored_line
 from bot.errors import BadInputError, IncidentBotError
 from bot.extraction import Article, summarize_article
 from bot.render.terminal import card
@@ -29,6 +30,7 @@ app = typer.Typer(
 )
 _err = Console(stderr=True)
 _state = {"debug": False}
+register(app)  # db upgrade, incidents list|show|search (bot/cli_store.py)
 
 
 def _fail(exc: IncidentBotError) -> typer.Exit:
@@ -81,7 +83,7 @@ def summarize(
     as_json: Annotated[bool, typer.Option("--json", help="Print IncidentSummary JSON, one per line.")] = False,
     no_store: Annotated[
         bool,
-        typer.Option("--no-store", help="Do not keep the result (nothing is stored yet in this version)."),
+        typer.Option("--no-store", help="Do not keep the result in the database (DATABASE_URL)."),
     ] = False,
     published: Annotated[
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) for resolving 'last Friday'.")
@@ -96,7 +98,9 @@ def summarize(
         raise _fail(exc) from None
     for source in sources:
         try:
-            summary = summarize_article(_load(source, pub))
+            article = _load(source, pub)
+            summary = summarize_article(article)
+            stored = None if no_store else store_summary(article, summary, source=source)
         except IncidentBotError as exc:
             if len(sources) == 1:
                 raise _fail(exc) from None
@@ -107,6 +111,8 @@ def summarize(
             sys.stdout.write(summary.model_dump_json() + "\n")
         else:
             out.print(card(summary))
+            if stored is not None:
+                out.print(stored_line(stored), highlight=False)
     if failures:
         raise typer.Exit(max(f.exit_code for f in failures))
 

@@ -37,3 +37,10 @@ class FetchError(IncidentBotError):
 
     exit_code = 3
     code = "fetch_failed"
+
+
+class StorageError(IncidentBotError):
+    """The database is down, locked or refused the operation (exit code 4). Nothing acknowledged is lost."""
+
+    exit_code = 4
+    code = "storage_failed"

@@ -1,0 +1,170 @@
+"""The storage side of the command line: ``db upgrade``, ``incidents list|show|search``, and the
+store step of ``summarize``. Kept apart from bot/cli.py so that each file stays about one thing."""
+
+from __future__ import annotations
+
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot import services
+from bot.errors import IncidentBotError
+from bot.extraction import Article, IncidentSummary
+from bot.render.terminal import card
+from bot.settings import Settings
+from storage import IncidentRecord, Store, StoreResult
+
+# The command line is one user's workspace: its rows belong to this team id, never a Slack team.
+LOCAL_TEAM = "local"
+
+db_app = typer.Typer(no_args_is_help=True, help="Manage the database (DATABASE_URL; SQLite file by default).")
+incidents_app = typer.Typer(no_args_is_help=True, help="Browse the incidents stored locally.")
+_err = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``db`` and ``incidents`` command groups to the main app."""
+    app.add_typer(db_app, name="db")
+    app.add_typer(incidents_app, name="incidents")
+
+
+def _submitter() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name (containers without a passwd entry)
+        return "local-user"
+
+
+def _open(migrate: bool = True) -> Store:
+    return services.open_store(database_url=Settings().database_url, migrate=migrate)
+
+
+def _fail(exc: IncidentBotError) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(exc.exit_code)
+
+
+def store_summary(article: Article, summary: IncidentSummary, *, source: str) -> StoreResult:
+    """Store what ``summarize`` produced; the canonical URL is the link or path as given."""
+    with _open() as store:
+        return services.summarize_and_store(
+            store=store,
+            article=article,
+            summary=summary,
+            team_id=LOCAL_TEAM,
+            submitter=_submitter(),
+            canonical_url=source if source != "-" else None,
+        )
+
+
+def stored_line(result: StoreResult) -> str:
+    """The line under a summary card saying what happened to it in the database."""
+    n = result.incident.id
+    if result.already_known:
+        return f"Already reported: incident #{n} ({result.reason}; {result.incident.source_count} source(s))"
+    if result.attached:
+        return f"Added to incident #{n} as source {result.incident.source_count} ({result.reason})"
+    return f"Stored as incident #{n}"
+
+
+def _table(records: list[IncidentRecord]) -> Table:
+    table = Table(show_edge=False, pad_edge=False)
+    for col in ("id", "last seen", "type", "severity", "victim", "title", "sources"):
+        table.add_column(col, overflow="fold")
+    for r in records:
+        s = r.summary
+        table.add_row(
+            str(r.id),
+            r.last_seen_at.strftime("%Y-%m-%d %H:%M"),
+            s.incident_type.value,
+            s.severity.level.value,
+            s.victims[0].text if s.victims else "",
+            s.title,
+            str(r.source_count),
+        )
+    return table
+
+
+def _print(records: list[IncidentRecord], as_json: bool, empty: str) -> None:
+    if as_json:
+        for r in records:
+            sys.stdout.write(r.model_dump_json() + "\n")
+    elif records:
+        Console().print(_table(records))
+    else:
+        _err.print(empty, highlight=False)
+
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the database or apply new migrations (idempotent)."""
+    from storage.migrations import current
+
+    try:
+        with _open() as store:
+            typer.echo(f"{store.url}: at revision {current(store.engine)} (latest)")
+    except IncidentBotError as exc:
+        raise _fail(exc) from None
+
+
+@incidents_app.command("list")
+def incidents_list(
+    as_json: JsonOpt = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 20,
+    incident_type: Annotated[str | None, typer.Option("--type", help="Only this incident type.")] = None,
+) -> None:
+    """List stored incidents, most recently seen first."""
+    try:
+        with _open() as store:
+            found = services.list_incidents(store=store, team_id=LOCAL_TEAM, limit=limit, incident_type=incident_type)
+    except IncidentBotError as exc:
+        raise _fail(exc) from None
+    _print(found, as_json, "no incidents stored yet")
+
+
+@incidents_app.command("show")
+def incidents_show(incident_id: Annotated[int, typer.Argument(help="Incident id.")], as_json: JsonOpt = False) -> None:
+    """Show one incident: its summary card and every source that reported it."""
+    try:
+        with _open() as store:
+            record = services.get_incident(store=store, team_id=LOCAL_TEAM, incident_id=incident_id)
+    except IncidentBotError as exc:
+        raise _fail(exc) from None
+    if record is None:
+        _err.print(f"[bold red]error:[/] no incident #{incident_id}", highlight=False)
+        raise typer.Exit(2)
+    if as_json:
+        sys.stdout.write(record.model_dump_json() + "\n")
+        return
+    out = Console()
+    out.print(card(record.summary))
+    out.print(f"Incident #{record.id} · first seen {record.first_seen_at:%Y-%m-%d} · {record.source_count} source(s)")
+    for s in record.sources:
+        where = f" in {s.channel_id}" if s.channel_id else ""
+        out.print(
+            f"  [{s.id}] {s.title or s.canonical_url or s.url or 'pasted text'}"
+            f" — by {s.submitter}{where} {s.submitted_at:%Y-%m-%d %H:%M}, seen {s.sightings}x",
+            highlight=False,
+        )
+
+
+@incidents_app.command("search")
+def incidents_search(
+    query: Annotated[str, typer.Argument(help="Victim, attacker, CVE, type or any words.")],
+    as_json: JsonOpt = False,
+    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+) -> None:
+    """Find incidents by victim, attacker, CVE, type or free text."""
+    try:
+        with _open() as store:
+            found = services.search_incidents(store=store, team_id=LOCAL_TEAM, query=query, limit=limit)
+    except IncidentBotError as exc:
+        raise _fail(exc) from None
+    _print(found, as_json, f"no incident matches {query!r}")

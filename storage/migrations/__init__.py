@@ -1,0 +1,57 @@
+"""Alembic migrations shipped inside the package, configured in code (no alembic.ini needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine
+
+HERE = Path(__file__).resolve().parent
+# Objects that live outside the ORM metadata on purpose (see the first migration): the SQLite FTS5
+# table with its shadow tables, and PostgreSQL's full-text expression index.
+NOT_MODELLED = ("incident_search", "ix_incidents_search_tsv")
+
+
+def include_name(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Autogenerate filter: compare everything but the hand-written full-text search objects."""
+    return not (name or "").startswith(NOT_MODELLED)
+
+
+def config(connection: Connection | None = None) -> Config:
+    """An Alembic config pointing at this folder; env.py uses ``connection`` when given."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(HERE))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str | None:
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def current(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision``; a no-op when it is already there."""
+    if revision == "head" and current(engine) == head():
+        return
+    with engine.begin() as conn:
+        command.upgrade(config(conn), revision)
+
+
+def diff(engine: Engine) -> list[Any]:
+    """What autogenerate would change to make the database match the models (empty when in step)."""
+    from storage.models import Base
+
+    with engine.connect() as conn:
+        ctx = MigrationContext.configure(conn, opts={"include_name": include_name, "compare_type": True})
+        return list(compare_metadata(ctx, Base.metadata))

@@ -1,0 +1,247 @@
+"""SQLAlchemy 2.0 models: incidents, the sources that reported them, sightings, digests.
+
+Every row carries ``team_id`` (the Slack workspace) and every query filters on it: nothing reads
+across teams. The full IncidentSummary JSON is stored next to the queryable columns, with its
+``schema_version``, so a reader never has to rebuild it from columns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import DateTime, TypeDecorator
+
+# Deterministic constraint names so that migrations can refer to them on both databases.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# JSONB on PostgreSQL (compact, indexable later); plain JSON text on SQLite.
+Json = JSON().with_variant(JSONB(), "postgresql")
+
+TEAM = String(32)  # Slack team ids are ~11 characters; "local" for the command line
+CHANNEL = String(32)
+TS = String(32)  # Slack message timestamps: "1712345678.123456"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC datetimes on both databases (SQLite would hand back naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware UTC datetime")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Incident(Base):
+    """One security event, with the summary re-derived from all of its sources."""
+
+    __tablename__ = "incidents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    title: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    incident_type: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(16))
+    # 0 unknown .. 4 critical: lets digests filter and sort by severity with an index.
+    severity_rank: Mapped[int] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    is_incident: Mapped[bool] = mapped_column(Boolean)
+    confidence: Mapped[float] = mapped_column(Float)
+    primary_victim: Mapped[str | None] = mapped_column(String(300))
+    # Earliest date any source gives for the event or its publication, and the sighting times.
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    source_count: Mapped[int] = mapped_column(Integer, default=1)
+    schema_version: Mapped[int] = mapped_column(SmallInteger)
+    summary_json: Mapped[dict[str, Any]] = mapped_column(Json)
+    # Victims, attackers, CVEs, types, title and summary as one string: what search indexes.
+    search_text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="incident", order_by="Source.id", cascade="all, delete-orphan"
+    )
+    keys: Mapped[list[IncidentKey]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (
+        # incidents list / digests: newest first within a team.
+        Index(None, "team_id", "last_seen_at"),
+        Index(None, "team_id", "incident_type", "last_seen_at"),
+    )
+
+
+class IncidentKey(Base):
+    """Normalized victim names and CVE ids of an incident: the indexed lookup for de-duplication."""
+
+    __tablename__ = "incident_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # "victim" | "cve"
+    key: Mapped[str] = mapped_column(String(300))
+
+    __table_args__ = (
+        UniqueConstraint("incident_id", "kind", "key"),
+        Index(None, "team_id", "kind", "key"),
+    )
+
+
+class Source(Base):
+    """One article or pasted text that reported an incident, with its own summary."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    canonical_url: Mapped[str | None] = mapped_column(String(2048))
+    # sha256 of the normalized text (see storage.dedupe.content_hash).
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+    site: Mapped[str | None] = mapped_column(String(255))
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # The first submission; later ones are Sightings (the first one is a Sighting too).
+    submitter: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(CHANNEL)
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    # Bottom-k MinHash sketch of the text's word shingles (storage.dedupe.Sketch.to_bytes).
+    sketch: Mapped[bytes] = mapped_column(LargeBinary)
+    schema_version: Mapped[int] = mapped_column(SmallInteger)
+    summary_json: Mapped[dict[str, Any]] = mapped_column(Json)
+
+    incident: Mapped[Incident] = relationship(back_populates="sources")
+    sightings: Mapped[list[Sighting]] = relationship(
+        back_populates="source", order_by="Sighting.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        # The de-duplication guarantee: one source per canonical URL and per text within a team.
+        # NULL canonical URLs (pasted text) do not collide on either database.
+        UniqueConstraint("team_id", "canonical_url"),
+        UniqueConstraint("team_id", "content_hash"),
+    )
+
+
+class SourceAnchor(Base):
+    """The few smallest shingle hashes of a source: near-duplicate candidates share at least one."""
+
+    __tablename__ = "source_anchors"
+
+    source_id: Mapped[int] = mapped_column(
+        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    team_id: Mapped[str] = mapped_column(TEAM)
+
+    __table_args__ = (Index(None, "team_id", "hash"),)
+
+
+class Sighting(Base):
+    """One submission of a source: who, where (conversation and its privacy) and when."""
+
+    __tablename__ = "sightings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    submitter: Mapped[str] = mapped_column(String(64))
+    channel_id: Mapped[str | None] = mapped_column(CHANNEL)
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    # True for private channels, DMs and group DMs: only that conversation may see the source.
+    is_private: Mapped[bool] = mapped_column(Boolean)
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    source: Mapped[Source] = relationship(back_populates="sightings")
+
+    __table_args__ = (
+        # The digest query: a team's sightings in a period, public or in the digest's channel.
+        Index(None, "team_id", "seen_at"),
+    )
+
+
+class DigestSubscription(Base):
+    """A channel's standing order for a digest at a local time in an IANA timezone."""
+
+    __tablename__ = "digest_subscriptions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    channel_id: Mapped[str] = mapped_column(CHANNEL)
+    local_time: Mapped[dt.time] = mapped_column(Time)
+    timezone: Mapped[str] = mapped_column(String(64))
+    cadence: Mapped[str] = mapped_column(String(16))  # "daily" | "weekly"
+    weekday: Mapped[int | None] = mapped_column(SmallInteger)  # 0 = Monday, weekly only
+    filters: Mapped[dict[str, Any]] = mapped_column(Json, default=dict)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+
+class DigestRun(Base):
+    """One digest period of a subscription. The unique row is the claim: one replica posts it."""
+
+    __tablename__ = "digest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("digest_subscriptions.id", ondelete="CASCADE"))
+    period_start: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    period_end: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(16), default="claimed")  # claimed | posted | failed
+    claimed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+    posted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    incident_count: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("subscription_id", "period_start"),)

@@ -1,0 +1,92 @@
+"""What the storage layer hands out: plain frozen models, never ORM objects (handlers stay SQL-free)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.extraction.schema import IncidentSummary
+
+# Conversation kinds as Slack names them, plus "cli" for the local command line.
+ConversationType = Literal["public_channel", "private_channel", "im", "mpim", "cli"]
+PRIVATE_CONVERSATIONS = frozenset({"private_channel", "im", "mpim"})
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Submission(_Record):
+    """Who submitted a report, where and when."""
+
+    team_id: str
+    submitter: str
+    channel_id: str | None = None
+    conversation_type: ConversationType = "cli"
+    message_ts: str | None = None
+    submitted_at: dt.datetime
+
+    @property
+    def is_private(self) -> bool:
+        return self.conversation_type in PRIVATE_CONVERSATIONS
+
+
+class NewReport(_Record):
+    """One article (or pasted text) and its summary, ready to be stored."""
+
+    text: str
+    summary: IncidentSummary
+    url: str | None = None
+    canonical_url: str | None = None
+    title: str | None = None
+    site: str | None = None
+    published: dt.date | None = None
+    submission: Submission
+
+
+class SourceRecord(_Record):
+    id: int
+    url: str | None
+    canonical_url: str | None
+    title: str | None
+    site: str | None
+    published: dt.date | None
+    submitted_at: dt.datetime
+    submitter: str
+    channel_id: str | None
+    message_ts: str | None
+    sightings: int
+
+
+class IncidentRecord(_Record):
+    id: int
+    team_id: str
+    summary: IncidentSummary
+    source_count: int
+    first_seen_at: dt.datetime
+    last_seen_at: dt.datetime
+    sources: tuple[SourceRecord, ...] = ()
+
+
+class StoreResult(_Record):
+    """The stored incident, and whether the report was already known (same URL or same text)."""
+
+    incident: IncidentRecord
+    source_id: int
+    already_known: bool
+    attached: bool  # a new source added to an incident that existed before
+    reason: str
+
+
+class SubscriptionRecord(_Record):
+    id: int
+    team_id: str
+    channel_id: str
+    local_time: dt.time
+    timezone: str
+    cadence: str
+    weekday: int | None
+    filters: dict[str, object]
+    active: bool

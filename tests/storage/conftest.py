@@ -1,0 +1,101 @@
+"""Storage tests run on a real SQLite file and, when configured, a real PostgreSQL server.
+
+``INCIDENT_BOT_TEST_POSTGRES_URL`` (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) turns
+the PostgreSQL cases on; unset, they are skipped with a visible reason; set but unreachable, they
+fail: a CI that asked for PostgreSQL must not go green without it. Each test gets its own schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from collections.abc import Iterator, Sequence
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.extraction.schema import (
+    Evidence,
+    IncidentSummary,
+    IncidentType,
+    Mention,
+    Severity,
+    SeverityAssessment,
+    Status,
+)
+from bot.services import open_store
+from storage import Store
+
+PG_ENV = "INCIDENT_BOT_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A database URL with an empty schema of its own: a SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'incidents.sqlite3'}"
+        return
+    base = os.environ.get(PG_ENV)
+    if not base:
+        pytest.skip(
+            f"PostgreSQL storage tests skipped: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
+        )
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base, connect_args={"connect_timeout": 5})
+    try:
+        with admin.begin() as conn:  # an unreachable server raises here: the test fails, not skips
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        try:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        finally:
+            admin.dispose()
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = open_store(database_url=db_url)
+    try:
+        yield s
+    finally:
+        s.close()
+
+
+NOW = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.UTC)
+
+
+def mention(text_: str, value: str | int | None = None) -> Mention:
+    return Mention(text=text_, value=value, evidence=Evidence(source="text", start=0, end=len(text_), sentence=text_))
+
+
+def make_summary(
+    *,
+    title: str,
+    victims: Sequence[str] = (),
+    incident_type: IncidentType = IncidentType.DATA_BREACH,
+    severity: Severity = Severity.MEDIUM,
+    status: Status = Status.INVESTIGATING,
+    cves: Sequence[str] = (),
+    attackers: Sequence[str] = (),
+    confidence: float = 0.8,
+    is_incident: bool = True,
+) -> IncidentSummary:
+    """A summary as the extraction core would produce it, written directly so tests do not depend on it."""
+    return IncidentSummary(
+        title=title,
+        summary=title + ".",
+        incident_type=incident_type,
+        incident_types=[incident_type],
+        severity=SeverityAssessment(level=severity, reason="test"),
+        status=status,
+        is_incident=is_incident,
+        confidence=confidence,
+        victims=[mention(v) for v in victims],
+        attackers=[mention(a) for a in attackers],
+        cves=[mention(c, c) for c in cves],
+    )

@@ -1,0 +1,319 @@
+"""The incident store on real databases: SQLite always, PostgreSQL when configured (see conftest)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from bot import services
+from bot.errors import StorageError
+from bot.extraction import Article
+from bot.extraction.schema import IncidentSummary, IncidentType, Severity, Status
+from storage import Store, StoreResult
+from storage.engine import make_engine
+from storage.migrations import current, diff, head
+from storage.records import ConversationType
+from tests.conftest import ROOT
+from tests.storage.articles import HARBOR, HARBOR_FOLLOW_UP, HARBOR_SYNDICATED, LAKESIDE, UNRELATED, VULN
+from tests.storage.conftest import NOW, make_summary
+
+HARBOR_SUMMARY = make_summary(title="Harbor Freightways customer data stolen", victims=["Harbor Freightways"])
+
+
+def put(
+    store: Store,
+    body: str,
+    summary: IncidentSummary = HARBOR_SUMMARY,
+    *,
+    url: str | None = None,
+    team: str = "T1",
+    channel: str | None = "C-public",
+    conversation: ConversationType = "public_channel",
+    at: dt.datetime = NOW,
+    submitter: str = "U1",
+) -> StoreResult:
+    return services.summarize_and_store(
+        store=store,
+        article=Article(text=body, url=url),
+        summary=summary,
+        canonical_url=url,
+        team_id=team,
+        submitter=submitter,
+        channel_id=channel,
+        conversation_type=conversation,
+        submitted_at=at,
+    )
+
+
+def test_migrations_are_idempotent_and_match_the_models(store: Store) -> None:
+    assert current(store.engine) == head()
+    store.upgrade()  # a second run is a no-op
+    assert diff(store.engine) == []
+
+
+def test_same_url_is_one_incident_with_another_sighting(store: Store) -> None:
+    first = put(store, HARBOR, url="https://news.example/harbor")
+    again = put(store, HARBOR + "\nUpdated 10:40", url="https://news.example/harbor", submitter="U2", channel="C2")
+    assert not first.already_known
+    assert again.already_known
+    assert again.reason == "same link"
+    assert again.incident.id == first.incident.id
+    record = services.get_incident(store=store, team_id="T1", incident_id=first.incident.id)
+    assert record is not None
+    assert len(record.sources) == 1
+    assert record.sources[0].sightings == 2
+
+
+def test_same_text_elsewhere_is_already_known(store: Store) -> None:
+    first = put(store, HARBOR, url="https://a.example/1")
+    reflowed = put(store, "  " + HARBOR.upper().replace("\n", " "), url="https://b.example/2")
+    assert reflowed.already_known
+    assert reflowed.reason == "same text"
+    assert reflowed.incident.id == first.incident.id
+
+
+def test_syndicated_copy_attaches_and_rederives_the_summary(store: Store) -> None:
+    first = put(store, HARBOR, url="https://a.example/harbor")
+    # The extraction missed the victim in the copy: the near-duplicate text still links them.
+    copy_summary = make_summary(
+        title="Logistics firm warns of data theft", severity=Severity.HIGH, status=Status.CONTAINED
+    )
+    copy = put(store, HARBOR_SYNDICATED, copy_summary, url="https://wire.example/x", at=NOW + dt.timedelta(hours=3))
+    assert copy.attached
+    assert not copy.already_known
+    assert copy.incident.id == first.incident.id
+    assert copy.reason.startswith("near-duplicate text")
+    assert copy.incident.source_count == 2
+    assert copy.incident.summary.severity.level is Severity.HIGH
+    assert copy.incident.summary.status is Status.CONTAINED
+    assert [v.text for v in copy.incident.summary.victims] == ["Harbor Freightways"]
+
+
+def test_different_article_about_the_same_incident_attaches(store: Store) -> None:
+    first = put(store, HARBOR, url="https://a.example/harbor")
+    follow = make_summary(
+        title="Copperhead crew claims Harbor Freightways hack",
+        victims=["Harbor Freightways Inc."],
+        attackers=["Copperhead"],
+        incident_type=IncidentType.DATA_BREACH,
+    )
+    second = put(store, HARBOR_FOLLOW_UP, follow, url="https://b.example/f", at=NOW + dt.timedelta(days=4))
+    assert second.attached
+    assert second.incident.id == first.incident.id
+    assert second.reason == "same victim and incident type within the time window"
+    assert [a.text for a in second.incident.summary.attackers] == ["Copperhead"]
+
+
+def test_two_breaches_at_different_companies_never_merge(store: Store) -> None:
+    harbor = put(store, HARBOR, url="https://a.example/harbor")
+    lakeside_summary = make_summary(title="Lakeside Credit Union breach", victims=["Lakeside Credit Union"])
+    lakeside = put(store, LAKESIDE, lakeside_summary, url="https://a.example/lakeside")
+    assert not lakeside.attached
+    assert lakeside.incident.id != harbor.incident.id
+    assert len(services.list_incidents(store=store, team_id="T1")) == 2
+
+
+def test_same_victim_months_later_is_a_new_incident(store: Store) -> None:
+    first = put(store, HARBOR, url="https://a.example/harbor")
+    later = put(store, HARBOR_FOLLOW_UP, url="https://b.example/later", at=NOW + dt.timedelta(days=200))
+    assert later.incident.id != first.incident.id
+
+
+def test_teams_never_see_each_other(store: Store) -> None:
+    one = put(store, HARBOR, url="https://a.example/harbor", team="T1")
+    two = put(store, HARBOR, url="https://a.example/harbor", team="T2")
+    assert not two.already_known
+    assert one.incident.id != two.incident.id
+    assert services.get_incident(store=store, team_id="T2", incident_id=one.incident.id) is None
+    assert [r.id for r in services.list_incidents(store=store, team_id="T2")] == [two.incident.id]
+    assert [r.id for r in services.search_incidents(store=store, team_id="T2", query="Harbor")] == [two.incident.id]
+
+
+def test_search_by_victim_attacker_cve_type_and_text(store: Store) -> None:
+    harbor = put(
+        store,
+        HARBOR,
+        make_summary(title="Harbor Freightways breach", victims=["Harbor Freightways"], attackers=["Copperhead"]),
+    )
+    vuln = put(
+        store,
+        VULN,
+        make_summary(
+            title="Critical Orbitfile flaw patched",
+            incident_type=IncidentType.VULNERABILITY,
+            cves=["CVE-2025-31337"],
+        ),
+    )
+    put(store, UNRELATED, make_summary(title="Council budget", is_incident=False, incident_type=IncidentType.OTHER))
+
+    def ids(query: str) -> list[int]:
+        return [r.id for r in services.search_incidents(store=store, team_id="T1", query=query)]
+
+    assert ids("harbor freightways") == [harbor.incident.id]
+    assert ids("Copperhead") == [harbor.incident.id]
+    assert ids("CVE-2025-31337") == [vuln.incident.id]
+    assert ids("vulnerability") == [vuln.incident.id]
+    assert ids("orbitfile patched") == [vuln.incident.id]
+    assert ids("breached") == [harbor.incident.id]  # stemming: "breach" in the title
+    assert ids("nothing-like-this") == []
+    assert ids('" OR * NEAR(') == []  # search syntax in user input is never an error
+
+
+def test_digest_hides_sources_private_to_another_conversation(store: Store) -> None:
+    day = (NOW - dt.timedelta(hours=1), NOW + dt.timedelta(hours=23))
+    public = put(store, HARBOR, url="https://a.example/h", channel="C-public")
+    secret = make_summary(
+        title="Harbor attackers named", victims=["Harbor Freightways"], attackers=["Copperhead"], severity=Severity.HIGH
+    )
+    dm = put(store, HARBOR_FOLLOW_UP, secret, url="https://b.example/f", channel="D-alice", conversation="im")
+    assert dm.attached
+    only_private = put(
+        store,
+        LAKESIDE,
+        make_summary(title="Lakeside", victims=["Lakeside Credit Union"]),
+        channel="G-secops",
+        conversation="private_channel",
+    )
+
+    def digest(channel: str) -> dict[int, IncidentSummary]:
+        found = services.incidents_for_digest(store=store, team_id="T1", channel_id=channel, start=day[0], end=day[1])
+        return {r.id: r.summary for r in found}
+
+    general = digest("C-news")
+    assert set(general) == {public.incident.id}
+    assert general[public.incident.id].attackers == []  # the DM's facts stay out
+    assert general[public.incident.id].severity.level is Severity.MEDIUM
+    in_dm = digest("D-alice")
+    assert [a.text for a in in_dm[public.incident.id].attackers] == ["Copperhead"]
+    assert set(digest("G-secops")) == {public.incident.id, only_private.incident.id}
+    assert digest("C-news") == general
+    # Outside the period, nothing.
+    later = services.incidents_for_digest(
+        store=store, team_id="T1", channel_id="C-news", start=day[1], end=day[1] + dt.timedelta(days=1)
+    )
+    assert later == []
+
+
+def test_a_digest_period_is_claimed_once(store: Store) -> None:
+    def subscribe_and_claim() -> tuple[int | None, int | None]:
+        with store.unit_of_work() as uow:
+            sub = uow.incidents.subscribe(
+                team_id="T1",
+                channel_id="C1",
+                local_time=dt.time(9, 0),
+                timezone="Europe/London",
+                cadence="daily",
+                created_by="U1",
+            )
+            first = uow.incidents.claim_digest_run(sub.id, period_start=NOW, period_end=NOW + dt.timedelta(days=1))
+            second = uow.incidents.claim_digest_run(sub.id, period_start=NOW, period_end=NOW + dt.timedelta(days=1))
+            uow.commit()
+        return first, second
+
+    first, second = subscribe_and_claim()
+    assert first is not None
+    assert second is None
+
+
+@pytest.mark.parametrize("serialize", [True, False], ids=["team-lock", "constraints-only"])
+def test_eight_threads_same_url_leave_one_incident(db_url: str, serialize: bool) -> None:
+    """With or without PostgreSQL's per-team lock: unique constraints plus retry decide alone."""
+    services.open_store(database_url=db_url).close()  # migrate first, outside the race
+    store = Store(db_url, serialize_team_writes=serialize)
+    barrier = threading.Barrier(8)
+    results: list[StoreResult] = []
+    errors: list[BaseException] = []
+
+    def submit(n: int) -> None:
+        try:
+            barrier.wait()
+            results.append(put(store, HARBOR, url="https://news.example/same", submitter=f"U{n}"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in range(8)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert len({r.incident.id for r in results}) == 1
+        assert sum(not r.already_known for r in results) == 1
+        with store.unit_of_work(read_only=True) as uow:
+            session = uow.session
+            assert session is not None
+            assert session.execute(text("SELECT count(*) FROM incidents")).scalar_one() == 1
+            assert session.execute(text("SELECT count(*) FROM sources")).scalar_one() == 1
+            assert session.execute(text("SELECT count(*) FROM sightings")).scalar_one() == 8
+    finally:
+        store.close()
+
+
+def test_locked_sqlite_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'locked.sqlite3'}"
+    services.open_store(database_url=url).close()
+    store = Store(url, engine=make_engine(url, sqlite_busy_timeout_ms=200))
+    blocker = make_engine(url)
+    other = make_summary(title="Council systems hit", victims=["City Council"])
+    try:
+        kept = put(store, HARBOR, url="https://a.example/kept")
+        with blocker.connect() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO digest_subscriptions (team_id, channel_id, local_time, timezone,"
+                " cadence, filters, created_by, created_at, active)"
+                " VALUES ('T9', 'C9', '09:00:00', 'UTC', 'daily', '{}', 'U', '2025-01-01', 1)"
+            )
+            with pytest.raises(StorageError, match="locked"):
+                put(store, UNRELATED, other, url="https://a.example/lost")
+            conn.rollback()
+        record = services.get_incident(store=store, team_id="T1", incident_id=kept.incident.id)
+        assert record is not None  # what was acknowledged before is still there
+        assert put(store, UNRELATED, other, url="https://a.example/retry").incident.id != kept.incident.id
+    finally:
+        store.close()
+        blocker.dispose()
+
+
+def test_unreachable_postgres_is_a_clear_error() -> None:
+    with pytest.raises(StorageError, match="unavailable"):
+        services.open_store(database_url="postgresql+psycopg://postgres@127.0.0.1:1/test")
+
+
+def test_cli_stores_lists_shows_and_searches(db_url: str, tmp_path: Path) -> None:
+    article = tmp_path / "harbor.txt"
+    article.write_text("Harbor Freightways data breach\n\n" + HARBOR)
+    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "bot", *args], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120
+        )
+
+    up = run("db", "upgrade")
+    assert up.returncode == 0, up.stderr
+    assert "0001" in up.stdout
+    first = run("summarize", str(article))
+    assert first.returncode == 0, first.stderr
+    assert "Stored as incident #1" in first.stdout
+    again = run("summarize", str(article))
+    assert "Already reported: incident #1" in again.stdout
+    assert "Stored as" not in run("summarize", "--no-store", str(article)).stdout
+    listed = run("incidents", "list", "--json")
+    assert listed.returncode == 0, listed.stderr
+    assert [line.count('"id":1,') for line in listed.stdout.splitlines()] == [1]
+    shown = run("incidents", "show", "1")
+    assert shown.returncode == 0, shown.stderr
+    assert "seen 2x" in shown.stdout
+    found = run("incidents", "search", "Freightways", "--json")
+    assert found.stdout.count('"team_id":"local"') == 1
+    missing = run("incidents", "show", "42")
+    assert missing.returncode == 2
+    assert "no incident #42" in missing.stderr
