@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -24,9 +23,8 @@ def example(name: str) -> Article:
 def _database_in_tmp(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Commands that store (summarize does by default) write to a throwaway database, never to
     the working directory; child processes inherit it through the environment."""
-    if "DATABASE_URL" not in os.environ:
-        db = tmp_path_factory.mktemp("db") / "incident-bot.sqlite3"
-        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
+    db = tmp_path_factory.mktemp("db") / "incident-bot.sqlite3"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{db}")
 
 
 @pytest.fixture
