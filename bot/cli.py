@@ -196,6 +196,24 @@ def fetch(
         raise typer.Exit(max(f.exit_code for f in failures))
 
 
+@app.command()
+def run(
+    mode: Annotated[
+        str, typer.Option("--mode", help="socket: Socket Mode (no public URL); http: serve POST /slack/events.")
+    ] = "socket",
+    port: Annotated[int | None, typer.Option(help="HTTP mode port (default INCIDENT_BOT_PORT, 3000).")] = None,
+) -> None:
+    """Run the Slack bot (and its digest scheduler) until interrupted."""
+    if mode not in ("socket", "http"):
+        raise _fail(BadInputError(f"--mode must be socket or http, not {mode!r}"))
+    from bot.main import run as run_bot
+
+    try:
+        run_bot(settings=_settings(), mode="http" if mode == "http" else "socket", port=port)
+    except IncidentBotError as exc:
+        raise _fail(exc) from None
+
+
 def main() -> None:
     """Console-script entry point: known errors are one line on stderr; bugs exit 1."""
     try:

@@ -44,3 +44,9 @@ class StorageError(IncidentBotError):
 
     exit_code = 4
     code = "storage_failed"
+
+
+class ConfigurationError(BadInputError):
+    """A setting the command needs is missing or invalid (exit code 2)."""
+
+    code = "configuration"

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
     # Digests
     default_timezone: str = Field(default="UTC", alias="INCIDENT_BOT_DEFAULT_TIMEZONE")
 
+    # Running the bot
+    host: str = Field(default="0.0.0.0", alias="INCIDENT_BOT_HOST")
+    port: int = Field(default=3000, gt=0, lt=65536, alias="INCIDENT_BOT_PORT")
+    workers: int = Field(default=8, gt=0, le=256, alias="INCIDENT_BOT_WORKERS")
+
     # Operations
     log_level: str = Field(default="INFO", alias="INCIDENT_BOT_LOG_LEVEL")
 

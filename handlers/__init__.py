@@ -1,1 +1,23 @@
-"""Slack adapters: ack fast, parse the payload, call one service, render."""
+"""Slack adapters: ack fast, parse the payload, call one service, render.
+
+Each module has ``register(app, deps)``; ``register_handlers`` wires them all.
+"""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers import actions, commands, dedupe, errors, home, mentions
+from handlers.deps import Deps
+
+
+def register_handlers(app: App, deps: Deps) -> None:
+    dedupe.register(app, deps)
+    mentions.register(app, deps)
+    commands.register(app, deps)
+    actions.register(app, deps)
+    home.register(app, deps)
+    errors.register(app)
+
+
+__all__ = ["Deps", "register_handlers"]

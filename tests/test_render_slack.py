@@ -62,7 +62,7 @@ def test_truncate_respects_the_limit(text: str, limit: int) -> None:
 
 def test_hostile_article_cannot_ping_or_disguise_links() -> None:
     summary = summarize_article(Article(title="<!channel> Acme Bank <@U0123ABC> breach", text=HOSTILE))
-    blocks, fallback = card(summary, CardContext(incident_id="42", requested_by="U777"))
+    blocks, fallback = card(summary, CardContext(incident_id="42", evidence_key="42:1", requested_by="U777"))
     rendered = [*_texts(blocks), fallback]
     for text in rendered:
         assert "<!channel>" not in text
@@ -78,7 +78,7 @@ def test_huge_article_fits_block_kit_limits() -> None:
     long_title = "Ransomware " * 40
     text = (base.text + "\n\n") * 60
     summary = summarize_article(Article(title=long_title, text=text))
-    blocks, fallback = card(summary, CardContext(incident_id="x" * 3000))
+    blocks, fallback = card(summary, CardContext(incident_id="x" * 3000, evidence_key="y" * 3000))
     assert len(blocks) <= MAX_BLOCKS
     header = blocks[0]["text"]["text"]
     assert len(header) <= MAX_HEADER_CHARS
@@ -98,7 +98,12 @@ def test_card_shows_the_key_facts_and_button() -> None:
     summary = summarize_article(example("ransomware-hospital.txt"))
     blocks, fallback = card(
         summary,
-        CardContext(incident_id="17", already_reported=True, first_report_link="https://acme.slack.com/archives/C1/p1"),
+        CardContext(
+            incident_id="17",
+            evidence_key="17:3",
+            already_reported=True,
+            first_report_link="https://acme.slack.com/archives/C1/p1",
+        ),
     )
     text = "\n".join(_texts(blocks))
     assert "Northbridge Regional Hospital" in text
@@ -106,7 +111,7 @@ def test_card_shows_the_key_facts_and_button() -> None:
     assert "https://acme.slack.com/archives/C1/p1" in text
     buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert buttons
-    assert buttons[0]["value"] == "17"
+    assert buttons[0]["value"] == "17:3"
     assert buttons[0]["action_id"] == "show_evidence"
     assert "RANSOMWARE" in fallback.upper()
 

@@ -86,7 +86,8 @@ def _context(texts: list[str]) -> dict[str, Any]:
 class CardContext:
     """What the card says besides the summary: who asked, and whether it was seen before."""
 
-    incident_id: str | None = None
+    incident_id: str | None = None  # shown on the card, e.g. "42"
+    evidence_key: str | None = None  # the "Show evidence" button's value; no button without it
     requested_by: str | None = None  # a Slack user id
     already_reported: bool = False
     first_report_link: str | None = None  # permalink of the thread where it was first posted
@@ -151,10 +152,10 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
     if ctx.requested_by:
         ctx_bits.append(f"requested by <@{escape(ctx.requested_by)}>")
     if ctx.incident_id:
-        ctx_bits.append(f"incident `{escape(ctx.incident_id)}`")
+        ctx_bits.append(f"incident `#{escape(truncate(ctx.incident_id, 40))}`")
     if ctx_bits:
         blocks.append(_context(ctx_bits))
-    if ctx.incident_id:
+    if ctx.evidence_key:
         blocks.append(
             {
                 "type": "actions",
@@ -162,7 +163,7 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
                     {
                         "type": "button",
                         "action_id": SHOW_EVIDENCE_ACTION,
-                        "value": ctx.incident_id[:2000],
+                        "value": ctx.evidence_key[:2000],
                         "text": {"type": "plain_text", "text": "Show evidence"},
                     }
                 ],
@@ -206,3 +207,78 @@ def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
     if len(blocks) == 1:
         blocks.append(_section("No facts were extracted from this article."))
     return blocks[:MAX_BLOCKS]
+
+
+def problem_blocks(message: str) -> tuple[list[dict[str, Any]], str]:
+    """A short note about something that went wrong and what to do about it."""
+    text = escape(truncate(message, MAX_SECTION_CHARS - 20))
+    return [_section(f":warning: {text}")], text
+
+
+@dataclass(frozen=True)
+class ListedIncident:
+    """One row of a list: what the list needs to know, without the storage layer's types."""
+
+    incident_id: int
+    summary: IncidentSummary
+    last_seen: str  # ISO date
+    sources: int
+
+
+def _line(item: ListedIncident) -> str:
+    s = item.summary
+    victim = f" — {escape(truncate(s.victims[0].text, 80))}" if s.victims else ""
+    return (
+        f"{_SEVERITY_ICON[s.severity.level.value]} `#{item.incident_id}` *{escape(truncate(s.title, 150))}*{victim} · "
+        f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value} · {item.last_seen}"
+        + (f" · {item.sources} sources" if item.sources > 1 else "")
+    )
+
+
+def incident_list_blocks(items: list[ListedIncident], *, heading: str, empty: str) -> tuple[list[dict[str, Any]], str]:
+    """A compact list of incidents (one line each), within Block Kit limits."""
+    if not items:
+        return [_section(escape(empty))], escape(empty)
+    blocks: list[dict[str, Any]] = [_section(f"*{escape(heading)}*")]
+    chunk: list[str] = []
+    for item in items:
+        line = _line(item)
+        if sum(len(c) + 1 for c in chunk) + len(line) > MAX_SECTION_CHARS - 100:
+            blocks.append(_section("\n".join(chunk)))
+            chunk = []
+        chunk.append(line)
+        if len(blocks) >= MAX_BLOCKS - 2:
+            break
+    if chunk:
+        blocks.append(_section("\n".join(chunk)))
+    return blocks[:MAX_BLOCKS], escape(f"{heading}: {len(items)} incidents")
+
+
+@dataclass(frozen=True)
+class SubscriptionLine:
+    channel_id: str
+    cadence: str
+    local_time: str  # HH:MM
+    timezone: str
+    active: bool
+
+
+def home_view(items: list[ListedIncident], subscriptions: list[SubscriptionLine]) -> dict[str, Any]:
+    """The App Home tab: latest incidents, then the digest subscriptions."""
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "incident-bot"}},
+        _section("Mention me with an article or a link, or use `/incident help`."),
+    ]
+    listed, _ = incident_list_blocks(items, heading="Latest incidents", empty="No incidents stored yet.")
+    blocks += listed[: MAX_BLOCKS - 6]
+    blocks.append({"type": "divider"})
+    if subscriptions:
+        lines = [
+            f"• <#{escape(s.channel_id)}> — {escape(s.cadence)} at {escape(s.local_time)} {escape(s.timezone)}"
+            + ("" if s.active else " (paused: the channel is archived or I was removed)")
+            for s in subscriptions[:40]
+        ]
+        blocks.append(_section("*Digest subscriptions*\n" + "\n".join(lines)))
+    else:
+        blocks.append(_section("*Digest subscriptions*\nNone yet: `/incident digest subscribe` in a channel."))
+    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}

@@ -1,0 +1,90 @@
+"""``incident-bot run``: settings → store → Slack app → scheduler → server. The only place that
+wires everything together for the long-running bot."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from collections.abc import Iterable
+from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+
+from bot import services
+from bot.errors import ConfigurationError
+from bot.settings import Settings
+from bot.slack_app import Mode, build_app
+
+log = logging.getLogger("incident_bot")
+
+def with_health(slack: WSGIApplication) -> WSGIApplication:
+    """``GET /healthz`` for load balancers; everything else goes to Bolt (``POST /slack/events``)."""
+
+    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
+            return [b"ok\n"]
+        return slack(environ, start_response)
+
+    return application
+
+
+def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
+    """Run the bot until interrupted."""
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Brings the schema up to date first; safe when replicas start together (see storage docs).
+    store = services.open_store(database_url=settings.database_url, migrate=True)
+    try:
+        app = build_app(settings=settings, store=store, mode=mode)
+        if mode == "socket":
+            _run_socket(app, settings)
+        else:
+            _run_http(app, settings, port or settings.port)
+    finally:
+        store.close()
+
+
+def _run_http(app: Any, settings: Settings, port: int) -> None:
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+    from waitress.server import create_server
+
+    # Waitress threads only parse requests and wait for Bolt's ack; the work runs on the app's
+    # own executor, so a few more threads than workers keep acks fast under bursts.
+    server = create_server(
+        with_health(SlackRequestHandler(app)), host=settings.host, port=port, threads=settings.workers + 4
+    )
+    log.info("incident-bot listening on http://%s:%s/slack/events", settings.host, port)
+    _exit_on_sigterm()
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        log.info("shutting down")
+    finally:
+        server.close()
+
+
+def _run_socket(app: Any, settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    if settings.slack_app_token is None:
+        raise ConfigurationError("SLACK_APP_TOKEN (xapp-…) is needed for Socket Mode; see .env.example")
+    handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
+    log.info("incident-bot connecting to Slack in Socket Mode")
+    _exit_on_sigterm()
+    try:
+        handler.start()  # type: ignore[no-untyped-call]  # slack_bolt leaves these two unannotated
+    except (KeyboardInterrupt, SystemExit):
+        log.info("shutting down")
+    finally:
+        handler.close()  # type: ignore[no-untyped-call]
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM (what process managers send) ends the bot like Ctrl-C does: through the finally
+    blocks, so the database and connections are closed."""
+    if threading.current_thread() is threading.main_thread():
+
+        def handle(signum: int, frame: Any) -> None:
+            raise SystemExit(0)
+
+        signal.signal(signal.SIGTERM, handle)

@@ -1,0 +1,61 @@
+"""Building the Bolt app: the Slack client with its retry policy, the app, the handlers."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.errors import ConfigurationError
+from bot.settings import Settings
+from bot.sources.web import url_reader
+from handlers import Deps, register_handlers
+from storage import Store
+
+Mode = Literal["socket", "http"]
+
+# 429s wait for Retry-After and try again; 5xx and dropped connections retry with exponential
+# backoff and jitter (slack_sdk's default interval calculator). Three tries cover the short
+# outages Slack's status history shows, without holding a worker for minutes.
+RATE_LIMIT_RETRIES = 3
+SERVER_ERROR_RETRIES = 3
+
+
+def make_client(settings: Settings) -> WebClient:
+    if settings.slack_bot_token is None:
+        raise ConfigurationError("SLACK_BOT_TOKEN is not set (see .env.example)")
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
+        ],
+    )
+
+
+def build_app(*, settings: Settings, store: Store, mode: Mode) -> App:
+    """The Bolt app with every handler registered. Request signatures are verified in HTTP mode
+    (Socket Mode connections are authenticated by the app-level token instead)."""
+    if mode == "http" and settings.slack_signing_secret is None:
+        raise ConfigurationError("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests without it")
+    secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    app = App(
+        client=make_client(settings),
+        signing_secret=secret or "",
+        request_verification_enabled=mode == "http",
+        # Slow work (fetching, summarizing, posting) runs on this pool after the ack is sent.
+        listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="incident-bot"),
+        logger=logging.getLogger("incident_bot.slack"),
+    )
+    register_handlers(app, Deps(settings=settings, store=store, read_url=url_reader(settings)))
+    return app

@@ -1,0 +1,49 @@
+"""Buttons: "Show evidence" reveals, to the one who clicked, which sentence each fact came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_bolt.context.respond import Respond
+
+from bot import services
+from bot.render.slack import SHOW_EVIDENCE_ACTION, evidence_blocks
+from handlers.deps import Deps
+
+
+def parse_key(value: str) -> tuple[int, int] | None:
+    incident, _, source = value.partition(":")
+    if incident.isdigit() and source.isdigit():
+        return int(incident), int(source)
+    return None
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action(SHOW_EVIDENCE_ACTION)
+    def show_evidence(
+        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
+    ) -> None:
+        ack()
+        key = parse_key(str(action.get("value", "")))
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        summary = None
+        if key is not None and channel:
+            summary = services.source_summary(
+                store=deps.store,
+                team_id=context.team_id or "",
+                incident_id=key[0],
+                source_id=key[1],
+                visible_to=channel,
+            )
+        if summary is None:
+            respond(
+                text="That incident is no longer available here.", response_type="ephemeral", replace_original=False
+            )
+            return
+        respond(
+            blocks=evidence_blocks(summary),
+            text="Evidence for each fact",
+            response_type="ephemeral",
+            replace_original=False,
+        )

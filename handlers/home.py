@@ -1,0 +1,31 @@
+"""The App Home tab: the team's latest public incidents and the public channels' digests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot import services
+from bot.render.slack import SubscriptionLine, home_view
+from handlers.commands import listed
+from handlers.deps import Deps
+
+HOME_INCIDENTS = 15
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if event.get("tab", "home") != "home":
+            return
+        team = context.team_id or ""
+        # The Home tab is seen by whoever opens it: only what public channels could see anyway.
+        records = services.list_incidents(store=deps.store, team_id=team, limit=HOME_INCIDENTS, visible_to=None)
+        subs = [
+            SubscriptionLine(s.channel_id, s.cadence, s.local_time.strftime("%H:%M"), s.timezone, s.active)
+            for s in services.list_subscriptions(store=deps.store, team_id=team)
+            if deps.conversation_type(client, s.channel_id) == "public_channel"
+        ]
+        client.views_publish(user_id=event["user"], view=home_view(listed(records), subs))

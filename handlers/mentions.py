@@ -1,0 +1,41 @@
+"""@incident-bot mentions: acknowledge with :eyes:, then reply in the thread with one card per link."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import chatops
+from handlers.deps import Deps
+from handlers.posting import post
+from handlers.replies import outcome_message
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.event("app_mention")
+    def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        channel, ts = event["channel"], event["ts"]
+        thread = event.get("thread_ts") or ts
+        try:
+            client.reactions_add(channel=channel, timestamp=ts, name="eyes")
+        except SlackApiError as exc:  # already_reacted, or no scope: the reply still matters more
+            log.info("reactions.add failed: %s", exc.response.get("error"))
+        origin = chatops.Origin(
+            team_id=context.team_id or event.get("team", ""),
+            user_id=event.get("user", ""),
+            channel_id=channel,
+            conversation_type=deps.conversation_type(client, channel),
+            message_ts=ts,
+        )
+        outcomes = chatops.process_submission(
+            store=deps.store, text=event.get("text", ""), origin=origin, read_url=deps.read_url
+        )
+        for outcome in outcomes:
+            blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel)
+            post(client, channel=channel, thread_ts=thread, blocks=blocks, text=text, user=origin.user_id)
