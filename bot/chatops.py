@@ -7,6 +7,7 @@ Slack, so the whole use case is testable without it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -96,7 +97,7 @@ def process_submission(*, store: Store, text: str, origin: Origin, read_url: Url
         pasted = sub.pasted_text
         jobs = [("pasted text", lambda: article_from_text(pasted))]
     else:
-        jobs = [(link, (lambda u=link: read_url(u))) for link in sub.links[:MAX_LINKS_PER_MESSAGE]]
+        jobs = [(link, functools.partial(read_url, link)) for link in sub.links[:MAX_LINKS_PER_MESSAGE]]
     outcomes: list[Outcome] = []
     for source, load in jobs:
         try:

@@ -17,6 +17,7 @@ from bot.slack_app import Mode, build_app
 
 log = logging.getLogger("incident_bot")
 
+
 def with_health(slack: WSGIApplication) -> WSGIApplication:
     """``GET /healthz`` for load balancers; everything else goes to Bolt (``POST /slack/events``)."""
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.extraction import Article, IncidentSummary, summarize_article
-from storage import IncidentRecord, NewReport, Store, StoreResult, Submission
-from storage.records import ConversationType
+from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, views
+from storage.records import ConversationType, SubscriptionRecord
+from storage.views import ChannelView
 
 
 def open_store(*, database_url: str, migrate: bool = True) -> Store:
@@ -59,21 +60,68 @@ def summarize_and_store(
     return store.write(lambda repo: repo.add_report(report))
 
 
+# ``visible_to`` says who will see what a read returns: ANY_CONVERSATION (the local command line,
+# no filter), a channel id (what that conversation may see: public submissions and its own), or
+# None (anyone in the team, e.g. the App Home: public submissions only).
+ANY_CONVERSATION = "*"
+
+
 def list_incidents(
-    *, store: Store, team_id: str, limit: int = 20, offset: int = 0, incident_type: str | None = None
+    *,
+    store: Store,
+    team_id: str,
+    limit: int = 20,
+    offset: int = 0,
+    incident_type: str | None = None,
+    visible_to: str | None = ANY_CONVERSATION,
 ) -> list[IncidentRecord]:
     """The team's incidents, most recently seen first."""
+    if visible_to != ANY_CONVERSATION:
+        return store.read(lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).recent(limit=limit))
     return store.read(lambda repo: repo.recent(team_id, limit=limit, offset=offset, incident_type=incident_type))
 
 
-def get_incident(*, store: Store, team_id: str, incident_id: int) -> IncidentRecord | None:
+def get_incident(
+    *, store: Store, team_id: str, incident_id: int, visible_to: str | None = ANY_CONVERSATION
+) -> IncidentRecord | None:
     """One incident of the team with its sources, or None."""
+    if visible_to != ANY_CONVERSATION:
+        return store.read(lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).get(incident_id))
     return store.read(lambda repo: repo.get(team_id, incident_id))
 
 
-def search_incidents(*, store: Store, team_id: str, query: str, limit: int = 20) -> list[IncidentRecord]:
+def search_incidents(
+    *, store: Store, team_id: str, query: str, limit: int = 20, visible_to: str | None = ANY_CONVERSATION
+) -> list[IncidentRecord]:
     """The team's incidents matching every word of ``query`` (victim, attacker, CVE, type, text)."""
+    if visible_to != ANY_CONVERSATION:
+        return store.read(
+            lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).search(query, limit=limit)
+        )
     return store.read(lambda repo: repo.search(team_id, query, limit=limit))
+
+
+def source_summary(
+    *, store: Store, team_id: str, incident_id: int, source_id: int, visible_to: str | None
+) -> IncidentSummary | None:
+    """One source's own summary (for "Show evidence"), if ``visible_to`` may see it."""
+    return store.read(
+        lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).source_summary(incident_id, source_id)
+    )
+
+
+def record_message(*, store: Store, team_id: str, source_id: int, channel_id: str, message_ts: str) -> None:
+    """Remember the message that carried a source's card in a channel (a slash command has none)."""
+    store.write(
+        lambda repo: views.record_message(
+            repo, team_id=team_id, source_id=source_id, channel_id=channel_id, message_ts=message_ts
+        )
+    )
+
+
+def list_subscriptions(*, store: Store, team_id: str) -> list[SubscriptionRecord]:
+    """The team's digest subscriptions, by channel."""
+    return store.read(lambda repo: views.subscriptions(repo, team_id=team_id))
 
 
 def incidents_for_digest(

@@ -1,0 +1,188 @@
+"""End-to-end fixtures: the Slack stand-in, the bot as a real process, signed requests into it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from slack_sdk.signature import SignatureVerifier
+
+from tests.conftest import ROOT
+from tests.slack_standin import SlackStandIn
+
+SECRET = "test-signing-secret"
+TEAM = "T0TEST"
+BOT_USER = "UBOT"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Reply:
+    status: int
+    body: str
+    headers: dict[str, str]
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Bot:
+    """A running ``incident-bot run --mode http`` and a way to send it signed requests."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def post(
+        self,
+        body: str,
+        *,
+        content_type: str,
+        secret: str = SECRET,
+        timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+        req = urllib.request.Request(
+            self.url + "/slack/events",
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": content_type,
+                "X-Slack-Request-Timestamp": ts,
+                "X-Slack-Signature": signature,
+                **(headers or {}),
+            },
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return Reply(resp.status, resp.read().decode(), dict(resp.headers.items()))
+        except urllib.error.HTTPError as err:
+            return Reply(err.code, err.read().decode(), dict(err.headers.items()))
+
+    def event(self, event: dict[str, Any], *, event_id: str, headers: dict[str, str] | None = None) -> Reply:
+        envelope = {
+            "token": "unused",
+            "team_id": TEAM,
+            "api_app_id": "A0TEST",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+        }
+        return self.post(json.dumps(envelope), content_type="application/json", headers=headers)
+
+    def command(self, text: str, *, response_url: str, channel: str = "C0PUBLIC", user: str = "U0ALICE") -> Reply:
+        form = {
+            "token": "unused",
+            "team_id": TEAM,
+            "team_domain": "test",
+            "channel_id": channel,
+            "channel_name": "security",
+            "user_id": user,
+            "user_name": "alice",
+            "command": "/incident",
+            "text": text,
+            "api_app_id": "A0TEST",
+            "response_url": response_url,
+            "trigger_id": "1.2.3",
+        }
+        return self.post(urlencode(form), content_type="application/x-www-form-urlencoded")
+
+    def action(self, value: str, *, response_url: str, channel: str = "C0PUBLIC", user: str = "U0ALICE") -> Reply:
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0TEST",
+            "token": "unused",
+            "trigger_id": "1.2.3",
+            "response_url": response_url,
+            "channel": {"id": channel},
+            "container": {"type": "message", "channel_id": channel, "message_ts": "1.1"},
+            "actions": [
+                {"type": "button", "action_id": "show_evidence", "block_id": "b", "value": value, "action_ts": "1.2"}
+            ],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+
+
+def start_bot(slack: SlackStandIn, workdir: Path, *, database_url: str | None = None, **env: str) -> Bot:
+    port = free_port()
+    log = workdir / f"bot-{port}.log"
+    environ = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-test-token",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bot.sqlite3'}",
+        "INCIDENT_BOT_FETCH_ALLOW_PRIVATE": "true",
+        "INCIDENT_BOT_LOG_LEVEL": "INFO",
+        "INCIDENT_BOT_HOST": "127.0.0.1",
+        **env,
+    }
+    with log.open("wb") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--mode", "http", "--port", str(port)],
+            cwd=ROOT,
+            env=environ,
+            stdout=fh,
+            stderr=subprocess.STDOUT,
+        )
+    bot = Bot(f"http://127.0.0.1:{port}", proc, log)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the bot exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(bot.url + "/healthz", timeout=2) as resp:
+                if resp.status == 200:
+                    return bot
+        except OSError:
+            time.sleep(0.1)
+    bot.stop()
+    raise RuntimeError(f"the bot did not come up:\n{log.read_text()}")
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandIn]:
+    with SlackStandIn(team_id=TEAM, bot_user_id=BOT_USER) as standin:
+        yield standin
+
+
+@pytest.fixture
+def bot(slack: SlackStandIn, tmp_path: Path) -> Iterator[Bot]:
+    running = start_bot(slack, tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop()
