@@ -41,6 +41,7 @@ class SlackStandIn:
         self.team_id, self.bot_user_id, self.user_tz = team_id, bot_user_id, user_tz
         self.calls: list[Call] = []
         self._failures: dict[str, list[_Failure]] = {}
+        self._answers: dict[str, dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._ts = itertools.count(1)
@@ -115,6 +116,11 @@ class SlackStandIn:
         with self._lock:
             self._failures.setdefault(method, []).extend(_Failure(status, error, retry_after) for _ in range(times))
 
+    def answer(self, method: str, payload: dict[str, Any]) -> None:
+        """Answer every later call of ``method`` with ``payload``."""
+        with self._lock:
+            self._answers[method] = payload
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -141,6 +147,7 @@ class SlackStandIn:
             self._cond.notify_all()
             queue = self._failures.get(method)
             failure = queue.pop(0) if queue else None
+            answer = self._answers.get(method)
         if failure is not None:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
             if failure.status != 200:
@@ -150,7 +157,7 @@ class SlackStandIn:
                     extra,
                 )
             return 200, {"ok": False, "error": failure.error or "unknown_error"}, extra
-        return 200, self._ok(method, body), {}
+        return 200, answer if answer is not None else self._ok(method, body), {}
 
     def _ok(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         ts = f"{1700000000 + next(self._ts)}.000100"

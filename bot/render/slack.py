@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.digest import Digest
 from bot.extraction.schema import IncidentSummary, Mention, Money
 
 # Block Kit limits (api.slack.com/reference/block-kit): a message holds 50 blocks; a section's
@@ -282,3 +283,52 @@ def home_view(items: list[ListedIncident], subscriptions: list[SubscriptionLine]
     else:
         blocks.append(_section("*Digest subscriptions*\nNone yet: `/incident digest subscribe` in a channel."))
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
+
+
+def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
+    """The digest message: counts and change first, then one line per incident, most severe first."""
+    title = truncate(f"Incident digest — {digest.period}", MAX_HEADER_CHARS)
+    if digest.total == 0:
+        text = f"No new incidents since {digest.start:%Y-%m-%d %H:%M} UTC."
+        return [{"type": "header", "text": {"type": "plain_text", "text": escape(title)}}, _section(text)], text
+    change = ""
+    if digest.previous_total is not None:
+        delta = digest.total - digest.previous_total
+        change = f" ({'+' if delta >= 0 else '-'}{abs(delta)} vs the previous digest)"
+    types = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in digest.by_type.items())
+    levels = ", ".join(f"{_SEVERITY_ICON[lvl]} {lvl} {n}" for lvl, n in digest.by_severity.items())
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": escape(title)}},
+        _section(
+            f"*{digest.total} incident{'s' if digest.total != 1 else ''}*{change}\n*By type:* {types}\n"
+            f"*By severity:* {levels}"
+        ),
+    ]
+    lines: list[str] = []
+    for item in digest.items:
+        s = item.summary
+        victim = f" — {escape(truncate(s.victims[0].text, 80))}" if s.victims else ""
+        thread = f" · <{escape(item.link)}|thread>" if item.link else ""
+        lines.append(
+            f"{_SEVERITY_ICON[s.severity.level.value]} *{escape(truncate(s.title, 150))}*{victim} · "
+            f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value} · `#{item.incident_id}`{thread}"
+        )
+    shown = 0
+    chunk: list[str] = []
+    budget = MAX_BLOCKS - len(blocks) - 1  # keep one block for "… and N more"
+    for line in lines:
+        if sum(len(c) + 1 for c in chunk) + len(line) > MAX_SECTION_CHARS - 50:
+            if len(blocks) >= budget + 2:
+                break
+            blocks.append(_section("\n".join(chunk)))
+            chunk = []
+        if len(blocks) >= budget + 2:
+            break
+        chunk.append(line)
+        shown += 1
+    if chunk:
+        blocks.append(_section("\n".join(chunk)))
+    if shown < len(lines):
+        blocks.append(_context([f"… and {len(lines) - shown} more: `/incident list {min(50, len(lines))}` shows them"]))
+    fallback = f"{title}: {digest.total} incidents"
+    return blocks[:MAX_BLOCKS], escape(fallback)
