@@ -317,7 +317,10 @@ _GATED: dict[IncidentType, list[_Cue]] = {
 # Event mentions: the words with which stories report that an event of the type happened (CASIE
 # counts these, not topic nouns: "vulnerability" names the thing, "discovered" is the event). Each
 # occurrence counts once, only where a topic cue of one of the gate types is in the same or an
-# adjacent sentence. Written from general knowledge of security-news phrasing.
+# adjacent sentence. Written from general knowledge of security-news phrasing, then pruned of words
+# that on CASIE dev were rarely an annotated event (e.g. "update", "install", "encrypted",
+# "appears", "affected": mostly descriptions, not events). Patch events also count next to
+# vulnerability cues: "fixed" in a sentence about a flaw is a fix.
 _VULN_GATE = frozenset({T.PATCH, T.VULNERABILITY})
 _EVENTS: list[tuple[IncidentType, frozenset[IncidentType], str, str]] = [
     (
