@@ -138,3 +138,43 @@ def test_large_text_is_classified() -> None:
     result = classify(Doc(text=text))
     assert result.is_incident
     assert result.types[0].value == "data_breach"
+
+
+def test_patch_story_counts_fix_mentions_not_flaw_nouns() -> None:
+    """The flaw is named in every sentence, but what the story reports, again and again, is the fix."""
+    types, is_incident, _ = _cls(
+        "Ostrander Systems has patched three vulnerabilities in its Harbor file-sharing server. The "
+        "vendor released version 9.4, which fixed a critical flaw in the upload handler and addressed "
+        "two lesser vulnerabilities in the admin panel. The update is available for all supported "
+        "releases, and the company said it has also issued fixes for the older 8.x branch. Customers "
+        "who applied the patch are protected from the security flaws, Ostrander said. The critical "
+        "vulnerability, a remote code execution flaw, could allow attackers to take over the server.",
+        "Ostrander patches critical flaws in Harbor server",
+    )
+    assert is_incident
+    assert types[0] is T.PATCH
+    assert T.VULNERABILITY in types
+
+
+def test_secondary_type_needs_only_a_couple_of_event_mentions() -> None:
+    """A breach story whose attackers also demanded a ransom lists ransomware too."""
+    types, _, _ = _cls(
+        "Hackers stole the records of 120,000 patients from Lindenfeld Clinic in a data breach, the "
+        "clinic said on Friday. The attackers accessed a file server and copied names, dates of birth "
+        "and insurance numbers. The stolen data was later posted on a forum. The group demanded a "
+        "ransom of 50 bitcoins, and the clinic said it has refused to pay.",
+        "Clinic confirms patient data breach",
+    )
+    assert types[0] is T.DATA_BREACH
+    assert T.RANSOMWARE in types
+
+
+def test_account_takeover_leads_over_counted_breach_events() -> None:
+    """Event counts rank the main types; a specific side type is still compared on its cues."""
+    types, _, _ = _cls(
+        "The museum said its official Twitter account was hijacked overnight and used to post "
+        "unauthorized messages. Staff lost control of the account for six hours. The museum said no "
+        "visitor data was stolen and that the breach was limited to the social media account.",
+        "Museum's Twitter account hijacked",
+    )
+    assert types[0] is T.ACCOUNT_COMPROMISE
