@@ -131,3 +131,18 @@ def incidents_for_digest(
     return store.read(
         lambda repo: repo.digest_incidents(team_id, channel_id=channel_id, start=start, end=end, limit=limit)
     )
+
+
+def claim_event(*, store: Store, team_id: str, event_id: str) -> bool:
+    """True the first time a Slack event is claimed, False for every retry, restart or other replica.
+
+    Committed before it returns, so the claim survives a crash. At most once: if the handler fails
+    after the claim, Slack's retry is ignored (a missed reply rather than a duplicate one).
+    """
+    now = dt.datetime.now(dt.UTC)
+    return store.write(lambda repo: repo.claim_event(team_id, event_id, received_at=now))
+
+
+def prune_events(*, store: Store, older_than: dt.datetime) -> int:
+    """Delete the claims of events received before ``older_than``; how many were deleted."""
+    return store.write(lambda repo: repo.prune_events(older_than=older_than))

@@ -245,3 +245,24 @@ class DigestRun(Base):
     incident_count: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (UniqueConstraint("subscription_id", "period_start"),)
+
+
+class SlackEvent(Base):
+    """A Slack event already handled: the unique row is the claim, so a retry is never answered twice.
+
+    Slack re-sends an event it believes was not received (same ``event_id``, ``X-Slack-Retry-Num``);
+    the row outlives restarts and is shared by replicas. Pruned by ``received_at`` once Slack's
+    retries are long over (it retries for minutes, not days).
+    """
+
+    __tablename__ = "slack_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    event_id: Mapped[str] = mapped_column(String(64))  # "Ev0123ABCD": ~11 characters today
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "event_id"),
+        Index(None, "received_at"),
+    )

@@ -6,9 +6,11 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,6 +23,7 @@ from storage.models import (
     Incident,
     IncidentKey,
     Sighting,
+    SlackEvent,
     Source,
     SourceAnchor,
 )
@@ -420,6 +423,31 @@ class IncidentRepository:
     def release_digest_run(self, run_id: int) -> None:
         """Give a claimed period back (posting failed) so that it can be claimed again."""
         self.session.execute(delete(DigestRun).where(DigestRun.id == run_id, DigestRun.status == "claimed"))
+
+    # ---- Slack events --------------------------------------------------------------------
+
+    def claim_event(self, team_id: str, event_id: str, *, received_at: dt.datetime) -> bool:
+        """Record a Slack event as handled: True for the first claim, False when it was claimed before.
+
+        ``INSERT ... ON CONFLICT DO NOTHING`` on the unique (team_id, event_id): the conflict is
+        decided by the database, so two processes claiming at once get one True between them
+        (PostgreSQL makes the second insert wait for the first transaction, then skip; SQLite's
+        writers are serialized by BEGIN IMMEDIATE). No exception, so the transaction stays usable.
+        """
+        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
+        stmt = (
+            dialect_insert(SlackEvent)
+            .values(team_id=team_id, event_id=event_id, received_at=received_at)
+            .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
+            # RETURNING rather than rowcount: an ORM insert on psycopg reports rowcount -1.
+            .returning(SlackEvent.id)
+        )
+        return self.session.execute(stmt).scalar_one_or_none() is not None
+
+    def prune_events(self, *, older_than: dt.datetime) -> int:
+        """Forget events received before ``older_than`` (all teams); the number of rows deleted."""
+        stmt = delete(SlackEvent).where(SlackEvent.received_at < older_than)
+        return cast(CursorResult[Any], self.session.execute(stmt)).rowcount
 
     # ---- records -------------------------------------------------------------------------
 

@@ -299,7 +299,7 @@ def test_cli_stores_lists_shows_and_searches(db_url: str, tmp_path: Path) -> Non
 
     up = run("db", "upgrade")
     assert up.returncode == 0, up.stderr
-    assert "0001" in up.stdout
+    assert f"at revision {head()}" in up.stdout
     first = run("summarize", str(article))
     assert first.returncode == 0, first.stderr
     assert "Stored as incident #1" in first.stdout
@@ -317,3 +317,52 @@ def test_cli_stores_lists_shows_and_searches(db_url: str, tmp_path: Path) -> Non
     missing = run("incidents", "show", "42")
     assert missing.returncode == 2
     assert "no incident #42" in missing.stderr
+
+
+def test_a_slack_event_is_claimed_once_per_team(store: Store, db_url: str) -> None:
+    assert services.claim_event(store=store, team_id="T1", event_id="Ev1")
+    assert not services.claim_event(store=store, team_id="T1", event_id="Ev1")  # Slack's retry
+    assert services.claim_event(store=store, team_id="T2", event_id="Ev1")  # another workspace
+    reopened = services.open_store(database_url=db_url)
+    try:  # a restart (a new engine, new connections) still knows the event
+        assert not services.claim_event(store=reopened, team_id="T1", event_id="Ev1")
+    finally:
+        reopened.close()
+
+
+def test_eight_threads_claiming_one_event_get_one_true(db_url: str) -> None:
+    services.open_store(database_url=db_url).close()
+    stores = [Store(db_url) for _ in range(2)]  # two engines: as two processes would hold
+    barrier = threading.Barrier(8)
+    results: list[bool] = []
+    errors: list[BaseException] = []
+
+    def claim(n: int) -> None:
+        try:
+            barrier.wait()
+            results.append(services.claim_event(store=stores[n % 2], team_id="T1", event_id="Ev-race"))
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert sorted(results) == [False] * 7 + [True]
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_prune_forgets_old_events_only(store: Store) -> None:
+    old = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    with store.unit_of_work() as uow:
+        assert uow.incidents.claim_event("T1", "Ev-old", received_at=old)
+        uow.commit()
+    assert services.claim_event(store=store, team_id="T1", event_id="Ev-new")
+    assert services.prune_events(store=store, older_than=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 1
+    assert services.claim_event(store=store, team_id="T1", event_id="Ev-old")  # forgotten: claimable again
+    assert not services.claim_event(store=store, team_id="T1", event_id="Ev-new")
