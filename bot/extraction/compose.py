@@ -29,9 +29,12 @@ _TYPE_LABELS = {
     IncidentType.OUTAGE: "outage",
     IncidentType.OTHER: "security incident",
 }
+# A sentence after the lead joins the summary only if it states at least one weighted fact or
+# reads as an incident sentence with some fact; pure colour ("the tweet that prompted…") does not.
+_MIN_EXTRA_SCORE = 2.0
 _INCIDENT_WORDS = re.compile(
     r"hack|breach|attack|ransom|phish|scam|stole|stolen|leak|expos|compromis|malware|vulnerab|flaw|"
-    r"patch|exploit|fraud|unauthori[sz]ed|intrusion|cyber",
+    r"patch|exploit|fraud|unauthori[sz]ed|intrusion|cyber|access(?:ed|ing)?\b",
     re.I,
 )
 
@@ -63,8 +66,9 @@ def _covers(sent: Sentence, mentions: list[Mention]) -> int:
     return sum(1 for m in mentions if m.evidence.source == "text" and sent.start <= m.evidence.start < sent.end)
 
 
-def make_summary(doc: Doc, facts: list[list[Mention]]) -> str:
-    """Pick up to three lead sentences that together state the most extracted facts."""
+def make_summary(doc: Doc, facts: list[tuple[float, list[Mention]]]) -> str:
+    """Pick up to three lead sentences that together state the most extracted facts (each field
+    weighted by how much it says about who/what/how/impact)."""
     candidates = doc.sentences[:_CANDIDATE_SENTENCES]
     if not candidates:
         return _clip(doc.title, SUMMARY_MAX_CHARS) if doc.title.strip() else ""
@@ -72,9 +76,12 @@ def make_summary(doc: Doc, facts: list[list[Mention]]) -> str:
     for pos, sent in enumerate(candidates):
         if len(sent.text) < 25 or (sent.text.count('"') >= 2 and len(sent.text) < 80):
             continue  # captions, datelines and short quotes make poor summaries
-        s = float(sum(min(_covers(sent, f), 2) for f in facts))
-        s += 1.5 if _INCIDENT_WORDS.search(sent.norm) else 0.0
-        s += max(0.0, 1.0 - pos * 0.15)  # the lead is usually the best summary
+        s = sum(weight * min(_covers(sent, f), 2) for weight, f in facts)
+        incident_words = _INCIDENT_WORDS.search(sent.norm) is not None
+        s += 1.5 if incident_words else 0.0
+        # The lead of a news story states who and what: when it reads as an incident sentence it
+        # always opens the summary; later sentences get a bonus fading with their position.
+        s += 100.0 if pos == 0 and incident_words else max(0.0, 1.0 - pos * 0.15)
         scored.append((s, sent))
     if not scored:
         return _clip(candidates[0].text, SUMMARY_MAX_CHARS)
@@ -82,7 +89,7 @@ def make_summary(doc: Doc, facts: list[list[Mention]]) -> str:
     chosen: list[Sentence] = []
     length = 0
     for s, sent in scored:
-        if len(chosen) == 3 or (chosen and s < 1.5):
+        if len(chosen) == 3 or (chosen and s < _MIN_EXTRA_SCORE):
             break
         if length + len(sent.text) + 1 > SUMMARY_MAX_CHARS:
             if chosen:

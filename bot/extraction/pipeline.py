@@ -89,7 +89,17 @@ def summarize_article(article: Article) -> IncidentSummary:
         compromised_data=compromised,
     )
     status = assess.assess_status(doc, is_incident=cls.is_incident, types=types)
-    facts = [victims, attackers, compromised, counts, losses, attack_vector, cve_list]
+    # Weights: who was hit and how say most; what was taken and how many say the impact.
+    facts = [
+        (2.0, victims),
+        (1.0, attackers),
+        (1.5, compromised),
+        (1.5, counts),
+        (1.0, losses),
+        (1.0, ransoms),
+        (2.0, attack_vector),
+        (1.0, cve_list),
+    ]
     return IncidentSummary(
         title=compose.make_title(doc, types, victims, cls.is_incident),
         summary=compose.make_summary(doc, facts),

@@ -22,8 +22,9 @@ ARTICLE = (EXAMPLES / "ransomware-hospital.txt").read_text()
 HOSTILE = (
     "Hackers breached Acme Bank and stole the passwords of 40,000 customers, the bank said on Monday. "
     "<!channel> <!here> <@U0BOSS> see <http://evil.example|acme-bank.example> for details. "
-    "The attackers used a phishing email to get in, and Acme Bank has reset every password since."
-)
+    "The attackers used a phishing email to get in, and Acme Bank has reset every password since. "
+    "The bank said it had informed the regulator and that customers should watch for suspicious messages."
+)  # long enough to be read as a pasted article: its link is never fetched
 
 
 def mention(text: str, *, ts: str = "1700000000.000100", channel: str = "C0PUBLIC") -> dict[str, Any]:
@@ -147,7 +148,8 @@ def test_hostile_text_is_escaped_and_pings_nobody(bot: Bot, slack: SlackStandIn)
     assert "<!here>" not in raw
     assert "<@U0BOSS>" not in raw
     assert "<http://evil.example" not in raw
-    assert "&lt;!channel&gt;" in raw or "Acme Bank" in raw
+    assert "Acme Bank" in raw
+    assert "&lt;!channel&gt;" in raw or "@channel" in raw  # shown as text, if at all
 
 
 def test_links_each_get_a_card_and_a_broken_link_says_what_to_do(bot: Bot, slack: SlackStandIn, pages: str) -> None:
@@ -155,7 +157,7 @@ def test_links_each_get_a_card_and_a_broken_link_says_what_to_do(bot: Bot, slack
     posted = slack.wait_for("chat.postMessage", count=2)
     assert len(posted) == 2
     texts = [blocks_text(p.body) for p in posted]
-    assert any("Northbridge Regional Hospital" in t for t in texts)
+    assert any("Northbridge Regional Hospital" in t for t in texts), texts
     problem = next(t for t in texts if "couldn" in t)
     assert "404" in problem
     assert "paste the article text" in problem
