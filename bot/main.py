@@ -4,6 +4,7 @@ wires everything together for the long-running bot."""
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from bot import services
 from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.slack_app import Mode, build_app
+from bot.worker import SubmissionPool
 
 log = logging.getLogger("incident_bot")
 
@@ -35,13 +37,15 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Brings the schema up to date first; safe when replicas start together (see storage docs).
     store = services.open_store(database_url=settings.database_url, migrate=True)
+    pool = SubmissionPool(settings, processes=max(1, min(settings.workers, os.cpu_count() or 1)))
     try:
-        app = build_app(settings=settings, store=store, mode=mode)
+        app = build_app(settings=settings, store=store, mode=mode, process=pool.run)
         if mode == "socket":
             _run_socket(app, settings)
         else:
             _run_http(app, settings, port or settings.port)
     finally:
+        pool.close()
         store.close()
 
 

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, dedupe, errors, home, mentions
+from handlers import actions, commands, errors, home, mentions
 from handlers.deps import Deps
 
 
 def register_handlers(app: App, deps: Deps) -> None:
-    dedupe.register(app, deps)
     mentions.register(app, deps)
     commands.register(app, deps)
     actions.register(app, deps)

@@ -10,6 +10,7 @@ from slack_bolt.context.respond import Respond
 from bot import services
 from bot.render.slack import SHOW_EVIDENCE_ACTION, evidence_blocks
 from handlers.deps import Deps
+from handlers.errors import reported
 
 
 def parse_key(value: str) -> tuple[int, int] | None:
@@ -20,11 +21,8 @@ def parse_key(value: str) -> tuple[int, int] | None:
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.action(SHOW_EVIDENCE_ACTION)
-    def show_evidence(
-        ack: Ack, body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext
-    ) -> None:
-        ack()
+    @reported
+    def show_evidence(body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
         key = parse_key(str(action.get("value", "")))
         channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
         summary = None
@@ -47,3 +45,9 @@ def register(app: App, deps: Deps) -> None:
             response_type="ephemeral",
             replace_original=False,
         )
+
+    app.action(SHOW_EVIDENCE_ACTION)(ack=_ack, lazy=[show_evidence])
+
+
+def _ack(ack: Ack) -> None:
+    ack()

@@ -13,7 +13,7 @@ from bot import chatops, commands, services
 from bot.render.slack import CardContext, ListedIncident, card, incident_list_blocks
 from handlers import digests
 from handlers.deps import Deps
-from handlers.errors import report
+from handlers.errors import reported
 from handlers.replies import evidence_key, outcome_message
 from storage import IncidentRecord
 
@@ -44,7 +44,7 @@ def _summary(
         channel_id=channel,
         conversation_type=deps.conversation_type(client, channel),
     )
-    for outcome in chatops.process_submission(store=deps.store, text=cmd.text, origin=origin, read_url=deps.read_url):
+    for outcome in deps.process(cmd.text, origin):
         blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel, requested_by=user)
         if outcome.kind == "problem":
             respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
@@ -128,13 +128,10 @@ def register(app: App, deps: Deps) -> None:
         else:
             ack()
 
+    @reported
     def run_command(command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         cmd = commands.parse(command.get("text", ""))
-        if isinstance(cmd, commands.Help):
-            return  # answered in the ack
-        try:
+        if not isinstance(cmd, commands.Help):  # help was answered in the ack
             _run(cmd, command=command, client=client, respond=respond, context=context, deps=deps)
-        except Exception as exc:  # lazy listeners run outside Bolt's error handler: report here
-            report(exc, body=command, client=client, respond=respond)
 
     app.command("/incident")(ack=ack_command, lazy=[run_command])

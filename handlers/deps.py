@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.extraction import Article
+from bot.chatops import Origin, Outcome
 from bot.settings import Settings
 from storage import Store
 from storage.records import ConversationType
@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 class Deps:
     settings: Settings
     store: Store
-    read_url: Callable[[str], Article]
+    # Reads, summarizes and stores what a message hands the bot (in worker processes when running).
+    process: Callable[[str, Origin], list[Outcome]]
     _kinds: dict[str, ConversationType] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec
 
 from slack_bolt import App
 from slack_bolt.context.respond import Respond
@@ -44,6 +46,33 @@ def report(
     except SlackApiError:
         log.exception("could not tell the user about error id %s", eid)
     return eid
+
+
+P = ParamSpec("P")
+
+
+def reported(fn: Callable[P, None]) -> Callable[P, None]:
+    """Lazy listeners run outside Bolt's error handler: report their errors the same way.
+
+    Bolt passes listener arguments by name, read from the signature; ``functools.wraps`` keeps
+    the wrapped function's signature visible to it."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> None:
+        try:
+            fn(*args, **kwargs)
+        except Exception as exc:
+            body = kwargs.get("body") or kwargs.get("command") or {}
+            client = kwargs.get("client")
+            respond = kwargs.get("respond")
+            report(
+                exc,
+                body=body if isinstance(body, dict) else {},
+                client=client if isinstance(client, WebClient) else None,
+                respond=respond if isinstance(respond, Respond) else None,
+            )
+
+    return wrapper
 
 
 def register(app: App) -> None:

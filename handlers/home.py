@@ -4,21 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot import services
 from bot.render.slack import SubscriptionLine, home_view
 from handlers.commands import listed
+from handlers.dedupe import first_time
 from handlers.deps import Deps
+from handlers.errors import reported
 
 HOME_INCIDENTS = 15
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.event("app_home_opened")
-    def on_home(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if event.get("tab", "home") != "home":
+    @reported
+    def on_home(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if event.get("tab", "home") != "home" or not first_time(deps, body):
             return
         team = context.team_id or ""
         # The Home tab is seen by whoever opens it: only what public channels could see anyway.
@@ -29,3 +31,9 @@ def register(app: App, deps: Deps) -> None:
             if deps.conversation_type(client, s.channel_id) == "public_channel"
         ]
         client.views_publish(user_id=event["user"], view=home_view(listed(records), subs))
+
+    app.event("app_home_opened")(ack=_ack, lazy=[on_home])
+
+
+def _ack(ack: Ack) -> None:
+    ack()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import chatops
+from handlers.dedupe import first_time
 from handlers.deps import Deps
+from handlers.errors import reported
 from handlers.posting import post
 from handlers.replies import outcome_message
 
@@ -18,8 +20,10 @@ log = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
-    @app.event("app_mention")
-    def on_mention(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    @reported
+    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if not first_time(deps, body):
+            return
         channel, ts = event["channel"], event["ts"]
         thread = event.get("thread_ts") or ts
         try:
@@ -33,9 +37,13 @@ def register(app: App, deps: Deps) -> None:
             conversation_type=deps.conversation_type(client, channel),
             message_ts=ts,
         )
-        outcomes = chatops.process_submission(
-            store=deps.store, text=event.get("text", ""), origin=origin, read_url=deps.read_url
-        )
+        outcomes = deps.process(event.get("text", ""), origin)
         for outcome in outcomes:
             blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel)
             post(client, channel=channel, thread_ts=thread, blocks=blocks, text=text, user=origin.user_id)
+
+    app.event("app_mention")(ack=_ack, lazy=[on_mention])
+
+
+def _ack(ack: Ack) -> None:
+    ack()

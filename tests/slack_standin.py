@@ -53,6 +53,18 @@ class SlackStandIn:
             def log_message(self, format: str, *args: Any) -> None:  # quiet test output
                 pass
 
+            def do_GET(self) -> None:
+                # /_calls: what was received so far, for a stand-in running in another process
+                counts: dict[str, int] = {}
+                for c in list(standin.calls):
+                    counts[c.method] = counts.get(c.method, 0) + 1
+                data = json.dumps(counts).encode()
+                self.send_response(200 if self.path == "/_calls" else 404)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
@@ -200,3 +212,17 @@ class SlackStandIn:
         if method.startswith("/response/"):
             return {"ok": True}
         return {"ok": True}
+
+
+def main() -> None:
+    """Run a stand-in on its own (``python -m tests.slack_standin``): prints its API URL, serves
+    until stdin closes. Benchmarks use it so the load generator and Slack's side don't share a GIL."""
+    import sys
+
+    with SlackStandIn(team_id="T0TEST", bot_user_id="UBOT") as standin:
+        print(standin.base_url, flush=True)
+        sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()

@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode
 
 import pytest
@@ -136,7 +136,11 @@ class Bot:
                 self.process.wait(timeout=5)
 
 
-def start_bot(slack: SlackStandIn, workdir: Path, *, database_url: str | None = None, **env: str) -> Bot:
+class HasApiUrl(Protocol):
+    api_url: str
+
+
+def start_bot(slack: HasApiUrl, workdir: Path, *, database_url: str | None = None, **env: str) -> Bot:
     port = free_port()
     log = workdir / f"bot-{port}.log"
     environ = {
