@@ -3,6 +3,7 @@ wires everything together for the long-running bot."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -13,8 +14,9 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from bot import services
 from bot.errors import ConfigurationError
+from bot.scheduler import DigestScheduler
 from bot.settings import Settings
-from bot.slack_app import Mode, build_app
+from bot.slack_app import Mode, build_app, slack_permalinker, slack_poster
 from bot.worker import SubmissionPool
 
 log = logging.getLogger("incident_bot")
@@ -37,14 +39,26 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # Brings the schema up to date first; safe when replicas start together (see storage docs).
     store = services.open_store(database_url=settings.database_url, migrate=True)
+    scheduler: DigestScheduler | None = None
     pool = SubmissionPool(settings, processes=max(1, min(settings.workers, os.cpu_count() or 1)))
     try:
         app = build_app(settings=settings, store=store, mode=mode, process=pool.run)
+        scheduler = DigestScheduler(
+            store=store,
+            post=slack_poster(app.client),
+            permalink=slack_permalinker(app.client),
+            grace=dt.timedelta(hours=settings.digest_grace_hours),
+            claim_expiry=dt.timedelta(minutes=settings.digest_claim_expiry_minutes),
+            post_empty=settings.digest_post_empty,
+        )
+        scheduler.start()
         if mode == "socket":
             _run_socket(app, settings)
         else:
             _run_http(app, settings, port or settings.port)
     finally:
+        if scheduler is not None:
+            scheduler.shutdown()
         pool.close()
         store.close()
 

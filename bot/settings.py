@@ -27,6 +27,9 @@ class Settings(BaseSettings):
 
     # Digests
     default_timezone: str = Field(default="UTC", alias="INCIDENT_BOT_DEFAULT_TIMEZONE")
+    digest_grace_hours: float = Field(default=6.0, ge=0, alias="INCIDENT_BOT_DIGEST_GRACE_HOURS")
+    digest_post_empty: bool = Field(default=True, alias="INCIDENT_BOT_DIGEST_POST_EMPTY")
+    digest_claim_expiry_minutes: float = Field(default=10.0, gt=0, alias="INCIDENT_BOT_DIGEST_CLAIM_EXPIRY_MINUTES")
 
     # Running the bot
     host: str = Field(default="0.0.0.0", alias="INCIDENT_BOT_HOST")

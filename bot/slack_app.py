@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Literal
+from typing import Any, Literal
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -16,6 +17,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 
 from bot.chatops import Origin, Outcome, process_submission
+from bot.digest_service import Permalinker, Poster, PostError
 from bot.errors import ConfigurationError
 from bot.settings import Settings
 from bot.sources.web import url_reader
@@ -78,3 +80,28 @@ def build_app(
     deps = Deps(settings=settings, store=store, process=process or in_process(settings, store))
     register_handlers(app, deps)
     return app
+
+
+def slack_poster(client: WebClient) -> Poster:
+    """Posting a digest: the client's retry handlers deal with 429 and 5xx; what is left is final."""
+
+    def post(channel: str, blocks: list[dict[str, Any]], text: str) -> str:
+        try:
+            resp = client.chat_postMessage(
+                channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+            )
+        except SlackApiError as exc:
+            raise PostError(str(exc.response.get("error") or "unknown_error")) from exc
+        return str(resp["ts"])
+
+    return post
+
+
+def slack_permalinker(client: WebClient) -> Permalinker:
+    def permalink(channel: str, message_ts: str) -> str | None:
+        try:
+            return str(client.chat_getPermalink(channel=channel, message_ts=message_ts)["permalink"])
+        except SlackApiError:
+            return None
+
+    return permalink

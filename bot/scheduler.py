@@ -1,0 +1,128 @@
+"""The digest scheduler: APScheduler jobs rebuilt from the subscriptions table.
+
+Why not APScheduler's SQLAlchemy job store: the subscriptions table already says what is due,
+and the (subscription, period) claim row already makes each post happen once across replicas.
+A persistent job store would be a second copy of the schedule to keep in step (and one replica's
+store would not know about a subscription made through another). So each process keeps, in
+memory, one cron job per active subscription (in the subscriber's own time zone, so DST is
+APScheduler's and zoneinfo's business) for punctuality, and re-reads the table every minute:
+new, changed and removed subscriptions are picked up, and the same pass posts any slot that is
+due and not yet posted — which is also how a bot that was down at 09:00 catches up, within the
+grace period, when it comes back.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import digest_service
+from bot.digest_service import Permalinker, Poster
+from storage import Store
+from storage import digests as runs
+from storage.records import SubscriptionRecord
+
+log = logging.getLogger(__name__)
+
+SYNC_EVERY = dt.timedelta(seconds=60)
+Clock = Callable[[], dt.datetime]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class DigestScheduler:
+    def __init__(
+        self,
+        *,
+        store: Store,
+        post: Poster,
+        permalink: Permalinker | None,
+        grace: dt.timedelta,
+        claim_expiry: dt.timedelta,
+        post_empty: bool,
+        clock: Clock = utcnow,
+    ) -> None:
+        self.store, self.post, self.permalink = store, post, permalink
+        self.grace, self.claim_expiry, self.post_empty, self.clock = grace, claim_expiry, post_empty, clock
+        self._scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+        self._jobs: dict[int, tuple[str, ...]] = {}  # subscription id -> the schedule its job has
+
+    def start(self) -> None:
+        self._scheduler.add_job(
+            self.sync,
+            IntervalTrigger(seconds=SYNC_EVERY.total_seconds()),
+            id="sync",
+            next_run_time=dt.datetime.now(dt.UTC),
+        )
+        self._scheduler.start()
+
+    def shutdown(self) -> None:
+        self._scheduler.shutdown(wait=False)
+
+    def _send(self, sub: SubscriptionRecord) -> None:
+        result = digest_service.send_due(
+            store=self.store,
+            sub=sub,
+            now=self.clock(),
+            post=self.post,
+            permalink=self.permalink,
+            grace=self.grace,
+            claim_expiry=self.claim_expiry,
+            post_empty=self.post_empty,
+        )
+        if result.status in ("posted", "paused", "failed", "empty_skipped"):
+            log.info("digest %s/%s: %s", sub.team_id, sub.channel_id, result.message)
+
+    def _run_job(self, subscription_id: int) -> None:
+        sub = self.store.read(lambda repo: runs.subscription(repo, subscription_id))
+        if sub is not None and sub.active:
+            self._send(sub)
+
+    def sync(self) -> list[SubscriptionRecord]:
+        """Bring the cron jobs in line with the table, and post whatever is due and unposted."""
+        subs = self.store.read(runs.active)
+        wanted = {s.id: (s.cadence, s.local_time.isoformat(), s.timezone, str(s.weekday)) for s in subs}
+        for sid in set(self._jobs) - set(wanted):
+            self._remove(sid)
+        for sub in subs:
+            if self._jobs.get(sub.id) != wanted[sub.id]:
+                self._remove(sub.id)
+                self._scheduler.add_job(
+                    self._run_job,
+                    self.trigger(sub),
+                    args=[sub.id],
+                    id=f"digest-{sub.id}",
+                    misfire_grace_time=int(self.grace.total_seconds()),
+                )
+                self._jobs[sub.id] = wanted[sub.id]
+        for sub in subs:
+            try:
+                self._send(sub)
+            except Exception:
+                log.exception("digest for subscription %s failed", sub.id)
+        return subs
+
+    def _remove(self, sid: int) -> None:
+        if self._scheduler.get_job(f"digest-{sid}") is not None:
+            self._scheduler.remove_job(f"digest-{sid}")
+        self._jobs.pop(sid, None)
+
+    @staticmethod
+    def trigger(sub: SubscriptionRecord) -> CronTrigger:
+        """A cron trigger at the local time in the subscriber's zone (DST-aware)."""
+        kwargs: dict[str, Any] = {
+            "hour": sub.local_time.hour,
+            "minute": sub.local_time.minute,
+            "timezone": sub.timezone,
+        }
+        if sub.cadence == "weekly":
+            kwargs["day_of_week"] = sub.weekday or 0
+        return CronTrigger(**kwargs)
