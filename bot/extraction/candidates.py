@@ -153,7 +153,18 @@ class CandidateFinder:
             end = e
             while j < n:
                 s2, e2, t2 = toks[j]
-                if norm[end:s2] != " ":
+                gap = norm[end:s2]
+                if (
+                    gap == " & "
+                    and _is_cap(t2)
+                    and t2.lower() not in NEVER_NAME
+                    and not (title_case and self._common(t2))
+                ):
+                    # "Marks & Spencer", "Board of Water & Light"
+                    end = e2
+                    j += 1
+                    continue
+                if gap != " ":
                     break
                 if _is_cap(t2) and t2.lower() not in NEVER_NAME and not (title_case and self._common(t2)):
                     end = e2
@@ -199,6 +210,10 @@ class CandidateFinder:
 
     @cached_property
     def title(self) -> list[Candidate]:
+        return self._join_possessives(self._raw_title)
+
+    @cached_property
+    def _raw_title(self) -> list[Candidate]:
         out: list[Candidate] = []
         for sent in self.doc.title_sentences:
             words = [t for t in _TOKEN.findall(sent.norm) if t[0].isalpha()]
@@ -220,10 +235,43 @@ class CandidateFinder:
 
     @cached_property
     def body_words(self) -> frozenset[str]:
-        return frozenset(w for c in self.body for w in c.key.split())
+        return frozenset(w for c in self._raw_body for w in c.key.split())
 
     @cached_property
     def body(self) -> list[Candidate]:
+        return self._join_possessives(self._raw_body)
+
+    @cached_property
+    def _standalone(self) -> frozenset[str]:
+        """Keys of the names the article also writes without a possessive "'s"."""
+        return frozenset(c.key for c in self._raw_body if not c.possessive) | frozenset(
+            c.key for c in self._raw_title if not c.possessive
+        )
+
+    def _join_possessives(self, cands: list[Candidate]) -> list[Candidate]:
+        """ "Scotty's Brewhouse", "Macy's Inc": a possessive name the article never writes on its
+        own is the first half of a longer name, not an owner ("Google's Gmail" stays split when
+        "Google" also stands alone)."""
+        if not any(c.possessive for c in cands):
+            return cands
+        standalone = self._standalone
+        out: list[Candidate] = []
+        i, n = 0, len(cands)
+        while i < n:
+            c = cands[i]
+            if c.possessive and i + 1 < n and c.key not in standalone and " " not in c.key:
+                d = cands[i + 1]
+                if d.sent is c.sent and d.start == c.end + 3:
+                    text = c.sent.norm[c.start - c.sent.start : d.end - c.sent.start]
+                    out.append(Candidate(c.sent, c.start, d.end, text, name_key(text), c.initial, d.possessive))
+                    i += 2
+                    continue
+            out.append(c)
+            i += 1
+        return out
+
+    @cached_property
+    def _raw_body(self) -> list[Candidate]:
         out: list[Candidate] = []
         for sent in self.doc.sentences:
             if sent.start >= MAX_SCAN_CHARS:
