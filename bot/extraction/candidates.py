@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import accumulate
 
 from bot.extraction.mentions import Context
 from bot.extraction.text import Doc, Sentence
 
 # Tokens: words with inner '-', '&', '.', digits ("U.S", "Wi-Fi", "AT&T", "APT28", "Mail.ru").
 _TOKEN = re.compile(r"[^\W_$][\w&$]*(?:[.\-@][^\W_][\w&$]*)*")
+_TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z0-9.'\-])[a-z][a-z\-]+")
 
 # Lower-case words allowed inside a name between two name tokens ("Bank of America",
@@ -137,59 +139,61 @@ class CandidateFinder:
             forms += [low[:-3], low[:-3] + "e", low[:-3] + "s"]
         return any(f in v for f in forms)
 
+    def _name_word(self, tok: str, title_case: bool) -> bool:
+        """Can this token be (part of) a name in the middle of a phrase?"""
+        return _is_cap(tok) and tok.lower() not in NEVER_NAME and not (title_case and self._common(tok))
+
     def in_sentence(self, sent: Sentence, title_case: bool) -> list[Candidate]:
         norm = sent.norm
         base = sent.start
-        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(norm, 0, MAX_SCAN_CHARS)]
+        # One C-level split gives tokens and the gaps between them: parts = [gap0, tok0, gap1,
+        # tok1, ..., gapN]; gaps[i] precedes toks[i]. Offsets come from the running lengths.
+        parts = _TOKEN_SPLIT.split(norm[:MAX_SCAN_CHARS])
+        toks = parts[1::2]
+        gaps = parts[0::2]
+        n = len(toks)
+        if n == 0:
+            return []
+        ends = list(accumulate(map(len, parts)))  # ends[2i + 1] = end of toks[i]
         out: list[Candidate] = []
-        i, n = 0, len(toks)
-        while i < n:
-            s, e, tok = toks[i]
+        nxt = 0
+        # only tokens that are not all lower case can start a name (most tokens are skipped here)
+        for i in [i for i, t in enumerate(toks) if not t.islower()]:
+            if i < nxt:
+                continue
+            tok = toks[i]
             initial = i == 0
             if not _is_cap(tok) or tok.lower() in NEVER_NAME or ((initial or title_case) and self._common(tok)):
-                i += 1
                 continue
             j = i + 1
-            end = e
             while j < n:
-                s2, e2, t2 = toks[j]
-                gap = norm[end:s2]
-                if (
-                    gap == " & "
-                    and _is_cap(t2)
-                    and t2.lower() not in NEVER_NAME
-                    and not (title_case and self._common(t2))
-                ):
+                gap, t2 = gaps[j], toks[j]
+                if gap == " & " and self._name_word(t2, title_case):
                     # "Marks & Spencer", "Board of Water & Light"
-                    end = e2
                     j += 1
                     continue
                 if gap != " ":
                     break
-                if _is_cap(t2) and t2.lower() not in NEVER_NAME and not (title_case and self._common(t2)):
-                    end = e2
+                if self._name_word(t2, title_case):
                     j += 1
                     continue
                 if _is_num(t2) and len(t2) <= 12:
-                    end = e2
                     j += 1
                     continue
-                if t2.lower() in _CONNECTORS and j + 1 < n:
-                    s3, e3, t3 = toks[j + 1]
-                    if (
-                        norm[e2:s3] == " "
-                        and _is_cap(t3)
-                        and t3.lower() not in NEVER_NAME
-                        and not (title_case and self._common(t3))
-                    ):
-                        end = e3
-                        j += 2
-                        continue
+                if (
+                    j + 1 < n
+                    and t2.lower() in _CONNECTORS
+                    and gaps[j + 1] == " "
+                    and self._name_word(toks[j + 1], title_case)
+                ):
+                    j += 2
+                    continue
                 break
+            s, end = ends[2 * i], ends[2 * j - 1]
             text = norm[s:end]
             poss = norm[end : end + 2] == "'s"
             out.append(Candidate(sent, base + s, base + end, text, name_key(text), initial, poss))
-            i = j
+            nxt = j
         return out
 
     def lower(self, sent: Sentence) -> str:

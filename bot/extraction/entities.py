@@ -148,7 +148,7 @@ _V_LEFT: list[tuple[re.Pattern[str], float]] = [
 ]
 # An occurrence that is a quoted source, not a victim ("said X", "according to X", "X researchers").
 _SOURCE_LEFT = re.compile(
-    r"(?:according to|said|says|told|reported by|researchers? (?:at|from|with)|experts? (?:at|from)"
+    r"(?<![a-z])(?:according to|said|says|told|reported by|researchers? (?:at|from|with)|experts? (?:at|from)"
     r"|analysts? (?:at|from)|spokes(?:man|woman|person) for|published by|report(?:ed)? (?:by|from)"
     r"|discovered by|found by|contacted by|via|from security firm|security (?:firm|company|vendor|researcher)"
     r"|researcher|cybersecurity (?:firm|company))\s(?:the\s)?$"
@@ -291,20 +291,54 @@ class _Agg:
     occ: list[Candidate] = field(default_factory=list)
 
 
+class _Cues:
+    """A list of (pattern, weight) cues compiled into one alternation, heaviest first, so that a
+    single regex call finds the best cue (one search instead of one per pattern)."""
+
+    def __init__(self, cues: list[tuple[re.Pattern[str], float]], word_start: bool = False) -> None:
+        ordered = sorted(cues, key=lambda pw: -pw[1])
+        self.names = [f"c{i}" for i in range(len(ordered))]
+        self.weights = {n: w for n, (_, w) in zip(self.names, ordered, strict=True)}
+        alts = "|".join(f"(?P<{n}>{p.pattern})" for n, (p, _) in zip(self.names, ordered, strict=True))
+        # Left cues are searched for: starting them at a word start only is ~3x faster than
+        # trying every position (and "xbreach at" is no cue anyway).
+        self.pattern = re.compile(f"(?<![a-z])(?:{alts})" if word_start else alts)
+
+    def weight(self, m: re.Match[str] | None) -> float:
+        if m is None:
+            return 0.0
+        for n in self.names:
+            if m.group(n) is not None:
+                return self.weights[n]
+        return 0.0
+
+
+_EMPTY = _Cues([])
+
+
 def _cue_score(
     text: str,
     cand_start: int,
     cand_end: int,
-    right_cues: Iterable[tuple[re.Pattern[str], float]],
-    left_cues: Iterable[tuple[re.Pattern[str], float]],
+    right_cues: _Cues,
+    left_cues: _Cues,
     both: bool = False,
 ) -> float:
-    """The best cue weight around a candidate (``both``: best left cue plus best right cue)."""
-    right = text[cand_end : cand_end + _WINDOW]
-    left = text[max(0, cand_start - _WINDOW) : cand_start]
-    rs = max((w for pat, w in right_cues if pat.match(right)), default=0.0)
-    ls = max((w for pat, w in left_cues if pat.search(left)), default=0.0)
+    """The best cue weight around a candidate (``both``: left cue plus right cue). Right cues are
+    matched at the candidate's end, left cues must end at its start (they end in ``$``)."""
+    rs = right_cues.weight(right_cues.pattern.match(text, cand_end, cand_end + _WINDOW)) if right_cues.names else 0.0
+    ls = (
+        left_cues.weight(left_cues.pattern.search(text, max(0, cand_start - _WINDOW), cand_start))
+        if left_cues.names
+        else 0.0
+    )
     return rs + ls if both else max(rs, ls)
+
+
+_V_RIGHT_CUES = _Cues(_V_RIGHT)
+_V_LEFT_CUES = _Cues(_V_LEFT, word_start=True)
+_A_RIGHT_CUES = _Cues(_A_RIGHT)
+_A_LEFT_CUES = _Cues(_A_LEFT, word_start=True)
 
 
 def _lower_sent(f: CandidateFinder, c: Candidate) -> tuple[str, int, int]:
@@ -573,16 +607,16 @@ def extract_victims(ctx: Context) -> list[Mention]:
             continue
         if text[max(0, s - 4) : s] == " in ":
             # "a clinic in Dayton was hit": a place the victim is in, not the victim
-            cue = _cue_score(text, s, e, (), _V_LEFT)
+            cue = _cue_score(text, s, e, _EMPTY, _V_LEFT_CUES)
         else:
-            cue = _cue_score(text, s, e, _V_RIGHT, _V_LEFT)
+            cue = _cue_score(text, s, e, _V_RIGHT_CUES, _V_LEFT_CUES)
         if cue > 0 and not f.incident(c.sent):
             cue *= 0.5
         g = _GROUP_NOUN.match(text, e)
         if g:
             # "Colorado officials said", "Vermont state employees": the group is the victim
             c = Candidate(c.sent, c.start, c.start + (g.end() - s), c.norm, c.key, c.initial, False)
-            cue = max(cue, _cue_score(text, s, g.end(), _V_RIGHT, _V_LEFT))
+            cue = max(cue, _cue_score(text, s, g.end(), _V_RIGHT_CUES, _V_LEFT_CUES))
         elif phishing and k in _IMPERSONATED_KEYS:
             # the brand a phishing lure pretends to be is bait; its users are the victims
             a.count += 1
@@ -628,7 +662,7 @@ def extract_victims(ctx: Context) -> list[Mention]:
             a = aggs.get(k)
             if a is None:
                 a = aggs[k] = _Agg(k)
-            cue = _cue_score(low, m.start(), m.end(), _V_RIGHT, _V_LEFT)
+            cue = _cue_score(low, m.start(), m.end(), _V_RIGHT_CUES, _V_LEFT_CUES)
             w = (_DEMONYM_BASE + cue) * (
                 _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
             )
@@ -656,7 +690,7 @@ def extract_attackers(ctx: Context) -> list[Mention]:
         if not k or len(k) < 2 or k in _NON_ATTACKER_KEYS or k in _GENERIC_KEYS:
             continue
         text, s, e = _lower_sent(f, c)
-        cue = _cue_score(text, s, e, _A_RIGHT, _A_LEFT, both=True)
+        cue = _cue_score(text, s, e, _A_RIGHT_CUES, _A_LEFT_CUES, both=True)
         known = k in _ACTOR_KEYS
         if known:
             cue = max(cue, 3.0)
