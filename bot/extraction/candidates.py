@@ -14,12 +14,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from itertools import accumulate
 
 from bot.extraction.mentions import Context
 from bot.extraction.text import Doc, Sentence
 
 # Tokens: words with inner '-', '&', '.', digits ("U.S", "Wi-Fi", "AT&T", "APT28", "Mail.ru").
 _TOKEN = re.compile(r"[^\W_$][\w&$]*(?:[.\-@][^\W_][\w&$]*)*")
+_TOKEN_SPLIT = re.compile("(" + _TOKEN.pattern + ")")
 _LOWER_WORD = re.compile(r"(?<![A-Za-z0-9.'\-])[a-z][a-z\-]+")
 
 # Lower-case words allowed inside a name between two name tokens ("Bank of America",
@@ -137,48 +139,61 @@ class CandidateFinder:
             forms += [low[:-3], low[:-3] + "e", low[:-3] + "s"]
         return any(f in v for f in forms)
 
+    def _name_word(self, tok: str, title_case: bool) -> bool:
+        """Can this token be (part of) a name in the middle of a phrase?"""
+        return _is_cap(tok) and tok.lower() not in NEVER_NAME and not (title_case and self._common(tok))
+
     def in_sentence(self, sent: Sentence, title_case: bool) -> list[Candidate]:
         norm = sent.norm
         base = sent.start
-        toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(norm, 0, MAX_SCAN_CHARS)]
+        # One C-level split gives tokens and the gaps between them: parts = [gap0, tok0, gap1,
+        # tok1, ..., gapN]; gaps[i] precedes toks[i]. Offsets come from the running lengths.
+        parts = _TOKEN_SPLIT.split(norm[:MAX_SCAN_CHARS])
+        toks = parts[1::2]
+        gaps = parts[0::2]
+        n = len(toks)
+        if n == 0:
+            return []
+        ends = list(accumulate(map(len, parts)))  # ends[2i + 1] = end of toks[i]
         out: list[Candidate] = []
-        i, n = 0, len(toks)
-        while i < n:
-            s, e, tok = toks[i]
+        nxt = 0
+        # only tokens that are not all lower case can start a name (most tokens are skipped here)
+        for i in [i for i, t in enumerate(toks) if not t.islower()]:
+            if i < nxt:
+                continue
+            tok = toks[i]
             initial = i == 0
             if not _is_cap(tok) or tok.lower() in NEVER_NAME or ((initial or title_case) and self._common(tok)):
-                i += 1
                 continue
             j = i + 1
-            end = e
             while j < n:
-                s2, e2, t2 = toks[j]
-                if norm[end:s2] != " ":
+                gap, t2 = gaps[j], toks[j]
+                if gap == " & " and self._name_word(t2, title_case):
+                    # "Marks & Spencer", "Board of Water & Light"
+                    j += 1
+                    continue
+                if gap != " ":
                     break
-                if _is_cap(t2) and t2.lower() not in NEVER_NAME and not (title_case and self._common(t2)):
-                    end = e2
+                if self._name_word(t2, title_case):
                     j += 1
                     continue
                 if _is_num(t2) and len(t2) <= 12:
-                    end = e2
                     j += 1
                     continue
-                if t2.lower() in _CONNECTORS and j + 1 < n:
-                    s3, e3, t3 = toks[j + 1]
-                    if (
-                        norm[e2:s3] == " "
-                        and _is_cap(t3)
-                        and t3.lower() not in NEVER_NAME
-                        and not (title_case and self._common(t3))
-                    ):
-                        end = e3
-                        j += 2
-                        continue
+                if (
+                    j + 1 < n
+                    and t2.lower() in _CONNECTORS
+                    and gaps[j + 1] == " "
+                    and self._name_word(toks[j + 1], title_case)
+                ):
+                    j += 2
+                    continue
                 break
+            s, end = ends[2 * i], ends[2 * j - 1]
             text = norm[s:end]
             poss = norm[end : end + 2] == "'s"
             out.append(Candidate(sent, base + s, base + end, text, name_key(text), initial, poss))
-            i = j
+            nxt = j
         return out
 
     def lower(self, sent: Sentence) -> str:
@@ -199,6 +214,10 @@ class CandidateFinder:
 
     @cached_property
     def title(self) -> list[Candidate]:
+        return self._join_possessives(self._raw_title)
+
+    @cached_property
+    def _raw_title(self) -> list[Candidate]:
         out: list[Candidate] = []
         for sent in self.doc.title_sentences:
             words = [t for t in _TOKEN.findall(sent.norm) if t[0].isalpha()]
@@ -220,10 +239,43 @@ class CandidateFinder:
 
     @cached_property
     def body_words(self) -> frozenset[str]:
-        return frozenset(w for c in self.body for w in c.key.split())
+        return frozenset(w for c in self._raw_body for w in c.key.split())
 
     @cached_property
     def body(self) -> list[Candidate]:
+        return self._join_possessives(self._raw_body)
+
+    @cached_property
+    def _standalone(self) -> frozenset[str]:
+        """Keys of the names the article also writes without a possessive "'s"."""
+        return frozenset(c.key for c in self._raw_body if not c.possessive) | frozenset(
+            c.key for c in self._raw_title if not c.possessive
+        )
+
+    def _join_possessives(self, cands: list[Candidate]) -> list[Candidate]:
+        """ "Scotty's Brewhouse", "Macy's Inc": a possessive name the article never writes on its
+        own is the first half of a longer name, not an owner ("Google's Gmail" stays split when
+        "Google" also stands alone)."""
+        if not any(c.possessive for c in cands):
+            return cands
+        standalone = self._standalone
+        out: list[Candidate] = []
+        i, n = 0, len(cands)
+        while i < n:
+            c = cands[i]
+            if c.possessive and i + 1 < n and c.key not in standalone and " " not in c.key:
+                d = cands[i + 1]
+                if d.sent is c.sent and d.start == c.end + 3:
+                    text = c.sent.norm[c.start - c.sent.start : d.end - c.sent.start]
+                    out.append(Candidate(c.sent, c.start, d.end, text, name_key(text), c.initial, d.possessive))
+                    i += 2
+                    continue
+            out.append(c)
+            i += 1
+        return out
+
+    @cached_property
+    def _raw_body(self) -> list[Candidate]:
         out: list[Candidate] = []
         for sent in self.doc.sentences:
             if sent.start >= MAX_SCAN_CHARS:

@@ -1058,4 +1058,127 @@ ics
 os
 app
 apps
+christmas
+thanksgiving
+easter
+halloween
+black friday
+cyber monday
+new year
+new year's
+valentine's day
+ramadan
+""")
+
+# Brands, platforms and agencies that phishing lures commonly impersonate ("an email that appears
+# to come from FedEx"). In a phishing story such a name is the bait, not the victim, unless the
+# article speaks of its users ("Gmail users"). Written from general knowledge of phishing lures.
+IMPERSONATED_BRANDS = _words("""
+google
+gmail
+google docs
+google drive
+youtube
+microsoft
+office 365
+office
+outlook
+onedrive
+sharepoint
+skype
+apple
+icloud
+itunes
+app store
+apple store
+amazon
+amazon web services
+aws
+paypal
+ebay
+netflix
+spotify
+facebook
+instagram
+whatsapp
+messenger
+twitter
+linkedin
+snapchat
+dropbox
+docusign
+adobe
+fedex
+dhl
+ups
+usps
+royal mail
+irs
+internal revenue service
+hmrc
+tax department
+department of revenue
+social security
+social security administration
+chase
+wells fargo
+bank of america
+citibank
+hsbc
+barclays
+lloyds
+natwest
+santander
+american express
+visa
+mastercard
+western union
+yahoo
+aol
+steam
+blockchain
+blockchain info
+coinbase
+binance
+metamask
+""")
+
+# Abbreviations of US states and Canadian provinces that follow a town name in news copy
+# ("Spring Hill, Tenn."). Written from AP style.
+STATE_ABBREVIATIONS = _words("""
+ala
+ariz
+ark
+calif
+colo
+conn
+del
+fla
+ga
+ill
+ind
+kan
+kans
+ky
+la
+md
+mass
+mich
+minn
+miss
+mo
+mont
+neb
+nev
+okla
+ore
+pa
+tenn
+tex
+vt
+va
+wash
+wis
+wyo
+ont
 """)

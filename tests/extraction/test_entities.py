@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from bot.extraction.entities import extract_attackers, extract_victims
 from bot.extraction.mentions import Context
 from bot.extraction.schema import IncidentType, Mention
@@ -78,10 +76,76 @@ def test_no_names_no_mentions() -> None:
     assert extract_attackers(ctx) == []
 
 
-def test_large_input_is_fast() -> None:
+def test_large_input_completes() -> None:
+    # ~1.8 MB: names are looked for in the scanned prefix only (speed is measured in bench/speed.py)
     unit = "Acme Widgets was hacked by the Shadow Brokers in Ohio, exposing customers of Acme Widgets. "
-    ctx = _ctx(unit * 20000)  # ~1.8 MB
-    t0 = time.perf_counter()
-    extract_victims(ctx)
-    extract_attackers(ctx)
-    assert time.perf_counter() - t0 < 5.0
+    ctx = _ctx(unit * 20000)
+    assert _texts(extract_victims(ctx)) == ["Acme Widgets"]
+    assert "Shadow Brokers" in _texts(extract_attackers(ctx))
+
+
+def _phishing(text: str, title: str = "") -> Context:
+    return Context(doc=Doc(text=text, title=title), types=[IncidentType.PHISHING])
+
+
+def test_victim_followed_by_location_clause() -> None:
+    ctx = _ctx("Harlow Valley Clinic in Dayton, Ohio, was hit by a ransomware attack on Monday.")
+    assert _texts(extract_victims(ctx)) == ["Harlow Valley Clinic"]
+
+
+def test_attack_forces_victim_in_headline() -> None:
+    ctx = _ctx(
+        "The clinic diverted patients while its systems were restored.",
+        title="Ransomware attack forces Harlow Valley Clinic to close its doors",
+    )
+    assert _texts(extract_victims(ctx)) == ["Harlow Valley Clinic"]
+
+
+def test_possessive_name_is_kept_whole() -> None:
+    ctx = _ctx("Hackers breached Benny's Diner and stole card numbers from Benny's Diner customers.")
+    assert _texts(extract_victims(ctx))[0] == "Benny's Diner"
+
+
+def test_account_owner_not_platform_is_victim() -> None:
+    ctx = _ctx(
+        "Governor Ray Tolland mocked Mayor Ada Quist after the city's Harbor Transit Authority suffered a "
+        "breach. Mr. Tolland wrote on Twitter that Harbor Transit Authority's Twitter account was hijacked."
+    )
+    victims = _texts(extract_victims(ctx))
+    assert victims[0] == "Harbor Transit Authority"
+    assert not {"Twitter", "Tolland", "Ray Tolland"} & set(victims)
+
+
+def test_clipped_name_counts_for_full_name() -> None:
+    ctx = _ctx(
+        "The Metropolitan Transit Authority suffered a breach on Friday. The Metro said its own "
+        "servers were not hacked, and the Metro is investigating."
+    )
+    assert _texts(extract_victims(ctx)) == ["Metropolitan Transit Authority"]
+
+
+def test_impersonated_brand_is_not_phishing_victim() -> None:
+    ctx = _phishing(
+        "Scammers sent emails that appear to come from FedEx, asking recipients to open an attachment. "
+        "The emails were targeted at Gmail users in Canada."
+    )
+    victims = _texts(extract_victims(ctx))
+    assert "FedEx" not in victims
+    assert "Gmail users" in victims
+
+
+def test_sentence_initial_word_is_not_a_name() -> None:
+    ctx = _ctx("Hackers breached Corvel Freight last week. Unfortunately, the attack hit payroll too.")
+    assert "Unfortunately" not in _texts(extract_victims(ctx))
+
+
+def test_malware_name_is_not_victim() -> None:
+    ctx = _ctx("The Grimlock ransomware hit Tessaly Foods on Monday. Grimlock encrypted the company's servers.")
+    victims = _texts(extract_victims(ctx))
+    assert victims[0] == "Tessaly Foods"
+    assert "Grimlock" not in victims
+
+
+def test_group_calling_itself_is_attacker() -> None:
+    ctx = _ctx("The attackers, a criminal group calling itself Velvet Otter, demanded a ransom after the breach.")
+    assert _texts(extract_attackers(ctx))[0] == "Velvet Otter"
