@@ -15,6 +15,7 @@ from rich.console import Console
 
 from bot import __version__
 from bot.batch import parse_published, process_line
+from bot.cli_digest import register as register_digest
 from bot.cli_store import register, store_summary, stored_line
 from bot.errors import BadInputError, IncidentBotError
 from bot.extraction import Article, summarize_article
@@ -31,6 +32,7 @@ app = typer.Typer(
 _err = Console(stderr=True)
 _state = {"debug": False}
 register(app)  # db upgrade, incidents list|show|search (bot/cli_store.py)
+register_digest(app)  # digest preview|send (bot/cli_digest.py)
 
 
 def _fail(exc: IncidentBotError) -> typer.Exit:

@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 # Slack errors that mean the bot can no longer post in the channel: the subscription pauses
 # instead of failing every day.
 CHANNEL_GONE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "account_inactive"})
-MAX_DIGEST_INCIDENTS = 200  # more than a message shows; the rest is "… and N more"
+MAX_DIGEST_INCIDENTS = 1000  # far more than a message shows; the rest is "… and N more"
 LINKED_ITEMS = 40  # thread links are looked up for the lines a message can show
 
 

@@ -16,7 +16,8 @@ from bot import services
 from bot.errors import ConfigurationError
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
-from bot.slack_app import Mode, build_app, slack_permalinker, slack_poster
+from bot.slack_app import Mode, build_app
+from bot.slack_client import slack_permalinker, slack_poster
 from bot.worker import SubmissionPool
 
 log = logging.getLogger("incident_bot")

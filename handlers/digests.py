@@ -15,7 +15,7 @@ from bot import digest_service
 from bot.commands import Digest
 from bot.errors import BadInputError
 from bot.render.slack import digest_blocks, escape
-from bot.slack_app import slack_permalinker
+from bot.slack_client import slack_permalinker
 from handlers.deps import Deps
 
 log = logging.getLogger(__name__)

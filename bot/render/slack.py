@@ -313,21 +313,23 @@ def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
             f"{_SEVERITY_ICON[s.severity.level.value]} *{escape(truncate(s.title, 150))}*{victim} · "
             f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value} · `#{item.incident_id}`{thread}"
         )
+    # Lines go into sections of up to ~3000 characters; one block is kept for "… and N more".
+    sections_left = MAX_BLOCKS - len(blocks) - 1
     shown = 0
     chunk: list[str] = []
-    budget = MAX_BLOCKS - len(blocks) - 1  # keep one block for "… and N more"
     for line in lines:
-        if sum(len(c) + 1 for c in chunk) + len(line) > MAX_SECTION_CHARS - 50:
-            if len(blocks) >= budget + 2:
-                break
+        if chunk and sum(len(c) + 1 for c in chunk) + len(line) > MAX_SECTION_CHARS - 50:
             blocks.append(_section("\n".join(chunk)))
+            sections_left -= 1
             chunk = []
-        if len(blocks) >= budget + 2:
-            break
+            if sections_left == 0:
+                break
         chunk.append(line)
         shown += 1
-    if chunk:
+    if chunk and sections_left > 0:
         blocks.append(_section("\n".join(chunk)))
+    elif chunk:
+        shown -= len(chunk)
     if shown < len(lines):
         blocks.append(_context([f"… and {len(lines) - shown} more: `/incident list {min(50, len(lines))}` shows them"]))
     fallback = f"{title}: {digest.total} incidents"

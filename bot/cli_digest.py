@@ -1,0 +1,110 @@
+"""``incident-bot digest preview|send --channel C [--force]``: the digest from the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bot import digest_service, services
+from bot.errors import BadInputError, ConfigurationError, IncidentBotError
+from bot.render.slack import digest_blocks
+from bot.settings import Settings
+from storage import Store
+from storage.records import SubscriptionRecord
+
+digest_app = typer.Typer(no_args_is_help=True, help="Preview or post a channel's digest.")
+_err = Console(stderr=True)
+
+ChannelOpt = Annotated[str, typer.Option("--channel", help="The Slack channel id (C…) of the subscription.")]
+TeamOpt = Annotated[
+    str | None, typer.Option("--team", help="The Slack team id (T…); needed only if several teams use the channel.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(digest_app, name="digest")
+
+
+def _fail(exc: IncidentBotError) -> typer.Exit:
+    _err.print(f"[bold red]error:[/] {exc}", highlight=False)
+    return typer.Exit(exc.exit_code)
+
+
+def _subscription(settings: Settings, channel: str, team: str | None) -> tuple[SubscriptionRecord, Store]:
+    store = services.open_store(database_url=settings.database_url)
+    try:
+        sub = digest_service.find_subscription(store=store, team_id=team, channel_id=channel)
+    except BaseException:
+        store.close()
+        raise
+    if sub is None:
+        store.close()
+        raise BadInputError(f"channel {channel} has no digest subscription (`/incident digest subscribe` there)")
+    return sub, store
+
+
+@digest_app.command()
+def preview(
+    channel: ChannelOpt, team: TeamOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Show what the channel's next digest would say now (nothing is posted or recorded)."""
+    settings = Settings()
+    try:
+        sub, store = _subscription(settings, channel, team)
+    except IncidentBotError as exc:
+        raise _fail(exc) from None
+    try:
+        digest = digest_service.preview(store=store, sub=sub, now=dt.datetime.now(dt.UTC), permalink=None)
+    finally:
+        store.close()
+    blocks, text = digest_blocks(digest)
+    if as_json:
+        typer.echo(json.dumps({"text": text, "blocks": blocks}))
+        return
+    out = Console()
+    out.print(f"[bold]{digest.period}[/] — {digest.total} incidents", highlight=False)
+    for item in digest.items:
+        s = item.summary
+        out.print(
+            f"  #{item.incident_id} [{s.severity.level.value}] {s.title} ({s.incident_type.value})", highlight=False
+        )
+
+
+@digest_app.command()
+def send(
+    channel: ChannelOpt,
+    team: TeamOpt = None,
+    force: Annotated[bool, typer.Option("--force", help="Post now even if this period was posted.")] = False,
+) -> None:
+    """Post the digest of the latest scheduled slot, once; says so and exits 0 if it was posted."""
+    settings = Settings()
+    try:
+        from bot.slack_client import make_client, slack_permalinker, slack_poster
+
+        if settings.slack_bot_token is None:
+            raise ConfigurationError("SLACK_BOT_TOKEN is not set; it is needed to post to Slack")
+        client = make_client(settings)
+        sub, store = _subscription(settings, channel, team)
+    except IncidentBotError as exc:
+        raise _fail(exc) from None
+    try:
+        result = digest_service.send_due(
+            store=store,
+            sub=sub,
+            now=dt.datetime.now(dt.UTC),
+            post=slack_poster(client),
+            permalink=slack_permalinker(client),
+            grace=None,  # a person asked: post the latest slot however late
+            claim_expiry=dt.timedelta(minutes=settings.digest_claim_expiry_minutes),
+            post_empty=settings.digest_post_empty,
+            force=force,
+        )
+    finally:
+        store.close()
+    typer.echo(result.message)
+    if result.status == "failed":
+        raise typer.Exit(1)
