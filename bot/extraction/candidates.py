@@ -37,7 +37,7 @@ NEVER_NAME = frozenset(
     your us them him me all any some many most more much several each every both either neither no
     not one two three four five six seven eight nine ten first second third last next latest
     according said says say told tells asked added update updated read more photo image video
-    editor note source sources credit related share tweet comment comments click here subscribe
+    editor note source sources related share tweet comment comments click here subscribe
     advertisement sponsored monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december jan feb mar
     apr jun jul aug sep sept oct nov dec today yesterday tomorrow mr mrs ms dr prof sir ceo cto cio
@@ -106,6 +106,40 @@ def _is_cap(tok: str) -> bool:
 
 def _is_num(tok: str) -> bool:
     return tok[0].isdigit()
+
+
+def _trim_to_body(c: Candidate, body_words: frozenset[str]) -> Candidate | None:
+    """The longest run of a Title Case headline phrase whose words the body also capitalizes
+    ("WikiLeaks Publishes Biggest" -> "WikiLeaks"), or None when it has none. (Keeping the whole
+    phrase when any word was a body word, as before, lost on dev: victims F1 odd ids 0.437 vs
+    0.444, even 0.443 vs 0.441; attackers 0.451 vs 0.460.)"""
+    spans: list[tuple[int, int]] = []  # runs of body words, connectors allowed inside
+    run_start = run_end = -1
+    pending = False
+    for m in _TOKEN.finditer(c.norm):
+        words = name_key(m.group()).split()
+        if words and all(w in body_words for w in words):
+            if run_start < 0:
+                run_start = m.start()
+            run_end = m.end()
+            pending = False
+        elif run_start >= 0 and m.group().lower() in _CONNECTORS and not pending:
+            pending = True
+        else:
+            if run_start >= 0:
+                spans.append((run_start, run_end))
+            run_start, pending = -1, False
+    if run_start >= 0:
+        spans.append((run_start, run_end))
+    if not spans:
+        return None
+    s, e = max(spans, key=lambda se: se[1] - se[0])
+    if (s, e) == (0, len(c.norm)):
+        return c
+    text = c.norm[s:e]
+    return Candidate(
+        c.sent, c.start + s, c.start + e, text, name_key(text), c.initial and s == 0, c.possessive and e == len(c.norm)
+    )
 
 
 class CandidateFinder:
@@ -228,7 +262,7 @@ class CandidateFinder:
                 # A Title Case headline capitalizes everything: keep a phrase only when one of its
                 # words is also capitalized as (part of) a name in the body.
                 body_words = self.body_words
-                cands = [c for c in cands if any(w in body_words for w in c.key.split())]
+                cands = [t for c in cands if (t := _trim_to_body(c, body_words)) is not None]
             out.extend(cands)
         return out
 

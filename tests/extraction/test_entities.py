@@ -149,3 +149,55 @@ def test_malware_name_is_not_victim() -> None:
 def test_group_calling_itself_is_attacker() -> None:
     ctx = _ctx("The attackers, a criminal group calling itself Velvet Otter, demanded a ransom after the breach.")
     assert _texts(extract_attackers(ctx))[0] == "Velvet Otter"
+
+
+def test_breach_cue_in_plural_is_shared_across_a_list() -> None:
+    ctx = _ctx(
+        "Criminals sold account data stolen in breaches at Harrow Widgets, Kestrel Games and Tamworth Books. "
+        "The buyers used the passwords to take over other accounts."
+    )
+    victims = _texts(extract_victims(ctx))
+    assert victims[:3] == ["Harrow Widgets", "Kestrel Games", "Tamworth Books"]
+
+
+def test_one_word_speaker_is_not_a_victim() -> None:
+    ctx = _ctx(
+        "Dellmont Credit Union was hacked and the records of its members were stolen. "
+        "Pritchard said the attack could have been stopped. Pritchard wrote that the bank ignored warnings."
+    )
+    victims = _texts(extract_victims(ctx))
+    assert victims == ["Dellmont Credit Union"]
+
+
+def test_platform_users_are_victims() -> None:
+    ctx = _ctx(
+        "A malicious app stole banking logins from Android users in Spain. "
+        "Android users who installed it should reset their passwords."
+    )
+    assert "Android users" in _texts(extract_victims(ctx))
+
+
+def test_title_case_headline_phrase_trimmed_to_body_name() -> None:
+    ctx = _ctx(
+        "Hackers breached Corvane Outfitters and stole card numbers. Corvane Outfitters said it hired investigators.",
+        title="Corvane Outfitters Confirms Card Breach",
+    )
+    victims = _texts(extract_victims(ctx))
+    assert victims == ["Corvane Outfitters"]
+
+
+def test_organisation_named_in_incident_is_the_fallback_victim() -> None:
+    ctx = _ctx(
+        "Ransomware encrypted computers at the Pelham Ridge Police Department over the weekend. "
+        "Officers kept patrolling while the files were restored from backups."
+    )
+    assert _texts(extract_victims(ctx)) == ["Pelham Ridge Police Department"]
+
+
+def test_attacker_group_is_not_also_a_victim() -> None:
+    ctx = _ctx(
+        "The Shattered Lantern hacking group claimed the attack on Ostrava Freight. "
+        "Ostrava Freight said its servers were hit. Shattered Lantern posted the stolen files."
+    )
+    assert "Shattered Lantern" in _texts(extract_attackers(ctx))
+    assert "Shattered Lantern" not in _texts(extract_victims(ctx))
