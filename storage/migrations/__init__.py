@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, text
 
 HERE = Path(__file__).resolve().parent
 # Objects that live outside the ORM metadata on purpose (see the first migration): the SQLite FTS5
@@ -40,11 +40,23 @@ def current(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+# Any constant that no other code takes as an advisory lock: "incident-bot migrate" in ASCII.
+MIGRATION_LOCK = 0x696E63626F746D67
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to ``revision``; a no-op when it is already there."""
+    """Upgrade the database to ``revision``; a no-op when it is already there.
+
+    Safe when several replicas start at once: on PostgreSQL the upgrade holds a transaction-level
+    advisory lock, so the others wait and then find the schema current; on SQLite the write
+    transaction itself (BEGIN IMMEDIATE) serializes them."""
     if revision == "head" and current(engine) == head():
         return
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        if revision == "head" and MigrationContext.configure(conn).get_current_revision() == head():
+            return  # another replica upgraded while this one waited for the lock
         command.upgrade(config(conn), revision)
 
 

@@ -366,3 +366,34 @@ def test_prune_forgets_old_events_only(store: Store) -> None:
     assert services.prune_events(store=store, older_than=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 1
     assert services.claim_event(store=store, team_id="T1", event_id="Ev-old")  # forgotten: claimable again
     assert not services.claim_event(store=store, team_id="T1", event_id="Ev-new")
+
+
+def test_replicas_migrating_at_once_leave_one_current_schema(db_url: str) -> None:
+    """Several processes may start together on an empty database: each upgrades, none fails."""
+    import threading
+
+    from storage.engine import make_engine
+    from storage.migrations import current, head, upgrade
+
+    engines = [make_engine(db_url) for _ in range(4)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(engines))
+
+    def start(engine: object) -> None:
+        barrier.wait()
+        try:
+            upgrade(engine)  # type: ignore[arg-type]
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    try:
+        assert errors == []
+        assert current(engines[0]) == head()
+    finally:
+        for e in engines:
+            e.dispose()
