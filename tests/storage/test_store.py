@@ -366,3 +366,24 @@ def test_prune_forgets_old_events_only(store: Store) -> None:
     assert services.prune_events(store=store, older_than=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 1
     assert services.claim_event(store=store, team_id="T1", event_id="Ev-old")  # forgotten: claimable again
     assert not services.claim_event(store=store, team_id="T1", event_id="Ev-new")
+
+
+def test_a_pooled_postgres_connection_killed_while_idle_is_replaced(db_url: str) -> None:
+    """A server restart (here: the backend terminated) while the pool idles costs no request."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL connection pool behaviour")
+    services.open_store(database_url=db_url).close()
+    store = Store(db_url, engine=make_engine(db_url, pg_ping_after_idle_s=0.0))
+    try:
+        put(store, HARBOR, url="https://a.example/before")
+        with store.engine.connect() as conn:
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        admin = make_engine(db_url)
+        try:
+            with admin.connect() as conn:
+                assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})").scalar_one()
+        finally:
+            admin.dispose()
+        assert len(services.list_incidents(store=store, team_id="T1")) == 1
+    finally:
+        store.close()
