@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -387,3 +388,22 @@ def test_a_pooled_postgres_connection_killed_while_idle_is_replaced(db_url: str)
         assert len(services.list_incidents(store=store, team_id="T1")) == 1
     finally:
         store.close()
+
+
+def test_boilerplate_shared_by_many_reports_does_not_hide_a_near_duplicate(store: Store) -> None:
+    """Candidates by anchor are capped, most shared anchors first: the real copy is still found."""
+    rng = random.Random(5)
+    boilerplate = " ".join(f"boiler{n}" for n in range(30))  # the same press-release footer everywhere
+
+    def article() -> str:
+        return " ".join(f"w{rng.randrange(10**6)}" for _ in range(100)) + " " + boilerplate
+
+    bodies = [article() for _ in range(70)]
+    summary = make_summary(title="Unnamed company breach")  # no victim: only the text can link them
+    ids = {put(store, body, summary, url=f"https://a.example/{n}").incident.id for n, body in enumerate(bodies)}
+    assert len(ids) == 70  # boilerplate alone never merges
+    words = bodies[0].split()
+    words[10:13] = ["edited", "by", "wire"]
+    copy = put(store, " ".join(words), summary, url="https://wire.example/copy")
+    assert copy.attached
+    assert copy.incident.id == min(ids)
