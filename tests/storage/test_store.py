@@ -21,6 +21,7 @@ from storage import Store, StoreResult
 from storage.engine import make_engine
 from storage.migrations import current, diff, head
 from storage.records import ConversationType
+from storage.repository import HOT_ANCHOR
 from tests.conftest import ROOT
 from tests.storage.articles import HARBOR, HARBOR_FOLLOW_UP, HARBOR_SYNDICATED, LAKESIDE, UNRELATED, VULN
 from tests.storage.conftest import NOW, make_summary
@@ -391,7 +392,7 @@ def test_a_pooled_postgres_connection_killed_while_idle_is_replaced(db_url: str)
 
 
 def test_boilerplate_shared_by_many_reports_does_not_hide_a_near_duplicate(store: Store) -> None:
-    """Candidates by anchor are capped, most shared anchors first: the real copy is still found."""
+    """Hot anchors stop being stored, candidates come most shared anchors first: the copy is found."""
     rng = random.Random(5)
     boilerplate = " ".join(f"boiler{n}" for n in range(30))  # the same press-release footer everywhere
 
@@ -407,3 +408,7 @@ def test_boilerplate_shared_by_many_reports_does_not_hide_a_near_duplicate(store
     copy = put(store, " ".join(words), summary, url="https://wire.example/copy")
     assert copy.attached
     assert copy.incident.id == min(ids)
+    with store.unit_of_work(read_only=True) as uow:  # boilerplate anchors stop being stored
+        assert uow.session is not None
+        most = "SELECT count(*) AS n FROM source_anchors GROUP BY hash ORDER BY n DESC LIMIT 1"
+        assert uow.session.execute(text(most)).scalar_one() == HOT_ANCHOR
