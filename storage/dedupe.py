@@ -93,7 +93,10 @@ class Sketch:
             return 0.0
         mine, theirs = set(self.hashes), set(other.hashes)
         union_bottom = sorted(mine | theirs)[:k]
-        return sum(1 for h in union_bottom if h in mine and h in theirs) / len(union_bottom)
+        # The shared hashes among the union's k smallest: those of the (usually tiny) intersection
+        # up to the k-th smallest, counted without a Python loop over all k.
+        cutoff = union_bottom[-1]
+        return sum(1 for h in mine & theirs if h <= cutoff) / len(union_bottom)
 
     def to_bytes(self) -> bytes:
         return struct.pack(f">{len(self.hashes)}q", *self.hashes)

@@ -229,9 +229,13 @@ _LOOKUP = union_all(
     ),
 )
 _SKETCHES = select(Source.incident_id, Source.sketch).where(Source.id.in_(bindparam("b_ids", expanding=True)))
+# By primary key only. The ids come from team-scoped lookups, and the team is checked again on the
+# rows in Python: with ``team_id = ?`` in this WHERE clause (even around a derived table) SQLite
+# chose to walk the team's (team_id, last_seen_at) index through every incident and probe the id
+# list, 12 ms per submission at 100k incidents against 0.05 ms.
 _CANDIDATES = (
-    select(Incident.id, Incident.incident_type, Incident.summary_json, Incident.last_seen_at)
-    .where(Incident.team_id == bindparam("b_team"), Incident.id.in_(bindparam("b_ids", expanding=True)))
+    select(Incident.id, Incident.team_id, Incident.incident_type, Incident.summary_json, Incident.last_seen_at)
+    .where(Incident.id.in_(bindparam("b_ids", expanding=True)))
     .order_by(Incident.last_seen_at.desc())
     .limit(MAX_CANDIDATES)
 )
@@ -442,12 +446,16 @@ class IncidentRepository:
         nearest = sorted(shared, key=lambda source_id: (-shared[source_id], -source_id))[:MAX_CANDIDATES]
         if nearest:
             for incident_id, blob in conn.execute(_SKETCHES, {"b_ids": nearest}):
-                ids.add(incident_id)
                 sim = sketch.similarity(dedupe.Sketch.from_bytes(blob))
                 similarity[incident_id] = max(similarity.get(incident_id, 0.0), sim)
+        # Every rule of dedupe.same_incident but near-duplicate text needs a shared victim or CVE,
+        # and incidents sharing one are already in ``ids`` (the keyed lookup). So an incident found
+        # by anchor only is a candidate only when its text is a near-duplicate: boilerplate hits do
+        # not cost a candidate fetch, and the decisions are the same.
+        ids.update(i for i, sim in similarity.items() if sim >= dedupe.NEAR_DUPLICATE)
         if not ids:
             return None, hot
-        candidates = conn.execute(_CANDIDATES, {"b_team": team, "b_ids": sorted(ids)}).all()
+        candidates = [c for c in conn.execute(_CANDIDATES, {"b_ids": sorted(ids)}) if c.team_id == team]
         chosen = [c.id for c in candidates]
         keys: dict[int, set[tuple[str, str]]] = {i: set() for i in chosen}
         for incident_id, kind, key in conn.execute(_CANDIDATE_KEYS, {"b_ids": chosen}):
