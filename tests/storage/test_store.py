@@ -412,3 +412,11 @@ def test_boilerplate_shared_by_many_reports_does_not_hide_a_near_duplicate(store
         assert uow.session is not None
         most = "SELECT count(*) AS n FROM source_anchors GROUP BY hash ORDER BY n DESC LIMIT 1"
         assert uow.session.execute(text(most)).scalar_one() == HOT_ANCHOR
+
+
+def test_postgres_connections_plan_each_statement_for_the_current_tables(store: Store) -> None:
+    """No generic plan cached while the tables were empty (see storage.engine._configure_postgresql)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL planner setting")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "force_custom_plan"
