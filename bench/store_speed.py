@@ -1,16 +1,26 @@
 """Speed of the incident store: insert rate, and list/search/digest latency at scale.
 
     python bench/store_speed.py --db sqlite:////tmp/bench.sqlite3 [--inserts 10000] [--total 100000]
-    python bench/store_speed.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test
+    python bench/store_speed.py --db postgresql+psycopg://postgres@127.0.0.1:5432/test --pg-schema bench_store
 
 Not a test: figures go to stdout (table + one JSON line) and docs/storage.md records them with the
 machine. The database must be empty (a fresh SQLite path, or a PostgreSQL database/schema you can
 drop; ``--pg-schema NAME`` creates and afterwards drops a schema of that name).
 
-Inserts go through the real write path (services.summarize_and_store: dedupe lookup, MinHash,
-re-derived summary, search index, one committed transaction each) with summaries made up front, so
-the extraction core's speed is not counted. The rest of the 100k are stored the same way but 50 to
-a transaction, to fill the database in reasonable time.
+1. Inserts into the empty store: the first ``--inserts`` reports, each through
+   services.summarize_and_store in its own committed transaction (the production path), with
+   summaries made up front so that the extraction core's speed is not counted.
+2. Fill: the reports up to ``total - inserts`` go through the same write path
+   (IncidentRepository.add_report: dedupe lookups, MinHash, keys, anchors, sighting, search index)
+   but ``--batch`` of them per transaction, so that filling 100k takes minutes, not an hour. The
+   rows are exactly those single submissions would write; only the commits are fewer.
+   Then the last ``--inserts`` reports are stored one transaction each again: the insert rate on a
+   full store, where the indexes are deepest.
+3. Latency with everything stored: list, show, search, and the digest query over a day and a week
+   of data (the row counts are printed, so an empty window cannot pass unnoticed).
+
+``--deadline`` (seconds) bounds the fill: when it is reached the fill stops, the rest is measured
+on what was stored, and the output says so.
 """
 
 from __future__ import annotations
@@ -24,6 +34,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +54,8 @@ from bot.extraction.schema import (  # noqa: E402
     SeverityAssessment,
     Status,
 )
-from storage import NewReport, Submission  # noqa: E402
+from storage import IncidentRecord, NewReport, Store, Submission  # noqa: E402
+from storage.repository import IncidentRepository  # noqa: E402
 
 TEAM = "TBENCH"
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
@@ -83,23 +95,67 @@ def fake(i: int, rng: random.Random) -> tuple[str, IncidentSummary, dt.datetime]
     return body, summary, when
 
 
-def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    fn()  # warm caches and the connection pool
+def timed(fn: Callable[[], object], runs: int) -> tuple[float, float, int]:
+    """Median and p95 in ms over ``runs`` calls, and the number of rows the call returned."""
+    result = fn()  # warm caches and the connection pool
     samples = []
     for _ in range(runs):
         t0 = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t0) * 1000)
     samples.sort()
-    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
+    rows = len(result) if isinstance(result, list) else int(result is not None)
+    return statistics.median(samples), samples[max(0, int(len(samples) * 0.95) - 1)], rows
+
+
+def report(i: int, rng: random.Random) -> NewReport:
+    body, summary, when = fake(i, rng)
+    sub = Submission(
+        team_id=TEAM,
+        submitter="bench",
+        channel_id=f"C{i % 20}",
+        # One in ten in a private channel: the digest query must filter on visibility.
+        conversation_type="public_channel" if i % 10 else "private_channel",
+        submitted_at=when,
+    )
+    return NewReport(text=body, summary=summary, canonical_url=f"https://news.example/{i}", submission=sub)
+
+
+def insert_singly(store: Store, reports: list[NewReport]) -> float:
+    """Seconds to store ``reports`` through the production path, one committed transaction each.
+
+    The reports (and their summaries) are made before the clock starts.
+    """
+    t0 = time.perf_counter()
+    for r in reports:
+        sub = r.submission
+        services.summarize_and_store(
+            store=store,
+            article=Article(text=r.text),
+            summary=r.summary,
+            canonical_url=r.canonical_url,
+            team_id=sub.team_id,
+            submitter=sub.submitter,
+            channel_id=sub.channel_id,
+            conversation_type=sub.conversation_type,
+            submitted_at=sub.submitted_at,
+        )
+    return time.perf_counter() - t0
+
+
+def add_all(repo: IncidentRepository, *, reports: list[NewReport]) -> None:
+    for r in reports:
+        repo.add_report(r)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True)
-    ap.add_argument("--inserts", type=int, default=10_000)
-    ap.add_argument("--total", type=int, default=100_000)
-    ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--inserts", type=int, default=10_000, help="timed single-report transactions")
+    ap.add_argument("--total", type=int, default=100_000, help="incidents stored in the end")
+    ap.add_argument("--batch", type=int, default=1000, help="reports per transaction while filling")
+    ap.add_argument("--runs", type=int, default=200, help="timed runs of each query")
+    ap.add_argument("--deadline", type=float, default=1500, help="seconds the fill may take at most")
     ap.add_argument("--pg-schema", help="create this PostgreSQL schema, run in it, drop it afterwards")
     args = ap.parse_args()
 
@@ -112,61 +168,51 @@ def main() -> None:
         url = make_url(url).update_query_dict({"options": f"-csearch_path={args.pg_schema}"}).render_as_string(False)
     store = services.open_store(database_url=url)
     rng = random.Random(7)
+    fill_to = args.total - args.inserts
     try:
+        # Timed: the first ``inserts`` reports into the empty store, one transaction each.
+        empty_s = insert_singly(store, [report(i, rng) for i in range(args.inserts)])
         t0 = time.perf_counter()
-        for i in range(args.inserts):
-            body, summary, when = fake(i, rng)
-            services.summarize_and_store(
-                store=store,
-                article=Article(text=body),
-                summary=summary,
-                canonical_url=f"https://news.example/{i}",
-                team_id=TEAM,
-                submitter="bench",
-                channel_id=f"C{i % 20}",
-                conversation_type="public_channel" if i % 10 else "private_channel",
-                submitted_at=when,
-            )
-        insert_s = time.perf_counter() - t0
-        batch = 50  # small: a session flush walks every object it holds
-        t1 = time.perf_counter()
-        for start in range(args.inserts, args.total, batch):
-            reports = []
-            for i in range(start, min(start + batch, args.total)):
-                body, summary, when = fake(i, rng)
-                sub = Submission(
-                    team_id=TEAM,
-                    submitter="bench",
-                    channel_id=f"C{i % 20}",
-                    conversation_type="public_channel" if i % 10 else "private_channel",
-                    submitted_at=when,
-                )
-                reports.append(
-                    NewReport(text=body, summary=summary, canonical_url=f"https://news.example/{i}", submission=sub)
-                )
-            store.write(lambda repo, rs=reports: [repo.add_report(r) for r in rs])
-        fill_s = time.perf_counter() - t1
+        filled = 0
+        for start in range(args.inserts, fill_to, args.batch):
+            if time.perf_counter() - t0 > args.deadline:
+                print(f"fill stopped at the {args.deadline:.0f} s deadline", file=sys.stderr)
+                break
+            reports = [report(i, rng) for i in range(start, min(start + args.batch, fill_to))]
+            store.write(partial(add_all, reports=reports))
+            filled += len(reports)
+        fill_s = time.perf_counter() - t0
+        # Timed: the last ``inserts`` reports, on top of everything else.
+        insert_s = insert_singly(store, [report(i, rng) for i in range(fill_to, fill_to + args.inserts)])
+
         count = store.read(lambda repo: repo.count(TEAM))
-        # A day in the middle of the stored data (at 100k the data span a year).
-        day = START + dt.timedelta(seconds=(args.total // 2) * 315.36)
+        # Windows in the middle of the stored data (at 100k the data span a year, ~274 a day).
+        day = START + dt.timedelta(seconds=(count // 2) * 315.36)
+        week = day - dt.timedelta(days=6)
+
+        def digest(start: dt.datetime) -> list[IncidentRecord]:
+            end = day + dt.timedelta(days=1)
+            return services.incidents_for_digest(store=store, team_id=TEAM, channel_id="C3", start=start, end=end)
+
+        # An incident in the middle, and one of the vulnerability reports (the ones with a CVE).
+        middle = count // 2 // 4 * 4 + 3
         lat = {
             "list 20 newest": timed(lambda: services.list_incidents(store=store, team_id=TEAM, limit=20), args.runs),
-            "show one": timed(lambda: services.get_incident(store=store, team_id=TEAM, incident_id=4242), args.runs),
+            "show one": timed(
+                lambda: services.get_incident(store=store, team_id=TEAM, incident_id=middle + 1), args.runs
+            ),
             "search victim": timed(
-                lambda: services.search_incidents(store=store, team_id=TEAM, query="Company004242"), args.runs
+                lambda: services.search_incidents(store=store, team_id=TEAM, query=f"Company{middle:06d}"), args.runs
             ),
             "search CVE": timed(
-                lambda: services.search_incidents(store=store, team_id=TEAM, query="CVE-2025-14243"), args.runs
-            ),
-            "search words": timed(
-                lambda: services.search_incidents(store=store, team_id=TEAM, query="health ransomware"), args.runs
-            ),
-            "digest query (1 day, 100 max)": timed(
-                lambda: services.incidents_for_digest(
-                    store=store, team_id=TEAM, channel_id="C3", start=day, end=day + dt.timedelta(days=1)
-                ),
+                lambda: services.search_incidents(store=store, team_id=TEAM, query=f"CVE-2025-{10000 + middle}"),
                 args.runs,
             ),
+            "search two words (20 max)": timed(
+                lambda: services.search_incidents(store=store, team_id=TEAM, query="health ransomware"), args.runs
+            ),
+            "digest query, 1 day (100 max)": timed(lambda: digest(day), args.runs),
+            "digest query, 7 days (100 max)": timed(lambda: digest(week), args.runs),
         }
     finally:
         store.close()
@@ -176,23 +222,28 @@ def main() -> None:
             admin.dispose()
 
     backend = make_url(url).get_backend_name()
+    empty_rate = args.inserts / empty_s
     rate = args.inserts / insert_s
-    print(f"{backend}: {args.inserts} inserts in {insert_s:.1f} s = {rate:.0f} inserts/s (one transaction each)")
-    filled = args.total - args.inserts
-    fill_rate = filled / fill_s if filled > 0 and fill_s > 0 else 0.0
-    print(f"{backend}: {filled} more in {fill_s:.1f} s = {fill_rate:.0f} inserts/s ({batch} per transaction)")
-    print(f"{backend}: latency with {count} incidents stored (median / p95 over {args.runs} runs)")
-    for name, (med, p95) in lat.items():
-        print(f"  {name:32s} {med:7.1f} ms  {p95:7.1f} ms")
+    fill_rate = filled / fill_s if filled and fill_s > 0 else 0.0
+    print(f"{backend}: first {args.inserts} inserts (empty store) = {empty_rate:.0f} inserts/s (one transaction each)")
+    print(f"{backend}: filled {filled} more = {fill_rate:.0f} reports/s ({args.batch} per transaction)")
+    print(f"{backend}: last {args.inserts} inserts (on {count - args.inserts}) = {rate:.0f} inserts/s (one each)")
+    print(f"{backend}: latency with {count} incidents stored (median / p95 over {args.runs} runs, rows returned)")
+    for name, (med, p95, rows) in lat.items():
+        print(f"  {name:32s} {med:7.2f} ms  {p95:7.2f} ms  {rows:4d} rows")
     print(
         json.dumps(
             {
                 "backend": backend,
+                "filled": filled,
+                "fill_per_s": round(fill_rate, 1),
                 "inserts": args.inserts,
-                "inserts_per_s": round(rate, 1),
-                "batched_inserts_per_s": round(fill_rate, 1),
+                "inserts_per_s_empty_store": round(empty_rate, 1),
+                "inserts_per_s_full_store": round(rate, 1),
                 "incidents": count,
-                "latency_ms": {k: {"median": round(m, 2), "p95": round(p, 2)} for k, (m, p) in lat.items()},
+                "latency_ms": {
+                    k: {"median": round(m, 2), "p95": round(p, 2), "rows": n} for k, (m, p, n) in lat.items()
+                },
                 "python": platform.python_version(),
                 "machine": platform.platform(),
             }

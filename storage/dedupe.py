@@ -48,7 +48,12 @@ def normalize_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """sha256 of the normalized text: the same text pasted twice, or re-fetched, hashes alike."""
-    return hashlib.sha256(normalize_text(text).encode("utf-8")).hexdigest()
+    return hash_normalized(normalize_text(text))
+
+
+def hash_normalized(normalized: str) -> str:
+    """content_hash of text already passed through normalize_text (normalized once per report)."""
+    return hashlib.sha256(normalized.encode("utf-8")).hexdigest()
 
 
 def _hash63(shingle: str) -> int:
@@ -63,12 +68,20 @@ class Sketch:
 
     @classmethod
     def of(cls, text: str, k: int = SKETCH_SIZE) -> Sketch:
-        words = normalize_text(text).split()
+        return cls.of_normalized(normalize_text(text), k)
+
+    @classmethod
+    def of_normalized(cls, normalized: str, k: int = SKETCH_SIZE) -> Sketch:
+        """The sketch of text already passed through normalize_text."""
+        words = normalized.split()
         if len(words) < SHINGLE_WORDS:
             shingles = {" ".join(words)} if words else set()
         else:
             shingles = {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
-        return cls(tuple(sorted({_hash63(s) for s in shingles})[:k]))
+        # _hash63 inlined with local names: this loop is a tenth of a submission's time.
+        blake2b, from_bytes, mask = hashlib.blake2b, int.from_bytes, _MASK63
+        hashes = {from_bytes(blake2b(s.encode(), digest_size=8).digest(), "big") & mask for s in shingles}
+        return cls(tuple(sorted(hashes)[:k]))
 
     @property
     def anchors(self) -> tuple[int, ...]:
@@ -80,7 +93,10 @@ class Sketch:
             return 0.0
         mine, theirs = set(self.hashes), set(other.hashes)
         union_bottom = sorted(mine | theirs)[:k]
-        return sum(1 for h in union_bottom if h in mine and h in theirs) / len(union_bottom)
+        # The shared hashes among the union's k smallest: those of the (usually tiny) intersection
+        # up to the k-th smallest, counted without a Python loop over all k.
+        cutoff = union_bottom[-1]
+        return sum(1 for h in mine & theirs if h <= cutoff) / len(union_bottom)
 
     def to_bytes(self) -> bytes:
         return struct.pack(f">{len(self.hashes)}q", *self.hashes)

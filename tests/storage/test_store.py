@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -20,6 +21,7 @@ from storage import Store, StoreResult
 from storage.engine import make_engine
 from storage.migrations import current, diff, head
 from storage.records import ConversationType
+from storage.repository import HOT_ANCHOR
 from tests.conftest import ROOT
 from tests.storage.articles import HARBOR, HARBOR_FOLLOW_UP, HARBOR_SYNDICATED, LAKESIDE, UNRELATED, VULN
 from tests.storage.conftest import NOW, make_summary
@@ -397,3 +399,55 @@ def test_replicas_migrating_at_once_leave_one_current_schema(db_url: str) -> Non
     finally:
         for e in engines:
             e.dispose()
+
+
+def test_a_pooled_postgres_connection_killed_while_idle_is_replaced(db_url: str) -> None:
+    """A server restart (here: the backend terminated) while the pool idles costs no request."""
+    if not db_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL connection pool behaviour")
+    services.open_store(database_url=db_url).close()
+    store = Store(db_url, engine=make_engine(db_url, pg_ping_after_idle_s=0.0))
+    try:
+        put(store, HARBOR, url="https://a.example/before")
+        with store.engine.connect() as conn:
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+        admin = make_engine(db_url)
+        try:
+            with admin.connect() as conn:
+                assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})").scalar_one()
+        finally:
+            admin.dispose()
+        assert len(services.list_incidents(store=store, team_id="T1")) == 1
+    finally:
+        store.close()
+
+
+def test_boilerplate_shared_by_many_reports_does_not_hide_a_near_duplicate(store: Store) -> None:
+    """Hot anchors stop being stored, candidates come most shared anchors first: the copy is found."""
+    rng = random.Random(5)
+    boilerplate = " ".join(f"boiler{n}" for n in range(30))  # the same press-release footer everywhere
+
+    def article() -> str:
+        return " ".join(f"w{rng.randrange(10**6)}" for _ in range(100)) + " " + boilerplate
+
+    bodies = [article() for _ in range(70)]
+    summary = make_summary(title="Unnamed company breach")  # no victim: only the text can link them
+    ids = {put(store, body, summary, url=f"https://a.example/{n}").incident.id for n, body in enumerate(bodies)}
+    assert len(ids) == 70  # boilerplate alone never merges
+    words = bodies[0].split()
+    words[10:13] = ["edited", "by", "wire"]
+    copy = put(store, " ".join(words), summary, url="https://wire.example/copy")
+    assert copy.attached
+    assert copy.incident.id == min(ids)
+    with store.unit_of_work(read_only=True) as uow:  # boilerplate anchors stop being stored
+        assert uow.session is not None
+        most = "SELECT count(*) AS n FROM source_anchors GROUP BY hash ORDER BY n DESC LIMIT 1"
+        assert uow.session.execute(text(most)).scalar_one() == HOT_ANCHOR
+
+
+def test_postgres_connections_plan_each_statement_for_the_current_tables(store: Store) -> None:
+    """No generic plan cached while the tables were empty (see storage.engine._configure_postgresql)."""
+    if store.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL planner setting")
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("SHOW plan_cache_mode").scalar_one() == "force_custom_plan"
