@@ -48,8 +48,10 @@ def main() -> int:
         admin = create_engine(a.db)
         with admin.begin() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{a.pg_schema}" CASCADE; CREATE SCHEMA "{a.pg_schema}"'))
-        url = make_url(a.db).update_query_dict({"options": f"-csearch_path={a.pg_schema}"}).render_as_string(
-            hide_password=False
+        url = (
+            make_url(a.db)
+            .update_query_dict({"options": f"-csearch_path={a.pg_schema}"})
+            .render_as_string(hide_password=False)
         )
     store = services.open_store(database_url=url)
     try:
@@ -59,15 +61,17 @@ def main() -> int:
             batch = [report(i, rng) for i in range(start, min(a.total, start + BATCH))]
             store.write(lambda repo, b=batch: add_all(repo, reports=b))  # type: ignore[misc]
         fill_s = time.perf_counter() - t0
-        sub = digest_service.subscribe(store=store, team_id=TEAM, channel_id="C3", user_id="bench",
-                                       args=("09:00", "UTC"), default_zone="UTC")
+        sub = digest_service.subscribe(
+            store=store, team_id=TEAM, channel_id="C3", user_id="bench", args=("09:00", "UTC"), default_zone="UTC"
+        )
         samples, sizes = [], []
         for day in range(a.days):
             start = START + dt.timedelta(days=30 + day * 10, hours=9)
             end = start + dt.timedelta(days=1)
             t = time.perf_counter()
-            digest = digest_service.build(store=store, sub=sub, start=start, end=end, period="bench",
-                                          previous_total=None, permalink=None)
+            digest = digest_service.build(
+                store=store, sub=sub, start=start, end=end, period="bench", previous_total=None, permalink=None
+            )
             digest_blocks(digest)
             samples.append((time.perf_counter() - t) * 1000)
             sizes.append(digest.total)

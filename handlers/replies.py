@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import services
 from bot.chatops import Outcome
 from bot.render.slack import CardContext, card, problem_blocks
 from handlers.deps import Deps
@@ -23,7 +24,12 @@ def evidence_key(incident_id: int, source_id: int) -> str:
 
 def _earlier_report_link(stored: StoreResult, *, client: WebClient, deps: Deps, channel: str) -> str | None:
     """Permalink of the first earlier report this channel may see (its own, or a public one)."""
-    for src in sorted(stored.incident.sources, key=lambda s: s.submitted_at):
+    incident = services.get_incident(
+        store=deps.store, team_id=stored.incident.team_id, incident_id=stored.incident.id, visible_to=channel
+    )
+    if incident is None:
+        return None
+    for src in sorted(incident.sources, key=lambda s: s.submitted_at):
         if not src.channel_id or not src.message_ts or (stored.attached and src.id == stored.source_id):
             continue
         if src.channel_id != channel and deps.conversation_type(client, src.channel_id) != "public_channel":

@@ -259,3 +259,31 @@ def test_app_home_shows_latest_incidents(bot: Bot, slack: SlackStandIn) -> None:
     (published,) = slack.wait_for("views.publish")
     assert published.body["user_id"] == "U0ALICE"
     assert "Northbridge" in json.dumps(published.body["view"])
+
+
+def test_server_errors_are_retried_with_backoff(bot: Bot, slack: SlackStandIn) -> None:
+    slack.fail_next("chat.postMessage", status=500)
+    bot.event(mention(ARTICLE), event_id="Ev-500")
+    posted = slack.wait_for("chat.postMessage", count=2, timeout=20)
+    assert len(posted) == 2  # the 500 and the retry that landed
+    assert slack.calls_to("chat.postEphemeral") == []
+
+
+def test_a_second_report_says_already_reported_with_a_link(bot: Bot, slack: SlackStandIn) -> None:
+    bot.event(mention(ARTICLE, ts="1700000050.000100"), event_id="Ev-first")
+    slack.wait_for("chat.postMessage")
+    bot.event(mention(ARTICLE, ts="1700000060.000100"), event_id="Ev-second")
+    second = slack.wait_for("chat.postMessage", count=2)[1]
+    text = blocks_text(second.body)
+    assert "Already reported" in text
+    assert "https://test.slack.com/archives/C0PUBLIC/p1700000050000100" in text
+    # a private channel's earlier report is never pointed at from a public one
+    bot.event(
+        mention((EXAMPLES / "credential-leak.txt").read_text(), channel="G0SECRET", ts="1700000070.1"),
+        event_id="Ev-private-first",
+    )
+    slack.wait_for("chat.postMessage", count=3)
+    bot.event(mention((EXAMPLES / "credential-leak.txt").read_text(), ts="1700000080.1"), event_id="Ev-public-second")
+    fourth = slack.wait_for("chat.postMessage", count=4)[3]
+    assert "Already reported" not in blocks_text(fourth.body)
+    assert "G0SECRET" not in json.dumps(fourth.body)

@@ -66,4 +66,18 @@ def test_extract_reads_url_records(server: LoopbackServer, tmp_path: object) -> 
     assert r.returncode == 0, r.stderr
     rows = {row["id"]: row for row in map(json.loads, dst.read_text().splitlines())}
     assert rows["b"]["error"]["code"] == "http_status"
-    assert "error" not in rows["a"] or rows["a"]["error"]["code"] != "bad_input"  # the url was read
+    assert rows["a"]["incident"]["incident_type"] == "data_breach"
+    assert rows["a"]["incident"]["source"]["url"] == server.url("/a")
+
+
+def test_summarize_a_link_stores_it_once(server: LoopbackServer) -> None:
+    server.page("/a", article_html())
+    first = run("summarize", "--json", server.url("/a") + "?utm_source=feed#top")
+    assert first.returncode == 0, first.stderr
+    summary = json.loads(first.stdout)
+    assert summary["is_incident"] is True
+    assert summary["source"]["url"] == server.url("/a")  # canonical: tracking and fragment dropped
+    again = run("summarize", server.url("/a"))
+    assert again.returncode == 0, again.stderr
+    assert "Already reported" in again.stdout.decode()
+    assert run("summarize", server.url("/gone")).returncode == 3
