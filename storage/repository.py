@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, cast
 from sqlalchemy import (
     BigInteger,
     Connection,
+    Integer,
     Row,
     String,
     Text,
@@ -93,7 +94,8 @@ def _fts5_query(query: str) -> str:
 
 
 def _team_lock_key(team_id: str) -> int:
-    return int.from_bytes(hashlib.blake2b(team_id.encode(), digest_size=8).digest(), "big", signed=True)
+    """32 bits of the team id: the second half of the (schema, team) advisory lock key."""
+    return int.from_bytes(hashlib.blake2b(team_id.encode(), digest_size=4).digest(), "big", signed=True)
 
 
 class _SourceTimes(NamedTuple):
@@ -185,7 +187,10 @@ def _record_from_row(row: _RecordRow) -> IncidentRecord:
 # Building a statement and its cache key on every call cost more than executing it on SQLite;
 # module-level statements with bind parameters are compiled once per engine and reused (their
 # cache key is memoized on the object). Parameter names starting with "b_" never clash with columns.
-_TEAM_LOCK = select(func.pg_advisory_xact_lock(bindparam("b_key", type_=BigInteger)))
+# Advisory locks are per database, not per schema: keyed by the team alone, two stores in one
+# database (schemas of tests, benchmarks, staging) serialized each other's writes of the same team
+# id — a benchmark waited on another one's batch transactions. So the key is (schema, team).
+_TEAM_LOCK = select(func.pg_advisory_xact_lock(func.hashtext(func.current_schema()), bindparam("b_key", type_=Integer)))
 _KNOWN_COLUMNS = select(Source.id, Source.incident_id, Source.canonical_url)
 _KNOWN_BY_TEXT = (
     _KNOWN_COLUMNS.where(Source.team_id == bindparam("b_team"), Source.content_hash == bindparam("b_digest"))
@@ -200,8 +205,9 @@ _KNOWN_BY_TEXT_OR_URL = (
     .order_by(Source.id)
     .limit(1)
 )
-# Candidate incidents in one round trip: those whose sources share an anchor hash with the new text
-# (with the source's sketch, to estimate similarity), and those sharing a victim name or CVE id.
+# The candidate lookup in one round trip: the sources holding one of the new text's anchor hashes,
+# and the incidents sharing a victim name or CVE id (the sketches of the nearest sources follow in
+# a second query, _SKETCHES).
 # Victims and CVEs are two branches, not one OR: with the OR, SQLite used only the team_id prefix of
 # the (team_id, kind, key) index and scanned every key of the team on every submission.
 #
