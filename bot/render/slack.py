@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.digest import Digest
-from bot.extraction.schema import IncidentSummary, Mention, Money
+from bot.extraction.schema import IncidentSummary, Mention
+from bot.render.facts import fact_rows, with_value
 
 # Block Kit limits (api.slack.com/reference/block-kit): a message holds 50 blocks; a section's
 # text 3000 characters; a header 150; a section has at most 10 fields of 2000 characters; a
@@ -53,17 +54,8 @@ def truncate(text: str, limit: int) -> str:
     return cut + "\u2026"
 
 
-def _value(m: Mention) -> str:
-    v = m.value
-    if isinstance(v, Money):
-        return f"{m.text} ({v.amount:,.0f} {v.currency})"
-    if isinstance(v, int) and not isinstance(v, bool) and str(v) not in m.text.replace(",", ""):
-        return f"{m.text} ({v:,})"
-    return m.text
-
-
 def _items(mentions: list[Mention]) -> str:
-    shown = [escape(_value(m)) for m in mentions[:_ITEMS_PER_FIELD]]
+    shown = [escape(with_value(m)) for m in mentions[:_ITEMS_PER_FIELD]]
     more = len(mentions) - len(shown)
     return ", ".join(shown) + (f" … +{more}" if more > 0 else "")
 
@@ -121,21 +113,7 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
         where = f" — <{ctx.first_report_link}|first report>" if ctx.first_report_link else ""
         meta = f":repeat: *Already reported*{where}\n" + meta
     blocks.append(_section(meta))
-    rows: list[tuple[str, list[Mention]]] = [
-        ("Victims", summary.victims),
-        ("Attackers", summary.attackers),
-        ("Vector", summary.attack_vector),
-        ("Data", summary.compromised_data),
-        ("Affected", summary.affected_counts),
-        ("Losses", summary.financial_losses),
-        ("Ransom", summary.ransom_demands),
-        ("When", summary.dates),
-        ("Where", summary.locations),
-        ("CVEs", summary.cves),
-        ("Products", summary.affected_products),
-        ("Tools", summary.tools),
-    ]
-    fields = [_field(label, _items(ms)) for label, ms in rows if ms]
+    fields = [_field(label, _items(ms)) for label, ms in fact_rows(summary) if ms]
     for i in range(0, len(fields), MAX_FIELDS):
         blocks.append({"type": "section", "fields": fields[i : i + MAX_FIELDS]})
     if summary.summary:
@@ -179,29 +157,13 @@ def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate("Evidence", MAX_HEADER_CHARS)}}
     ]
-    fields = [
-        "victims",
-        "attackers",
-        "attack_vector",
-        "compromised_data",
-        "affected_counts",
-        "financial_losses",
-        "ransom_demands",
-        "dates",
-        "locations",
-        "cves",
-        "affected_products",
-        "tools",
-    ]
-    for name in fields:
-        mentions: list[Mention] = getattr(summary, name)
+    for label, mentions in fact_rows(summary):
         if not mentions:
             continue
         lines = []
         for m in mentions[:_ITEMS_PER_FIELD]:
             sent = escape(m.evidence.sentence)
             lines.append(f"• *{escape(m.text)}* — _{truncate(sent, 600)}_")
-        label = name.replace("_", " ").capitalize()
         blocks.append(_section(f"*{label}*\n" + "\n".join(lines)))
         if len(blocks) >= MAX_BLOCKS:
             break

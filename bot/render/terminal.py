@@ -7,24 +7,14 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.extraction.schema import IncidentSummary, Mention, Money
+from bot.extraction.schema import IncidentSummary, Mention
+from bot.render.facts import fact_rows, with_value
 
 _MAX_ITEMS = 6
 
 
-def _value(m: Mention) -> str:
-    v = m.value
-    if isinstance(v, Money):
-        return f"{m.text} ({v.amount:,.0f} {v.currency})"
-    if isinstance(v, int) and not isinstance(v, bool):
-        return f"{m.text} ({v:,})"
-    if isinstance(v, str) and v != m.text:
-        return f"{m.text} ({v})"
-    return m.text
-
-
 def _join(mentions: list[Mention]) -> str:
-    shown = [_value(m) for m in mentions[:_MAX_ITEMS]]
+    shown = [with_value(m) for m in mentions[:_MAX_ITEMS]]
     more = len(mentions) - len(shown)
     return "; ".join(shown) + (f"; … and {more} more" if more > 0 else "")
 
@@ -45,21 +35,7 @@ def card(summary: IncidentSummary) -> RenderableType:
     facts.add_row("Type", types)
     facts.add_row("Severity", f"{summary.severity.level.value} — {summary.severity.reason}")
     facts.add_row("Status", summary.status.value)
-    rows: list[tuple[str, list[Mention]]] = [
-        ("Victims", summary.victims),
-        ("Attackers", summary.attackers),
-        ("Vector", summary.attack_vector),
-        ("Data", summary.compromised_data),
-        ("Affected", summary.affected_counts),
-        ("Losses", summary.financial_losses),
-        ("Ransom", summary.ransom_demands),
-        ("When", summary.dates),
-        ("Where", summary.locations),
-        ("CVEs", summary.cves),
-        ("Products", summary.affected_products),
-        ("Tools", summary.tools),
-    ]
-    for label, mentions in rows:
+    for label, mentions in fact_rows(summary):
         if mentions:
             facts.add_row(label, _join(mentions))
     if summary.indicators:
