@@ -27,7 +27,7 @@ class PostedRun:
     message_ts: str | None
 
 
-def _record(s: DigestSubscription) -> SubscriptionRecord:
+def subscription_record(s: DigestSubscription) -> SubscriptionRecord:
     return SubscriptionRecord(
         id=s.id,
         team_id=s.team_id,
@@ -50,13 +50,13 @@ def find(repo: IncidentRepository, *, team_id: str | None, channel_id: str) -> l
     stmt = select(DigestSubscription).where(DigestSubscription.channel_id == channel_id)
     if team_id is not None:
         stmt = stmt.where(DigestSubscription.team_id == team_id)
-    return [_record(s) for s in repo.session.scalars(stmt.order_by(DigestSubscription.id))]
+    return [subscription_record(s) for s in repo.session.scalars(stmt.order_by(DigestSubscription.id))]
 
 
 def active(repo: IncidentRepository) -> list[SubscriptionRecord]:
     """Every active subscription of every team: what the scheduler serves."""
     stmt = select(DigestSubscription).where(DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)
-    return [_record(s) for s in repo.session.scalars(stmt)]
+    return [subscription_record(s) for s in repo.session.scalars(stmt)]
 
 
 def unsubscribe(repo: IncidentRepository, *, team_id: str, channel_id: str) -> bool:
@@ -119,4 +119,4 @@ def claim(
 
 def subscription(repo: IncidentRepository, subscription_id: int) -> SubscriptionRecord | None:
     s = repo.session.get(DigestSubscription, subscription_id)
-    return None if s is None else _record(s)
+    return None if s is None else subscription_record(s)

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.extraction.schema import IncidentSummary
+from storage.digests import subscription_record
 from storage.merge import merge_summaries
 from storage.models import DigestSubscription, Incident, Sighting, Source
 from storage.records import IncidentRecord, SubscriptionRecord
@@ -132,17 +133,4 @@ def subscriptions(repo: IncidentRepository, *, team_id: str) -> list[Subscriptio
     stmt = (
         select(DigestSubscription).where(DigestSubscription.team_id == team_id).order_by(DigestSubscription.channel_id)
     )
-    return [
-        SubscriptionRecord(
-            id=s.id,
-            team_id=s.team_id,
-            channel_id=s.channel_id,
-            local_time=s.local_time,
-            timezone=s.timezone,
-            cadence=s.cadence,
-            weekday=s.weekday,
-            filters=s.filters,
-            active=s.active,
-        )
-        for s in repo.session.scalars(stmt)
-    ]
+    return [subscription_record(s) for s in repo.session.scalars(stmt)]
