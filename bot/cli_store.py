@@ -1,22 +1,26 @@
 """The storage side of the command line: ``db upgrade``, ``incidents list|show|search``, and the
-store step of ``summarize``. Kept apart from bot/cli.py so that each file stays about one thing."""
+store step of ``summarize``. Kept apart from bot/cli.py so that each file stays about one thing.
+
+The store and its services are imported inside the commands: SQLAlchemy adds ~0.3 s to the
+start-up of every command, and `summarize --no-store` or `extract` never need it."""
 
 from __future__ import annotations
 
 import getpass
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot import services
 from bot.errors import IncidentBotError
 from bot.extraction import Article, IncidentSummary
 from bot.render.terminal import card
 from bot.settings import Settings
-from storage import IncidentRecord, Store, StoreResult
+
+if TYPE_CHECKING:
+    from storage import IncidentRecord, Store, StoreResult
 
 # The command line is one user's workspace: its rows belong to this team id, never a Slack team.
 LOCAL_TEAM = "local"
@@ -40,6 +44,8 @@ def _submitter() -> str:
 
 
 def _open(migrate: bool = True) -> Store:
+    from bot import services
+
     return services.open_store(database_url=Settings().database_url, migrate=migrate)
 
 
@@ -50,6 +56,8 @@ def _fail(exc: IncidentBotError) -> typer.Exit:
 
 def store_summary(article: Article, summary: IncidentSummary, *, source: str) -> StoreResult:
     """Store what ``summarize`` produced; the canonical URL is the link or path as given."""
+    from bot import services
+
     with _open() as store:
         return services.summarize_and_store(
             store=store,
@@ -121,6 +129,8 @@ def incidents_list(
     incident_type: Annotated[str | None, typer.Option("--type", help="Only this incident type.")] = None,
 ) -> None:
     """List stored incidents, most recently seen first."""
+    from bot import services
+
     try:
         with _open() as store:
             found = services.list_incidents(store=store, team_id=LOCAL_TEAM, limit=limit, incident_type=incident_type)
@@ -132,6 +142,8 @@ def incidents_list(
 @incidents_app.command("show")
 def incidents_show(incident_id: Annotated[int, typer.Argument(help="Incident id.")], as_json: JsonOpt = False) -> None:
     """Show one incident: its summary card and every source that reported it."""
+    from bot import services
+
     try:
         with _open() as store:
             record = services.get_incident(store=store, team_id=LOCAL_TEAM, incident_id=incident_id)
@@ -162,6 +174,8 @@ def incidents_search(
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
 ) -> None:
     """Find incidents by victim, attacker, CVE, type or free text."""
+    from bot import services
+
     try:
         with _open() as store:
             found = services.search_incidents(store=store, team_id=LOCAL_TEAM, query=query, limit=limit)
