@@ -31,6 +31,9 @@ from storage.records import SubscriptionRecord
 log = logging.getLogger(__name__)
 
 SYNC_EVERY = dt.timedelta(seconds=60)
+# Slack retries an event for minutes, not days: claims older than this are only history.
+KEEP_EVENT_CLAIMS = dt.timedelta(days=2)
+PRUNE_EVERY = dt.timedelta(hours=1)
 Clock = Callable[[], dt.datetime]
 
 
@@ -62,6 +65,7 @@ class DigestScheduler:
             id="sync",
             next_run_time=dt.datetime.now(dt.UTC),
         )
+        self._scheduler.add_job(self.prune, IntervalTrigger(seconds=PRUNE_EVERY.total_seconds()), id="prune")
         self._scheduler.start()
 
     def shutdown(self) -> None:
@@ -109,6 +113,12 @@ class DigestScheduler:
             except Exception:
                 log.exception("digest for subscription %s failed", sub.id)
         return subs
+
+    def prune(self) -> int:
+        """Forget Slack event claims nobody will retry any more."""
+        from bot import services
+
+        return services.prune_events(store=self.store, older_than=self.clock() - KEEP_EVENT_CLAIMS)
 
     def _remove(self, sid: int) -> None:
         if self._scheduler.get_job(f"digest-{sid}") is not None:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from bot import chatops, services
@@ -49,20 +51,35 @@ class SubmissionPool:
     """Runs ``chatops.process_submission`` in a pool of worker processes."""
 
     def __init__(self, settings: Settings, *, processes: int) -> None:
+        self._values = settings.model_dump(include=_WORKER_SETTINGS, by_alias=True)
+        self._processes = processes
+        self._lock = threading.Lock()
+        self._pool = self._new_pool()
+
+    def _new_pool(self) -> Executor:
         # "spawn": the serving process has threads (web server, Slack executor); forking it could
         # copy a held lock into the child.
-        self._pool: Executor = ProcessPoolExecutor(
-            max_workers=processes,
+        return ProcessPoolExecutor(
+            max_workers=self._processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_init,
-            initargs=(settings.model_dump(include=_WORKER_SETTINGS, by_alias=True),),
+            initargs=(self._values,),
         )
 
     def submit(self, text: str, origin: chatops.Origin) -> Future[list[chatops.Outcome]]:
         return self._pool.submit(_submission, text, origin)
 
     def run(self, text: str, origin: chatops.Origin) -> list[chatops.Outcome]:
-        return self.submit(text, origin).result()
+        """Run in a worker; a worker that died (killed, out of memory) breaks the pool, which is
+        then replaced once and the submission tried again."""
+        pool = self._pool
+        try:
+            return pool.submit(_submission, text, origin).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._pool is pool:
+                    self._pool = self._new_pool()
+            return self._pool.submit(_submission, text, origin).result()
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
