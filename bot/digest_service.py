@@ -125,28 +125,23 @@ def build(
         end=end,
         limit=MAX_DIGEST_INCIDENTS,
     )
-    items: list[d.DigestItem] = []
-    for n, r in enumerate(records):
-        link = None
-        if permalink is not None and n < LINKED_ITEMS:
-            # The thread where it was first posted in this channel (links elsewhere could point
-            # into conversations the channel's members cannot open).
-            full = services.get_incident(store=store, team_id=sub.team_id, incident_id=r.id, visible_to=sub.channel_id)
-            first = (
-                next(
-                    (
-                        s
-                        for s in sorted(full.sources, key=lambda s: s.submitted_at)
-                        if s.channel_id == sub.channel_id and s.message_ts
-                    ),
-                    None,
-                )
-                if full is not None
-                else None
-            )
-            if first is not None and first.message_ts:
-                link = permalink(sub.channel_id, first.message_ts)
-        items.append(d.DigestItem(r.id, r.summary, link))
+    # Links to the thread where each incident was first posted in this channel (links elsewhere
+    # could point into conversations the channel's members cannot open); looked up for the lines
+    # a message can show.
+    threads: dict[int, str] = {}
+    if permalink is not None:
+        threads = services.first_threads(
+            store=store,
+            team_id=sub.team_id,
+            channel_id=sub.channel_id,
+            incident_ids=[r.id for r in records[:LINKED_ITEMS]],
+        )
+    items = [
+        d.DigestItem(
+            r.id, r.summary, permalink(sub.channel_id, threads[r.id]) if permalink and r.id in threads else None
+        )
+        for r in records
+    ]
     return d.build_digest(period=period, start=start, end=end, items=items, previous_total=previous_total)
 
 

@@ -119,6 +119,13 @@ def record_message(*, store: Store, team_id: str, source_id: int, channel_id: st
     )
 
 
+def first_threads(*, store: Store, team_id: str, channel_id: str, incident_ids: list[int]) -> dict[int, str]:
+    """The message that first carried each incident in ``channel_id`` (for digest links)."""
+    return store.read(
+        lambda repo: views.first_threads(repo, team_id=team_id, channel_id=channel_id, incident_ids=incident_ids)
+    )
+
+
 def list_subscriptions(*, store: Store, team_id: str) -> list[SubscriptionRecord]:
     """The team's digest subscriptions, by channel."""
     return store.read(lambda repo: views.subscriptions(repo, team_id=team_id))

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage.models import DigestRun, DigestSubscription
 from storage.records import SubscriptionRecord
-from storage.repository import IncidentRepository
+from storage.repository import IncidentRepository, subscription_record
 
 
 @dataclass(frozen=True)
@@ -25,20 +25,6 @@ class PostedRun:
     period_end: dt.datetime
     incident_count: int
     message_ts: str | None
-
-
-def subscription_record(s: DigestSubscription) -> SubscriptionRecord:
-    return SubscriptionRecord(
-        id=s.id,
-        team_id=s.team_id,
-        channel_id=s.channel_id,
-        local_time=s.local_time,
-        timezone=s.timezone,
-        cadence=s.cadence,
-        weekday=s.weekday,
-        filters=s.filters,
-        active=s.active,
-    )
 
 
 def subscription_created_at(repo: IncidentRepository, subscription_id: int) -> dt.datetime:

@@ -621,17 +621,7 @@ class IncidentRepository:
         sub.local_time, sub.timezone, sub.cadence = local_time, timezone, cadence
         sub.weekday, sub.filters, sub.active = weekday, dict(filters or {}), True
         self.session.flush()
-        return SubscriptionRecord(
-            id=sub.id,
-            team_id=sub.team_id,
-            channel_id=sub.channel_id,
-            local_time=sub.local_time,
-            timezone=sub.timezone,
-            cadence=sub.cadence,
-            weekday=sub.weekday,
-            filters=sub.filters,
-            active=sub.active,
-        )
+        return subscription_record(sub)
 
     def claim_digest_run(
         self, subscription_id: int, *, period_start: dt.datetime, period_end: dt.datetime
@@ -713,3 +703,18 @@ class IncidentRepository:
             last_seen_at=incident.last_seen_at,
             sources=tuple(sources),
         )
+
+
+def subscription_record(s: DigestSubscription) -> SubscriptionRecord:
+    """The plain record of a subscription row (what callers outside storage get)."""
+    return SubscriptionRecord(
+        id=s.id,
+        team_id=s.team_id,
+        channel_id=s.channel_id,
+        local_time=s.local_time,
+        timezone=s.timezone,
+        cadence=s.cadence,
+        weekday=s.weekday,
+        filters=s.filters,
+        active=s.active,
+    )

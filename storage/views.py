@@ -12,11 +12,10 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.extraction.schema import IncidentSummary
-from storage.digests import subscription_record
 from storage.merge import merge_summaries
 from storage.models import DigestSubscription, Incident, Sighting, Source
 from storage.records import IncidentRecord, SubscriptionRecord
-from storage.repository import IncidentRepository
+from storage.repository import IncidentRepository, subscription_record
 
 
 def visible_sighting(channel_id: str | None) -> ColumnElement[bool]:
@@ -134,3 +133,23 @@ def subscriptions(repo: IncidentRepository, *, team_id: str) -> list[Subscriptio
         select(DigestSubscription).where(DigestSubscription.team_id == team_id).order_by(DigestSubscription.channel_id)
     )
     return [subscription_record(s) for s in repo.session.scalars(stmt)]
+
+
+def first_threads(
+    repo: IncidentRepository, *, team_id: str, channel_id: str, incident_ids: list[int]
+) -> dict[int, str]:
+    """For each incident, the message that first carried it in this channel (one query)."""
+    if not incident_ids:
+        return {}
+    stmt = (
+        select(Sighting.incident_id, Sighting.message_ts)
+        .where(
+            Sighting.team_id == team_id,
+            Sighting.channel_id == channel_id,
+            Sighting.incident_id.in_(incident_ids),
+            Sighting.message_ts.is_not(None),
+        )
+        .order_by(Sighting.seen_at.desc())
+    )
+    # Newest first, so the earliest sighting of each incident is the one left in the dict.
+    return {incident_id: str(ts) for incident_id, ts in repo.session.execute(stmt)}

@@ -324,9 +324,4 @@ class CandidateFinder:
 
 def finder(ctx: Context) -> CandidateFinder:
     """The doc's shared finder (built once per Context, cached on the Doc)."""
-    cached = ctx.doc.__dict__.get("_candidate_finder")
-    if isinstance(cached, CandidateFinder):
-        return cached
-    f = CandidateFinder(ctx.doc)
-    ctx.doc.__dict__["_candidate_finder"] = f
-    return f
+    return ctx.doc.memo("candidate_finder", lambda: CandidateFinder(ctx.doc))

@@ -756,12 +756,7 @@ def extract_attackers(ctx: Context) -> list[Mention]:
 def _attackers(ctx: Context) -> tuple[list[Mention], dict[str, float]]:
     """The attackers and the scores of the names picked (computed once per doc: the victims use
     them too)."""
-    cached = ctx.doc.__dict__.get("_attackers")
-    if isinstance(cached, tuple):
-        return cached
-    found = _extract_attackers(ctx)
-    ctx.doc.__dict__["_attackers"] = found
-    return found
+    return ctx.doc.memo("attackers", lambda: _extract_attackers(ctx))
 
 
 def _extract_attackers(ctx: Context) -> tuple[list[Mention], dict[str, float]]:

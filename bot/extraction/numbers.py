@@ -205,7 +205,12 @@ def _currency(m: re.Match[str]) -> str:
     return _AFTER_WORDS.get(word.split()[0], "USD")
 
 
-def _money(doc: Doc) -> Iterator[tuple[Sentence, int, int, Money]]:
+def _money(doc: Doc) -> list[tuple[Sentence, int, int, Money]]:
+    """Every money amount with its sentence, found once per document (losses and ransoms both read it)."""
+    return doc.memo("money", lambda: list(_find_money(doc)))
+
+
+def _find_money(doc: Doc) -> Iterator[tuple[Sentence, int, int, Money]]:
     for norm, sents in _sources(doc):
         for m in _MONEY.finditer(norm):
             num = m.group("num") or m.group("num2")

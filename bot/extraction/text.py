@@ -9,13 +9,15 @@ from the original text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Literal, TypeVar, cast
 
 from bot.extraction.schema import Evidence
 
 SourceName = Literal["text", "title"]
+T = TypeVar("T")
 
 # One character in, one character out: offsets must survive normalization.
 _FOLD = {
@@ -138,6 +140,7 @@ class Doc:
     title: str = ""
     norm: str = field(init=False)
     title_norm: str = field(init=False)
+    _memo: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.norm = fold(self.text)
@@ -164,6 +167,13 @@ class Doc:
     def all_sentences(self) -> list[Sentence]:
         """Title first (it states the incident most directly), then the body."""
         return self.title_sentences + self.sentences
+
+    def memo(self, key: str, build: Callable[[], T]) -> T:
+        """Work that several extractors share (candidate names, attackers, money amounts), done
+        once per document."""
+        if key not in self._memo:
+            self._memo[key] = build()
+        return cast(T, self._memo[key])
 
     def original(self, source: SourceName) -> str:
         return self.title if source == "title" else self.text

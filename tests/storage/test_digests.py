@@ -239,3 +239,21 @@ def test_many_incidents_fit_block_kit_with_a_pointer_to_list(store: Store, count
     assert len(blocks) <= 50
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
     assert "/incident list" in str(blocks[-1])
+
+
+def test_lines_link_to_the_thread_where_the_incident_was_first_posted_here(store: Store) -> None:
+    sub = subscribe(store)
+    report(store, "Acme Bank", DAY1 + dt.timedelta(minutes=5))  # posted here, message 1.1
+    report(store, "Globex", DAY1 + dt.timedelta(minutes=6), channel="C0ELSEWHERE")  # public, elsewhere
+    asked: list[tuple[str, str]] = []
+
+    def permalink(channel: str, ts: str) -> str:
+        asked.append((channel, ts))
+        return f"https://test.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+
+    post = Recorder()
+    send(store, sub, DAY1 + dt.timedelta(hours=1, minutes=1), post, permalink=permalink)
+    text = text_of(post.posts[0])
+    assert asked == [(CHANNEL, "1.1")]
+    assert f"https://test.slack.com/archives/{CHANNEL}/p11|thread" in text
+    assert "C0ELSEWHERE" not in text
