@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     null,
     or_,
     select,
@@ -34,6 +35,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.extraction.schema import IncidentSummary
 from storage import dedupe
@@ -56,7 +58,9 @@ from storage.records import IncidentRecord, NewReport, SourceRecord, StoreResult
 MAX_CANDIDATES = 50
 # An anchor hash held by this many of a team's sources is boilerplate: it is not stored again.
 HOT_ANCHOR = 50
-PG_SEARCH_CONFIG = "english"  # stemming, so "breached" finds "breach"; matches FTS5's porter tokenizer
+# Stemming, so "breached" finds "breach" (as FTS5's porter tokenizer does on SQLite). Migration 0003
+# computes the stored search_tsv column with the same configuration: change both together.
+PG_SEARCH_CONFIG = "english"
 
 
 def _day_start(day: dt.date) -> dt.datetime:
@@ -516,7 +520,9 @@ class IncidentRepository:
             )
             ids = list(self.session.scalars(ids_sql, {"q": match, "team": team_id, "limit": limit}))
         else:
-            vector = func.to_tsvector(PG_SEARCH_CONFIG, Incident.search_text)
+            # The stored generated column of migration 0003 (not in the ORM model: it is written by
+            # PostgreSQL, never by the application); ranking reads it instead of re-parsing text.
+            vector: ColumnElement[Any] = literal_column("incidents.search_tsv")
             tsquery = func.websearch_to_tsquery(PG_SEARCH_CONFIG, query)
             stmt = (
                 select(Incident.id)

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from bot import services
@@ -19,7 +20,8 @@ from bot.extraction import Article
 from bot.extraction.schema import IncidentSummary, IncidentType, Severity, Status
 from storage import Store, StoreResult
 from storage.engine import make_engine
-from storage.migrations import current, diff, head
+from storage.migrations import config, current, diff, head
+from storage.migrations import upgrade as migrate
 from storage.records import ConversationType
 from storage.repository import HOT_ANCHOR
 from tests.conftest import ROOT
@@ -166,6 +168,31 @@ def test_search_by_victim_attacker_cve_type_and_text(store: Store) -> None:
     assert ids("breached") == [harbor.incident.id]  # stemming: "breach" in the title
     assert ids("nothing-like-this") == []
     assert ids('" OR * NEAR(') == []  # search syntax in user input is never an error
+
+
+def test_search_survives_upgrading_a_store_that_already_holds_incidents(db_url: str) -> None:
+    # A store made before migration 0003 (PostgreSQL's stored search vector) keeps answering
+    # searches once upgraded, and again after a downgrade and re-upgrade.
+    store = services.open_store(database_url=db_url, migrate=False)
+    try:
+        migrate(store.engine, "0002")
+        harbor = put(store, HARBOR, make_summary(title="Harbor Freightways breach", victims=["Harbor Freightways"]))
+        store.upgrade()
+        assert current(store.engine) == head()
+
+        def ids(query: str) -> list[int]:
+            return [r.id for r in services.search_incidents(store=store, team_id="T1", query=query)]
+
+        assert ids("harbor breached") == [harbor.incident.id]
+        vuln = put(store, VULN, make_summary(title="Orbitfile flaw patched", cves=["CVE-2025-31337"]))
+        assert ids("orbitfile") == [vuln.incident.id]  # rows written after the upgrade are indexed too
+        with store.engine.begin() as conn:
+            command.downgrade(config(conn), "0002")
+        store.upgrade()
+        assert ids("harbor breached") == [harbor.incident.id]
+        assert diff(store.engine) == []
+    finally:
+        store.close()
 
 
 def test_digest_hides_sources_private_to_another_conversation(store: Store) -> None:
