@@ -273,6 +273,14 @@ _DEMONYM_VICTIM = re.compile(
     r"|Koreans|Japanese|Chinese|Italians|Spaniards|Poles|Irish|Europeans)\b"
 )
 _VICTIM_NATIONS = frozenset({"u.s.", "us", "uk", "eu"}) | frozenset(lx.DEMONYMS)
+# Not a name: an amount of money ("RM26m", "HK$1.9", "US$100": a currency code or symbol glued to
+# digits), or two words run together where a space was lost ("bugThe", "ReadingInternet" from
+# scraped pages: a lower-case word glued to a capitalized function word).
+_NOT_NAME = re.compile(
+    r"^(?:[A-Za-z]{0,3}\$|RM|Rs|INR|USD|EUR|GBP|CAD|AUD|HKD|SGD|NZD|CHF|JPY|CNY|RMB|KES|KSh|ZAR|NGN|PHP|IDR|THB"
+    r"|MYR|BRL)\d[\d.,]*(?:m|mn|bn|b|k)?$"
+    r"|[a-z]{3,}(?:The|This|That|These|According|However)\b"
+)
 _SUFFIX = re.compile(r"\s+(?:inc|corp|corporation|ltd|llc|plc|co|limited)\.?$", re.IGNORECASE)
 _TRAIL_NUM = re.compile(r"(?:\s+\d[\w.]*)+$")
 
@@ -357,6 +365,7 @@ _FILTER_VICTIM = lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.THREAT_AC
 _NON_VICTIM_KEYS = frozenset(name_key(k) for k in _FILTER_VICTIM)
 _AGENCY_KEYS = frozenset(name_key(k) for k in lx.AGENCIES)
 _VENDOR_KEYS = frozenset(name_key(k) for k in lx.BIG_VENDORS)
+_PLATFORM_KEYS = frozenset(name_key(k) for k in lx.PLATFORMS)
 _ACTOR_KEYS = frozenset(name_key(k) for k in lx.THREAT_ACTORS)
 _NON_ATTACKER_KEYS = (
     frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.AGENCIES | lx.BIG_VENDORS)
@@ -633,7 +642,7 @@ def extract_victims(ctx: Context) -> list[Mention]:
             continue
         if k in _NON_VICTIM_KEYS or k in _GENERIC_KEYS or k in people or k in lone:
             continue
-        if _HYPHEN_TAIL.search(c.norm):
+        if _HYPHEN_TAIL.search(c.norm) or _NOT_NAME.search(c.norm):
             continue
         a = aggs.get(k)
         if a is None:
@@ -664,6 +673,9 @@ def extract_victims(ctx: Context) -> list[Mention]:
         if cue > 0 and not f.incident(c.sent):
             cue *= 0.5
         g = _GROUP_NOUN.match(text, e)
+        if k in _PLATFORM_KEYS and not g:
+            # an operating system, file format or protocol is a victim only as its users
+            continue
         if g:
             # "Colorado officials said", "Vermont state employees": the group is the victim
             c = Candidate(c.sent, c.start, c.start + (g.end() - s), c.norm, c.key, c.initial, False)
