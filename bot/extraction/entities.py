@@ -190,6 +190,14 @@ _NOT_VICTIM_RIGHT = re.compile(
     r"|group of hackers|operators|authors|crew|phishing kit|rat)\b"
     r"(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
 )
+# An occurrence that names a product, not its maker as a victim ("Chrome extensions", "PDF
+# attachments", "Microsoft Office macros", "Plone CMS vulnerability"). "X's app" (a possessive)
+# stays a victim cue.
+_PRODUCT_RIGHT = re.compile(
+    r"(?: \d[\w.]*)? (?:extensions?|add-ons?|plugins?|plug-ins?|attachments?|macros?|packages?"
+    r"|vulnerabilit(?:y|ies)|flaws?|bugs?|exploits?|zero-days?|0-?days?|updates?|patch(?:es)?"
+    r"|installations?|versions?)\b"
+)
 # "Malaysia-based", "WannaCry-like", "Online-credential": a compound modifier, not a name.
 _HYPHEN_TAIL = re.compile(r"-[a-z]+$")
 _ORG_HEAD = re.compile(
@@ -732,6 +740,9 @@ def extract_victims(ctx: Context) -> list[Mention]:
             a = aggs[k] = _Agg(k)
         text, s, e = _lower_sent(f, c)
         if e - s <= 0:
+            continue
+        if _PRODUCT_RIGHT.match(text, e):
+            a.blocked += 1
             continue
         if _NOT_VICTIM_RIGHT.match(text, e):
             a.blocked += 1
