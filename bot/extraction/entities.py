@@ -102,7 +102,7 @@ _V_LEFT: list[tuple[re.Pattern[str], float]] = [
     (
         re.compile(
             r"(?:breach(?:es)?|hacks?|attacks?|intrusions?|compromises?|infections?|cyberattacks?|cyber-attacks?"
-            r"|incidents?|outages?|leaks?|thefts?|ransomware|phishing|scams?) (?:at|of|on|against|affecting"
+            r"|incidents?|outages?|leaks?|thefts?|ransomware|phishing|scams?|campaigns?) (?:at|of|on|against|affecting"
             r"|targeting|hitting"
             r"|involving|"
             r"that hit|that affected|that targeted|which hit) (?:the )?$"
@@ -468,6 +468,10 @@ _DROP_ATTACKERS = 0.5
 # are); on top of the place halving its score is multiplied by this. On dev (F1 even/odd ids):
 # 1.0 0.496/0.525, 0.5 0.497/0.527, 0 0.499/0.527; 0.5 keeps a country that a strong cue names.
 _COUNTRY_MULT = 0.5
+# A nationality group in a sentence without incident words ("Japanese organisations have been
+# targeted") counts only with a strong cue, and without the base score. (Halving that cue, as
+# for names, never reached the threshold on dev; cue 2.0 and 2.5 scored the same.)
+_DEMONYM_NI_CUE = 2.5
 
 
 _GENERIC_KEYS = frozenset(name_key(k) for k in lx.GENERIC_CAPS) | frozenset(lx.DEMONYMS)
@@ -822,18 +826,23 @@ def extract_victims(ctx: Context) -> list[Mention]:
                 va.score = 0.0
     # "German companies", "Indian banks", "Americans": groups named by nationality.
     for sent in f.scanned_sentences:
-        if not f.incident(sent):
-            continue
+        incident = f.incident(sent)
         low = f.lower(sent)
         for m in _DEMONYM_VICTIM.finditer(sent.norm, 0, MAX_SCAN_CHARS):
             if m.group(1) is not None and m.group(1).lower() not in _VICTIM_NATIONS:
+                continue
+            cue = _cue_score(low, m.start(), m.end(), _V_RIGHT_CUES, _V_LEFT_CUES)
+            if m.group(1) is not None:
+                # "two Nigerians" are as often the suspects as the victims; "143 million U.S.
+                # consumers" are the victims
+                cue = max(cue, _count_cue(low, m.start()))
+            if not incident and cue < _DEMONYM_NI_CUE:
                 continue
             k = m.group(0).lower()
             a = aggs.get(k)
             if a is None:
                 a = aggs[k] = _Agg(k)
-            cue = max(_cue_score(low, m.start(), m.end(), _V_RIGHT_CUES, _V_LEFT_CUES), _count_cue(low, m.start()))
-            w = (_DEMONYM_BASE + cue) * (
+            w = ((_DEMONYM_BASE + cue) if incident else cue) * (
                 _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
             )
             a.score += w
