@@ -139,6 +139,9 @@ _V_LEFT: list[tuple[re.Pattern[str], float]] = [
         re.compile(
             r"(?:breach(?:es)?|hacks?|attacks?|leaks?|incidents?|intrusions?|victims?|targets?)"
             r" (?:(?:also )?(?:include|includes|included|including)|such as|like) (?:the )?$"
+            r"|(?:stolen|stole|taken|leaked|hacked|breached|targeted|attacked|hit) (?:[\w-]+ ){0,4}(?:companies|firms"
+            r"|organi[sz]ations|businesses|banks|retailers|hospitals|sites|websites|services|networks|agencies|brands"
+            r"|chains|providers|operators|studios|outlets),? (?:including|such as|like|among them) (?:the )?$"
             r"|(?:caught|affected|hit|impacted|exposed) (?:by|in) (?:the )?(?:[\w-]+ ){0,2}(?:breach|attack|hack|leak"
             r"|incident)s? (?:include|includes|included|including|are|were|such as) (?:the )?$"
         ),
