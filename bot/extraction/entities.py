@@ -190,7 +190,8 @@ _SOURCE_RIGHT = re.compile(
 # An occurrence that names a tool or an attacker, not a victim ("X ransomware", "X hackers").
 _NOT_VICTIM_RIGHT = re.compile(
     r" (?:ransomware|malware|trojan|botnet|virus|worm|exploit|variant|strain|hackers?|hacking group|gang"
-    r"|group of hackers|operators|authors|crew|phishing kit|rat)\b"
+    r"|group of hackers|operators|authors|crew|phishing kit|rat|hacking (?:code|tools?|software)|spyware"
+    r"|backdoor|rootkit|wiper|keylogger|dropper|loader)\b"
     r"(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
 )
 # An occurrence that names a product, not its maker as a victim ("Chrome extensions", "PDF
@@ -827,6 +828,12 @@ def extract_victims(ctx: Context) -> list[Mention]:
             va = aggs.get(ak)
             if va is not None and ascore >= _DROP_ATTACKERS * va.score:
                 va.score = 0.0
+            if " " in ak:
+                # its acronym too ("TDO" for "The Dark Overlord": the key drops the article)
+                ini = _initials(ak)[0]
+                for short in (ini, "t" + ini):
+                    if len(short) >= 3 and short in aggs:
+                        aggs[short].score = 0.0
     # "German companies", "Indian banks", "Americans": groups named by nationality.
     for sent in f.scanned_sentences:
         incident = f.incident(sent)
