@@ -14,7 +14,7 @@ account"), and words capitalized only because they start a sentence.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from bot.extraction import lexicons as lx
@@ -22,7 +22,7 @@ from bot.extraction.candidates import MAX_SCAN_CHARS, Candidate, CandidateFinder
 from bot.extraction.mentions import Context, mention
 from bot.extraction.places import is_country_key, is_place_key
 from bot.extraction.schema import IncidentType, Mention
-from bot.extraction.text import Doc
+from bot.extraction.text import Doc, Sentence
 
 # How far (characters) around a candidate the cue patterns look. Chosen to cover a short verb
 # phrase ("has confirmed that it was hit by"); 60 vs 40/80 made little difference on dev.
@@ -725,6 +725,60 @@ def _honorific_people(f: CandidateFinder, cands: Iterable[Candidate]) -> set[str
     return out
 
 
+# An organisation named by where it is and what it is ("An Indiana hospital said it paid", "a
+# ransomware attack targeted an Austrian hotel"): group 1 must be a place or a nationality.
+_PLACE_ORG = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he) ((?:[A-Z][\w.]*[ -]){0,2}[A-Z][\w.]*?)(?:-based)? "
+    r"(?:(?!(?:cyber|security|antivirus|intelligence|spy|research|consulting|law)\b)[a-z-]+ ){0,2}(?:hospital|city"
+    r"|county|town|village|hotel|college|school|university|bank|company|firm|clinic|retailer|utility|district|council"
+    r"|municipality|insurer|lender|chain|provider|organi[sz]ation|charity|business|operator|airline"
+    r"|airport|manufacturer|maker|health system|hospital system|police department)\b"
+)
+
+
+def _group_victims(sent: Sentence) -> Iterator[tuple[re.Match[str], bool]]:
+    """The nationality groups ("German companies", "Americans") and place-qualified organisations
+    ("an Indiana hospital") of a sentence; the flag says whether a count may cue it."""
+    for m in _DEMONYM_VICTIM.finditer(sent.norm, 0, MAX_SCAN_CHARS):
+        if m.group(1) is None:
+            # "two Nigerians" are as often the suspects as the victims
+            yield m, False
+        elif m.group(1).lower() in _VICTIM_NATIONS:
+            # "143 million U.S. consumers" are the victims
+            yield m, True
+    for m in _PLACE_ORG.finditer(sent.norm, 0, MAX_SCAN_CHARS):
+        place = m.group(1)
+        if place.lower() in lx.DEMONYMS or is_place_key(name_key(place)):
+            yield m, False
+
+
+def _add_groups(f: CandidateFinder, aggs: dict[str, _Agg]) -> None:
+    """Score the groups of _group_victims like names: a base in incident sentences plus their cue;
+    elsewhere only a strong cue counts."""
+    for sent in f.scanned_sentences:
+        incident = f.incident(sent)
+        low = f.lower(sent)
+        for m, counted in _group_victims(sent):
+            cue = _cue_score(low, m.start(), m.end(), _V_RIGHT_CUES, _V_LEFT_CUES)
+            if counted:
+                cue = max(cue, _count_cue(low, m.start()))
+            if not incident and cue < _DEMONYM_NI_CUE:
+                continue
+            start = m.start(1) if m.re is _PLACE_ORG else m.start()
+            text = sent.norm[start : m.end()]
+            k = text.lower()
+            a = aggs.get(k)
+            if a is None:
+                a = aggs[k] = _Agg(k)
+            w = ((_DEMONYM_BASE + cue) if incident else cue) * (
+                _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
+            )
+            a.score += w
+            if a.best is None or w > a.best_cue:
+                a.best = Candidate(sent, sent.start + start, sent.start + m.end(), text, k, start == 0, False)
+                a.best_cue = w
+
+
 def extract_victims(ctx: Context) -> list[Mention]:
     f = finder(ctx)
     aggs: dict[str, _Agg] = {}
@@ -834,33 +888,7 @@ def extract_victims(ctx: Context) -> list[Mention]:
                 for short in (ini, "t" + ini):
                     if len(short) >= 3 and short in aggs:
                         aggs[short].score = 0.0
-    # "German companies", "Indian banks", "Americans": groups named by nationality.
-    for sent in f.scanned_sentences:
-        incident = f.incident(sent)
-        low = f.lower(sent)
-        for m in _DEMONYM_VICTIM.finditer(sent.norm, 0, MAX_SCAN_CHARS):
-            if m.group(1) is not None and m.group(1).lower() not in _VICTIM_NATIONS:
-                continue
-            cue = _cue_score(low, m.start(), m.end(), _V_RIGHT_CUES, _V_LEFT_CUES)
-            if m.group(1) is not None:
-                # "two Nigerians" are as often the suspects as the victims; "143 million U.S.
-                # consumers" are the victims
-                cue = max(cue, _count_cue(low, m.start()))
-            if not incident and cue < _DEMONYM_NI_CUE:
-                continue
-            k = m.group(0).lower()
-            a = aggs.get(k)
-            if a is None:
-                a = aggs[k] = _Agg(k)
-            w = ((_DEMONYM_BASE + cue) if incident else cue) * (
-                _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
-            )
-            a.score += w
-            if a.best is None or w > a.best_cue:
-                a.best = Candidate(
-                    sent, sent.start + m.start(), sent.start + m.end(), m.group(0), k, m.start() == 0, False
-                )
-                a.best_cue = w
+    _add_groups(f, aggs)
     keys: dict[str, float] = {}
     picked = _pick(ctx.doc, aggs.values(), _V_THRESHOLD, _V_LIMIT, _V_REL, keys)
     if not picked:
