@@ -448,6 +448,68 @@ ios
 macos
 """)
 
+# Operating systems, file formats, protocols, programming languages and software components: the
+# technology an attack uses or runs on ("decoy PDF files", "Windows and Unix hacking tools"), not
+# an organisation. A victim only as its users ("Windows users"). Written from general knowledge;
+# services that are themselves breached (databases, cloud storage, browsers' vendors) are left out.
+PLATFORMS = _words("""
+windows
+windows xp
+windows vista
+windows server
+windows defender
+microsoft windows
+linux
+unix
+freebsd
+ubuntu
+debian
+red hat
+centos
+chrome os
+pdf
+doc
+docx
+xls
+xlsx
+rtf
+zip
+rar
+jpeg
+png
+svg
+ole
+microsoft ole
+dde
+oauth
+saml
+openid
+ldap
+kerberos
+ntlm
+javascript
+java
+python
+php
+powershell
+visual basic
+vba
+flash
+adobe flash
+flash player
+silverlight
+activex
+net framework
+word
+excel
+powerpoint
+microsoft word
+microsoft excel
+microsoft powerpoint
+microsoft office
+""")
+
+
 # Malware families, ransomware, exploit kits, RATs and botnets (tools, never victims).
 # Written from general knowledge of well-known families.
 MALWARE = _words("""
@@ -1068,6 +1130,11 @@ new year
 new year's
 valentine's day
 ramadan
+data
+business email
+business e-mail
+business email compromise
+bec
 """)
 
 # Brands, platforms and agencies that phishing lures commonly impersonate ("an email that appears

@@ -97,6 +97,18 @@ def is_place_key(key: str) -> bool:
     return key in gazetteer()
 
 
+@lru_cache(maxsize=1)
+def _country_keys() -> frozenset[str]:
+    keys = {name_key(getattr(c, "common_name", None) or c.name) for c in pycountry.countries}
+    keys |= {name_key(c.name) for c in pycountry.countries}
+    return frozenset(keys | set(_ALIASES))
+
+
+def is_country_key(key: str) -> bool:
+    """A country's name ("Russia", "U.K."), not a state, region or city."""
+    return key in _country_keys()
+
+
 _INCIDENT = re.compile(
     r"\b(?:breach|hack|attack|ransomware|compromis|stol[ea]n|theft|leak|expos|phish|malware|intrusion"
     r"|unauthori[sz]ed|incident|infect|encrypt|scam|fraud|cyber|extort|ransom|victim|target)"
