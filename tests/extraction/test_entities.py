@@ -201,3 +201,51 @@ def test_attacker_group_is_not_also_a_victim() -> None:
     )
     assert "Shattered Lantern" in _texts(extract_attackers(ctx))
     assert "Shattered Lantern" not in _texts(extract_victims(ctx))
+
+
+def test_list_introduced_by_a_breach_cue_names_every_victim() -> None:
+    # each name is mentioned once, below the threshold on its own; the cue before the list
+    # ("breaches including") says they are all victims
+    ctx = _ctx(
+        "The seller also offered data from other breaches including Fernvale Games, Quarry Lane Books, "
+        "Ostmark Travel and Bellwood Radio. Buyers paid in bitcoin."
+    )
+    victims = _texts(extract_victims(ctx))
+    assert {"Fernvale Games", "Quarry Lane Books", "Ostmark Travel", "Bellwood Radio"} <= set(victims)
+
+
+def test_platforms_and_formats_are_not_victims_but_their_users_are() -> None:
+    ctx = _ctx(
+        "Emails with PDF attachments infected Windows computers at Harlow Freight, which was breached in May. "
+        "The PDF exploited a flaw, and Windows users elsewhere were also targeted."
+    )
+    victims = _texts(extract_victims(ctx))
+    assert victims[0] == "Harlow Freight"
+    assert "PDF" not in victims
+    assert "Windows" not in victims
+
+
+def test_money_and_glued_words_are_not_names() -> None:
+    # an amount with a currency code glued on, and two words run together where a page lost a
+    # space, are capitalized tokens next to victim cues, but not names
+    for text, junk in [
+        ("The ransomware attack on Selkirk Media cost RM26m. RM26m was lost in the attack.", "RM26m"),
+        (
+            "Selkirk Media was hacked. The attack hit the firm's servers and exposed a flaw in its "
+            "bugThe company said customers of bugThe were told.",
+            "bugThe",
+        ),
+    ]:
+        victims = _texts(extract_victims(_ctx(text)))
+        assert victims[0] == "Selkirk Media"
+        assert junk not in victims
+
+
+def test_organisation_named_by_place_and_kind() -> None:
+    ctx = _ctx("Ransomware locked the computers of an Ohio hospital on Sunday, and the hospital paid the ransom.")
+    assert any("Ohio hospital" in v for v in _texts(extract_victims(ctx)))
+
+
+def test_a_count_before_a_national_group_cues_the_victims() -> None:
+    ctx = _ctx("The breach exposed the records of 12 million U.S. consumers, according to the filing.")
+    assert any("U.S. consumers" in v for v in _texts(extract_victims(ctx)))
