@@ -346,6 +346,15 @@ _EVENTS: list[tuple[IncidentType, frozenset[IncidentType], str, str]] = [
         "compromised hack hacked accessed obtained dump dumped exfiltrated exfiltrating",
         r"\w+",
     ),
+    # "gained access", "unauthorized access": CASIE's Databreach nuggets often are the noun "access"
+    # with such a verb or adjective (about half of all "access" next to a breach cue on dev; the
+    # bare noun is mostly description, so it does not count alone). +1 article on dev (odd half).
+    (
+        T.DATA_BREACH,
+        frozenset({T.DATA_BREACH}),
+        "gain gained gaining gains unauthorized unauthorised illegal illegally obtain obtained provided",
+        r"(?:gain\w*|unauthori[sz]ed|illegal(?:ly)?|obtain\w*|provided) (?:\w+ )?access\b",
+    ),
     (
         T.PHISHING,
         frozenset({T.PHISHING}),
