@@ -358,8 +358,8 @@ _EVENTS: list[tuple[IncidentType, frozenset[IncidentType], str, str]] = [
     (
         T.DATA_BREACH,
         frozenset({T.DATA_BREACH}),
-        "gain gained gaining gains unauthorized unauthorised illegal illegally obtain obtained provided",
-        r"(?:gain\w*|unauthori[sz]ed|illegal(?:ly)?|obtain\w*|provided) (?:\w+ )?access\b",
+        "gain gained gaining gains unauthorized unauthorised illegal illegally provided",
+        r"(?:gain\w*|unauthori[sz]ed|illegal(?:ly)?|provided) (?:\w+ )?access\b",
     ),
     (
         T.PHISHING,
