@@ -178,3 +178,25 @@ def test_account_takeover_leads_over_counted_breach_events() -> None:
         "Museum's Twitter account hijacked",
     )
     assert types[0] is T.ACCOUNT_COMPROMISE
+
+
+def test_an_update_that_addresses_flaws_is_a_patch_story() -> None:
+    # "addresses" is the patch event here (not "e-mail addresses"), and it leads the story
+    types, is_incident, _ = _cls(
+        "Orbitfile's security update addresses two vulnerabilities in its file server. "
+        "Researchers discovered the flaws in May. Orbitfile released the update on Tuesday. "
+        "One flaw was found in the login page.",
+        title="Orbitfile security update",
+    )
+    assert is_incident
+    assert types[:2] == [T.PATCH, T.VULNERABILITY]
+
+
+def test_gaining_access_and_obtaining_data_is_a_breach_even_after_phishing() -> None:
+    types, _, _ = _cls(
+        "Attackers gained unauthorized access to systems at Lowmoor Insurance after an employee opened a "
+        "phishing email. The intruders were able to obtain policyholder names and dates of birth. "
+        "The phishing message looked like an invoice from a supplier.",
+        title="Insurer reports security incident",
+    )
+    assert types[:2] == [T.DATA_BREACH, T.PHISHING]
