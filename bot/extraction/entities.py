@@ -1,14 +1,16 @@
 """Victims and attackers: named organisations, people and groups chosen by role cues.
 
 Candidates are the article's capitalized phrases (``bot.extraction.candidates``). Each occurrence
-is scored by the words around it ("X was hacked", "customers of X", "X's systems" for victims;
-"attributed to X", "X hacking group", a known threat-actor name for attackers); scores are summed
-per name over the article, with the headline and the opening sentences weighing most. Names that
-are known not to be victims (news outlets, security firms quoted as experts, malware families,
-threat actors, places) are filtered out of the victims, and so are people quoted or titled
-("Mr. X", "principal X") unless a strong cue names them, the brand a phishing lure impersonates
-(unless its users are meant: "Gmail users"), a platform named as someone's ("X's Twitter
-account"), and words capitalized only because they start a sentence.
+is scored by the words around it (patterns in ``bot.extraction.role_cues``: "X was hacked",
+"customers of X", "X's systems" for victims; "attributed to X", "X hacking group", a known
+threat-actor name for attackers); scores are summed per name over the article, with the headline
+and the opening sentences weighing most. Names that are known not to be victims (news outlets,
+security firms quoted as experts, malware families, threat actors, places) are filtered out of the
+victims, and so are people quoted or titled ("Mr. X", "principal X": ``bot.extraction.people``)
+unless a strong cue names them, the brand a phishing lure impersonates (unless its users are meant:
+"Gmail users"), a platform named as someone's ("X's Twitter account"), and words capitalized only
+because they start a sentence. Lists of names a cue introduces, and groups named by nationality or
+by place and kind ("German companies", "an Ohio hospital"), are victims too.
 """
 
 from __future__ import annotations
@@ -20,299 +22,34 @@ from dataclasses import dataclass, field
 from bot.extraction import lexicons as lx
 from bot.extraction.candidates import MAX_SCAN_CHARS, Candidate, CandidateFinder, finder, name_key
 from bot.extraction.mentions import Context, mention
+from bot.extraction.people import honorific_people, lone_initials, people_named, speakers
 from bot.extraction.places import is_country_key, is_place_key
+from bot.extraction.role_cues import (
+    A_LEFT_CUES,
+    A_RIGHT_CUES,
+    DEMONYM_ATTACKER,
+    DEMONYM_VICTIM,
+    HYPHEN_TAIL,
+    NO_CUES,
+    NOT_NAME,
+    NOT_VICTIM_RIGHT,
+    ORG_HEAD,
+    PRODUCT_RIGHT,
+    SOURCE_LEFT,
+    SOURCE_RIGHT,
+    TRAIL_NUM,
+    V_LEFT_CUES,
+    V_RIGHT_CUES,
+    VICTIM_NATIONS,
+    WINDOW,
+    cue_score,
+    lower_sent,
+)
 from bot.extraction.schema import IncidentType, Mention
 from bot.extraction.text import Doc, Sentence
 
-# How far (characters) around a candidate the cue patterns look. Chosen to cover a short verb
-# phrase ("has confirmed that it was hit by"); 60 vs 40/80 made little difference on dev.
-_WINDOW = 60
-
-
-# --- victim cues -------------------------------------------------------------------------------
-# (pattern, weight). Right cues are matched at the start of the text after the candidate, left
-# cues at the end of the text before it. Weights written by hand (3 = says it outright, 2 = strong,
-# 1 = weak) and adjusted on dev.
-# What may stand between a name and its verb: an appositive (", the county's largest insurer,")
-# or where it is (" in Leeds, England,").
-_APPOS = r"(?:,[^,]{1,60},| in [a-z][\w .'-]{1,30}(?:, [a-z][\w .'-]{1,30})?,)?"
-_V_RIGHT: list[tuple[re.Pattern[str], float]] = [
-    (
-        re.compile(
-            _APPOS + r" (?:(?:has|have|had|may have|might have) )?(?:also )?(?:been |was |were "
-            r"|is |are |got |gets )?"
-            r"(?:hacked|breached|hit|attacked|compromised|targeted|infected|struck|victimi[sz]ed|crippled"
-            r"|paralyzed|knocked offline|held hostage|locked out|impacted|affected)\b"
-        ),
-        3.0,
-    ),
-    (
-        re.compile(
-            _APPOS + r" (?:(?:has|have|had) )?(?:suffer(?:s|ed|ing)?|experienc(?:es|ed)|fell victim"
-            r"|falls victim|(?:was|were) locked out|lost (?:access|control)"
-            r"|(?:was|were|is|are|became|become) (?:the )?(?:latest |newest |first |biggest )?victims?|paid|pays|paying|(?:agreed|refused|chose|decided|opted|declined) (?:not )?to pay"
-            r"|is recovering|was forced"
-            r"|has been forced"
-            r"|shut down|took (?:its )?(?:systems|servers|computers) offline)\b"
-        ),
-        3.0,
-    ),
-    (
-        re.compile(
-            _APPOS + r" (?:(?:has|have|had) )?(?:(?:said|says|confirmed|confirms|disclosed"
-            r"|discloses|announced"
-            r"|announces|admitted|admits|acknowledged|revealed|reveals|reported|reports|warned|warns|notified"
-            r"|notifies|notifying|alerts|informs|investigates|confirming|is notifying|began notifying"
-            r"|started notifying|has begun notifying|learned|discovered|detected"
-            r"|became aware|is investigating|was investigating|launched an investigation|is alerting|alerted"
-            r"|informed|is informing|emailed|sent (?:an? )?(?:email|letter|notice))\b)"
-        ),
-        1.5,
-    ),
-    (
-        re.compile(
-            r"(?: (?:data|security|cyber|network|email|computer|system|ransomware|malware|phishing|card"
-            r"|payment|customer|database))? (?:breach|breaches|hack|hacks|hacking|cyberattack|cyber-attack"
-            r"|cyber attack|attack|incident|leak|compromise|intrusion|infection)\b"
-        ),
-        2.5,
-    ),
-    (
-        re.compile(
-            r"'s? (?:[\w-]+ ){0,2}(?:systems?|networks?|servers?|databases?|website|web site|site|computers?"
-            r"|customers|users|patients|employees|staff|members|clients|students|subscribers|accounts?"
-            r"|data|records|e-?mails?|infrastructure|twitter|facebook|payment|point-of-sale|customer|user"
-            r"|patient|employee|breach|hack|network|files|cloud|it|emails|inbox|portal|app)\b"
-        ),
-        2.0,
-    ),
-    (re.compile(r" (?:customers|users|patients|employees|clients|members|account holders)\b"), 1.5),
-]
-_V_LEFT: list[tuple[re.Pattern[str], float]] = [
-    (
-        re.compile(
-            r"(?:customers|users|patients|employees|staff|members|clients|students|subscribers"
-            r"|account holders"
-            r"|guests|shoppers|visitors|workers|residents|policyholders|cardholders|donors|players"
-            r"|systems|servers|networks?|computers|databases?|website|data|records|accounts) (?:of|at"
-            r"|from) (?:the )?$"
-        ),
-        2.5,
-    ),
-    (
-        re.compile(
-            r"(?:breach(?:es)?|hacks?|attacks?|intrusions?|compromises?|infections?|cyberattacks?|cyber-attacks?"
-            r"|incidents?|outages?|leaks?|thefts?|ransomware|phishing|scams?|campaigns?) (?:at|of|on|against|affecting"
-            r"|targeting|hitting"
-            r"|involving|"
-            r"that hit|that affected|that targeted|which hit) (?:the )?$"
-        ),
-        3.0,
-    ),
-    (
-        re.compile(
-            r"(?:hacked|breached|targeted|hit|attacked|compromised|infected|struck|crippled|paralyzed"
-            r"|infiltrated|hijacked|defaced|victimi[sz]ed|extorted|disrupted|penetrated"
-            r"|accessed) (?:into |at |against )?(?:the )?$"
-        ),
-        2.5,
-    ),
-    (
-        re.compile(
-            r"(?:attacks?|breach|hack|ransomware|incident|outage|malware|virus|cyberattack|cyber-attack)"
-            r" (?:forces|forced|forcing|hits|hit|cripples|crippled|disrupts|disrupted|shuts down|shut down"
-            r"|knocks out|knocked out|takes down|took down|paralyzes|paralyses|paralyzed|targets|targeted"
-            r"|affects|affected|strikes|struck|on) (?:the )?$"
-        ),
-        3.0,
-    ),
-    (
-        re.compile(
-            r"(?:victims?|targets?) (?:include|included|including|were|was|is|are"
-            r"|such as) (?:the )?$"
-        ),
-        2.0,
-    ),
-    (re.compile(r"(?:include|includes|included|including|such as|among them|like) (?:the )?$"), 1.0),
-    # "breaches including X", "companies caught by the breach include X": the list names victims
-    (
-        re.compile(
-            r"(?:breach(?:es)?|hacks?|attacks?|leaks?|incidents?|intrusions?|victims?|targets?)"
-            r" (?:(?:also )?(?:include|includes|included|including)|such as|like) (?:the )?$"
-            r"|(?:stolen|stole|taken|leaked|hacked|breached|targeted|attacked|hit) (?:[\w-]+ ){0,4}(?:companies|firms"
-            r"|organi[sz]ations|businesses|banks|retailers|hospitals|sites|websites|services|networks|agencies|brands"
-            r"|chains|providers|operators|studios|outlets),? (?:including|such as|like|among them) (?:the )?$"
-            r"|(?:caught|affected|hit|impacted|exposed) (?:by|in) (?:the )?(?:[\w-]+ ){0,2}(?:breach|attack|hack|leak"
-            r"|incident)s? (?:include|includes|included|including|are|were|such as) (?:the )?$"
-        ),
-        2.0,
-    ),
-    # "stole unreleased content from X", "data taken from X"
-    (
-        re.compile(
-            r"(?:stolen|stole|steal|stealing|taken|took|leaked|exfiltrated|obtained|swiped|siphoned|dumped)"
-            r" (?:[\w-]+ ){0,3}from (?:the )?$"
-        ),
-        2.0,
-    ),
-    (
-        re.compile(
-            r"(?:files|data|systems|computers|servers|records) (?:at|of|from"
-            r"|belonging to) (?:the )?$"
-        ),
-        2.0,
-    ),
-    (
-        re.compile(
-            r"(?:hospitals?|company|firm|retailer|chain|giant|provider|agency|bank|university|district"
-            r"|operator|insurer|maker|site|service|platform|network|organi[sz]ation|city"
-            r"|county) (?:the )?$"
-        ),
-        0.5,
-    ),
-]
-# An occurrence that is a quoted source, not a victim ("said X", "according to X", "X researchers").
-_SOURCE_LEFT = re.compile(
-    r"(?<![a-z])(?:according to|said|says|told|reported by|researchers? (?:at|from|with)|experts? (?:at|from)"
-    r"|analysts? (?:at|from)|spokes(?:man|woman|person) for|published by|report(?:ed)? (?:by|from)"
-    r"|discovered by|found by|contacted by|via|from security firm|security (?:firm|company|vendor|researcher)"
-    r"|researcher|cybersecurity (?:firm|company))\s(?:the\s)?$"
-)
-_SOURCE_RIGHT = re.compile(
-    r"(?:'s)? (?:researchers?|analysts?|experts?|security researchers?|threat intelligence|labs?|reported"
-    r"|reports|report|first reported|told|wrote|writes|noted|explained|spokes\w+|founder|ceo|cto"
-    r"|mocked|mocks|critici[sz]ed|critici[sz]es|slammed|blasted|ridiculed|praised|tweeted|joked"
-    r"|responded|commented)\b"
-    r"|, (?:a|an|the)? ?(?:[\w-]+ ){0,3}(?:spokes\w+|researcher|analyst|director|ceo|chief|head|founder"
-    r"|professor"
-    r"|president|manager|officer|expert|lead|engineer|consultant|reporter|journalist)\b"
-)
-# An occurrence that names a tool or an attacker, not a victim ("X ransomware", "X hackers").
-_NOT_VICTIM_RIGHT = re.compile(
-    r" (?:ransomware|malware|trojan|botnet|virus|worm|exploit|variant|strain|hackers?|hacking group|gang"
-    r"|group of hackers|operators|authors|crew|phishing kit|rat|hacking (?:code|tools?|software)|spyware"
-    r"|backdoor|rootkit|wiper|keylogger|dropper|loader)\b"
-    r"(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
-)
-# An occurrence that names a product, not its maker as a victim ("Chrome extensions", "PDF
-# attachments", "Microsoft Office macros", "Plone CMS vulnerability"). "X's app" (a possessive)
-# stays a victim cue.
-_PRODUCT_RIGHT = re.compile(
-    r"(?: \d[\w.]*)? (?:extensions?|add-ons?|plugins?|plug-ins?|attachments?|macros?|packages?"
-    r"|vulnerabilit(?:y|ies)|flaws?|bugs?|exploits?|zero-days?|0-?days?|updates?|patch(?:es)?"
-    r"|installations?|versions?)\b"
-)
-# "Malaysia-based", "WannaCry-like", "Online-credential": a compound modifier, not a name.
-_HYPHEN_TAIL = re.compile(r"-[a-z]+$")
-_ORG_HEAD = re.compile(
-    r"\b(?:inc|corp|corporation|ltd|llc|plc|company|co|group|bank|hospital|health|healthcare|medical"
-    r"|clinic|university|college|school|schools|district|county|city|council|department|police"
-    r"|ministry|agency|authority|commission|services|systems|airlines?|airways|hotels?|resorts?|stores?"
-    r"|insurance|financial|credit union|foundation|association|institute|center|centre|party|committee"
-    r"|government|state|board|office|network|labs|technologies|software|games|entertainment|media)$"
-)
-# Attacker cues.
-_A_RIGHT: list[tuple[re.Pattern[str], float]] = [
-    (
-        re.compile(
-            r"(?:,[^,]{1,60},)? (?:hacking|hacker|hacktivist|cyber ?espionage|espionage|cyber ?criminal"
-            r"|criminal"
-            r"|cybercrime|apt|threat|ransomware|extortion|state-sponsored|cyber) (?:group|gang|crew"
-            r"|collective"
-            r"|team|outfit|syndicate|actors?|operators?)\b"
-        ),
-        3.0,
-    ),
-    (re.compile(r" (?:hackers?|attackers?|operators|gang|crew|collective)\b"), 2.0),
-    (
-        re.compile(
-            r"(?:,[^,]{1,60},)? (?:(?:has|have|had|reportedly|allegedly|also) )?(?:claimed|claims"
-            r"|took credit|takes credit"
-            r"|is behind|was behind|were behind|are behind|hacked|breached|stole|steals|leaked|leaks|dumped"
-            r"|demanded|demands|threatened|threatens|hijacked|defaced|infiltrated|broke into|gained access"
-            r"|exfiltrated|targeted|compromised|launched|orchestrated|carried out|posted|published the|sold"
-            r"|is selling|was selling|offered)\b"
-        ),
-        1.5,
-    ),
-    (re.compile(r" group\b"), 1.0),
-]
-_A_LEFT: list[tuple[re.Pattern[str], float]] = [
-    (
-        re.compile(
-            r"(?:group|gang|crew|collective|hackers?|hacktivists?|outfit|actor|syndicate|operation)"
-            r" (?:calling (?:itself|themselves)|that calls (?:itself|themselves)|who call themselves"
-            r"|known as|dubbed|named|going by|which goes by) (?:the )?$"
-        ),
-        3.0,
-    ),
-    (
-        re.compile(
-            r"(?:attributed|attributes|attributing|blamed|blames|blaming|linked|tied|traced|pinned|connected)"
-            r" (?:it |this |them |the (?:attacks?|hacks?|breach|campaign|intrusion|incident) )?(?:on "
-            r"|to )(?:the )?$"
-        ),
-        3.0,
-    ),
-    (
-        re.compile(
-            r"(?:carried out|conducted|launched|orchestrated|perpetrated|claimed|committed|executed|developed"
-            r"|operated|run|deployed|hacked|breached|compromised|stolen|leaked|targeted|attacked|hijacked"
-            r"|defaced|infiltrated|behind|responsible) by (?:the )?$"
-        ),
-        2.5,
-    ),
-    (
-        re.compile(
-            r"(?:hacker|hackers|hacking group|hacker group|hacktivist group|hacktivists|group|gang|crew"
-            r"|persona"
-            r"|handle|alias|moniker|pseudonym|member of|members of|actor|threat actor|known as|calling itself"
-            r"|calling themselves|dubbed|called|named|identified as|suspect|suspected) (?:the |as )?$"
-        ),
-        1.5,
-    ),
-    (
-        re.compile(
-            r"(?:charged|arrested|indicted|sentenced|convicted|extradited|accused"
-            r"|suspects?) (?:the )?$"
-        ),
-        1.5,
-    ),
-]
-# Nationality + attacker noun ("Russian hackers", "North Korean state-sponsored hacker group").
-# Group 1 must be a demonym (checked against ``lexicons.DEMONYMS`` in code: one capitalized-word
-# pattern is much faster than a regex alternation of every demonym).
-_DEMONYM_ATTACKER = re.compile(
-    r"\b((?:Kremlin-backed|[A-Z][a-z]+(?: [A-Z][a-z]+)?))(?:[- ](?:state|government|military|nation)[- ]?"
-    r"(?:sponsored|backed|linked|state))?"
-    r" (?:state[- ]sponsored |government[- ]backed |military |intelligence |cyber ?)?"
-    r"(?:hackers?|hacking groups?|hacker groups?|cyber ?criminals?|attackers?|threat actors?|spies"
-    r"|cyber ?spies|operatives|intelligence|military intelligence|government|state|gang|man|woman"
-    r"|national|nationals|teenager|citizen|group|gang|actors?)\b"
-)
-# Nationality + group noun ("German companies", "U.S. consumers"); group 1 checked in code.
-_DEMONYM_VICTIM = re.compile(
-    r"\b(U\.S\.|US|UK|EU|[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?:-based)?(?: [a-z]+)? (?:users|customers|companies"
-    r"|businesses|banks|firms|organi[sz]ations|citizens|hospitals|government|agencies|institutions"
-    r"|universities"
-    r"|schools|retailers|consumers|voters|officials|military|troops|soldiers|athletes|veterans|taxpayers"
-    r"|patients|residents|people|nationals|shoppers|players|utilities|entities|targets|victims|bank"
-    r"|government agencies|defense contractors)\b"
-    r"|\b(Indians|Americans|Brits|Britons|Canadians|Australians|Germans|Danes|Swedes|Norwegians|Israelis"
-    r"|Russians|Ukrainians|Brazilians|Mexicans|Nigerians|Pakistanis|Iranians|Filipinos|Indonesians"
-    r"|Koreans|Japanese|Chinese|Italians|Spaniards|Poles|Irish|Europeans)\b"
-)
-_VICTIM_NATIONS = frozenset({"u.s.", "us", "uk", "eu"}) | frozenset(lx.DEMONYMS)
-# Not a name: an amount of money ("RM26m", "HK$1.9", "US$100": a currency code or symbol glued to
-# digits), or two words run together where a space was lost ("bugThe", "ReadingInternet" from
-# scraped pages: a lower-case word glued to a capitalized function word).
-_NOT_NAME = re.compile(
-    r"^(?:[A-Za-z]{0,3}\$|RM|Rs|INR|USD|EUR|GBP|CAD|AUD|HKD|SGD|NZD|CHF|JPY|CNY|RMB|KES|KSh|ZAR|NGN|PHP|IDR|THB"
-    r"|MYR|BRL)\d[\d.,]*(?:m|mn|bn|b|k)?$"
-    r"|[a-z]{3,}(?:The|This|That|These|According|However)\b"
-)
+# Legal-form suffixes folded away so "Acme Inc." and "Acme" are one name.
 _SUFFIX = re.compile(r"\s+(?:inc|corp|corporation|ltd|llc|plc|co|limited)\.?$", re.IGNORECASE)
-_TRAIL_NUM = re.compile(r"(?:\s+\d[\w.]*)+$")
 
 
 def _canon(key: str) -> str:
@@ -332,62 +69,6 @@ class _Agg:
     tool: int = 0
     group: int = 0  # occurrences written as a group of people ("Android users")
     occ: list[Candidate] = field(default_factory=list)
-
-
-class _Cues:
-    """A list of (pattern, weight) cues compiled into one alternation, heaviest first, so that a
-    single regex call finds the best cue (one search instead of one per pattern)."""
-
-    def __init__(self, cues: list[tuple[re.Pattern[str], float]], word_start: bool = False) -> None:
-        ordered = sorted(cues, key=lambda pw: -pw[1])
-        self.names = [f"c{i}" for i in range(len(ordered))]
-        self.weights = {n: w for n, (_, w) in zip(self.names, ordered, strict=True)}
-        alts = "|".join(f"(?P<{n}>{p.pattern})" for n, (p, _) in zip(self.names, ordered, strict=True))
-        # Left cues are searched for: starting them at a word start only is ~3x faster than
-        # trying every position (and "xbreach at" is no cue anyway).
-        self.pattern = re.compile(f"(?<![a-z])(?:{alts})" if word_start else alts)
-
-    def weight(self, m: re.Match[str] | None) -> float:
-        if m is None:
-            return 0.0
-        for n in self.names:
-            if m.group(n) is not None:
-                return self.weights[n]
-        return 0.0
-
-
-_EMPTY = _Cues([])
-
-
-def _cue_score(
-    text: str,
-    cand_start: int,
-    cand_end: int,
-    right_cues: _Cues,
-    left_cues: _Cues,
-    both: bool = False,
-) -> float:
-    """The best cue weight around a candidate (``both``: left cue plus right cue). Right cues are
-    matched at the candidate's end, left cues must end at its start (they end in ``$``)."""
-    rs = right_cues.weight(right_cues.pattern.match(text, cand_end, cand_end + _WINDOW)) if right_cues.names else 0.0
-    ls = (
-        left_cues.weight(left_cues.pattern.search(text, max(0, cand_start - _WINDOW), cand_start))
-        if left_cues.names
-        else 0.0
-    )
-    return rs + ls if both else max(rs, ls)
-
-
-_V_RIGHT_CUES = _Cues(_V_RIGHT)
-_V_LEFT_CUES = _Cues(_V_LEFT, word_start=True)
-_A_RIGHT_CUES = _Cues(_A_RIGHT)
-_A_LEFT_CUES = _Cues(_A_LEFT, word_start=True)
-
-
-def _lower_sent(f: CandidateFinder, c: Candidate) -> tuple[str, int, int]:
-    """The candidate's sentence in lower case, with the candidate's offsets inside it."""
-    s = c.sent
-    return f.lower(s), c.start - s.start, c.end - s.start
 
 
 _IMPERSONATED_KEYS = frozenset(name_key(k) for k in lx.IMPERSONATED_BRANDS)
@@ -479,67 +160,6 @@ _DEMONYM_NI_CUE = 2.5
 
 
 _GENERIC_KEYS = frozenset(name_key(k) for k in lx.GENERIC_CAPS) | frozenset(lx.DEMONYMS)
-_PERSON_SHAPE = re.compile(
-    r"(?:^| )(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.(?:[A-Z]\.)?)(?: [A-Z]\.?)? (?:[A-Z]'|Mc|Mac)?[A-Z][a-z]+"
-    r"(?:-[A-Z][a-z]+)?$"
-)
-_OF_ORG = re.compile(r" of .*$")
-
-
-def _people(cands: Iterable[Candidate]) -> set[str]:
-    """Keys of the people an article names: a "First Last" name whose last word also stands alone
-    elsewhere ("Victor Smith ... Smith said") - researchers and spokespeople, not victims."""
-    full: dict[str, str] = {}
-    singles: set[str] = set()
-    for c in cands:
-        if c.sent.source != "text":
-            continue
-        if " " not in c.key:
-            singles.add(c.key)
-            continue
-        norm, key = c.norm, c.key
-        if " of " in key:
-            # "Ben Miller of Dragos": the person before the employer
-            norm, key = _OF_ORG.sub("", norm), _OF_ORG.sub("", key)
-        if " " in key and _PERSON_SHAPE.search(norm) and not _ORG_HEAD.search(key):
-            full[key] = key.rsplit(" ", 1)[1]
-    out: set[str] = set()
-    for k, last in full.items():
-        if last in singles:
-            out.add(k)
-            out.add(last)
-    return out
-
-
-# A one-word name that only ever speaks ("Hunt said", "Hunt wrote", "Smith, however, advocated")
-# is a person quoted, usually a researcher or an official. (Also requiring one person-only verb,
-# "wrote", "believes", which a company seldom does, was tried: it kept more quoted people on both
-# dev halves.)
-_SPEECH_RIGHT = re.compile(
-    r"(?:,[^,]{1,40},)? (?:(?:has|had|also|later|then) )?(?:wrote|writes|told|tells|explained|explains"
-    r"|added|adds|noted|notes|believes|believed|thinks|thought|recommended|recommends|advised|advises"
-    r"|advocated|acknowledged|criticized|criticised|argued|argues|asked|asks|suggested|suggests"
-    r"|cautioned|recalled|continued|concluded|tweeted|blogged|emphasi[sz]ed"
-    r"|said|says|claims|claimed|revealed|reveals|stated|states|warned|warns|commented"
-    r"|confirmed|reported|responded|replied)\b"
-)
-_ONE_WORD_PERSON = re.compile(r"^(?:[A-Z][a-z]+|[A-Z][a-z]+[A-Z][a-z]+|Mc[A-Z][a-z]+|O'[A-Z][a-z]+)$")
-
-
-def _speakers(f: CandidateFinder, cands: Iterable[Candidate]) -> set[str]:
-    """Keys of the one-word, person-shaped names every occurrence of which is in the body and
-    followed by a speech verb."""
-    seen: dict[str, list[int]] = {}
-    for c in cands:
-        if " " in c.key:
-            continue
-        st = seen.setdefault(c.key, [0, 0])  # occurrences, followed by a speech verb
-        st[0] += 1
-        if c.sent.source == "text" and _ONE_WORD_PERSON.match(c.norm):
-            text, _, e = _lower_sent(f, c)
-            if _SPEECH_RIGHT.match(text, e):
-                st[1] += 1
-    return {k for k, (n, sp) in seen.items() if n == sp}
 
 
 _LIST_SEP = re.compile(r"(?:,| and|, and|,? or| &) (?:the )?$")
@@ -620,9 +240,9 @@ _LIST_EXTRA = 8
 
 def _list_cue(f: CandidateFinder, run: list[Candidate]) -> float:
     """The victim cue before a list's first name or after its last one."""
-    text, s, _ = _lower_sent(f, run[0])
+    text, s, _ = lower_sent(f, run[0])
     e = run[-1].end - run[-1].sent.start
-    return max(_cue_score(text, s, s, _EMPTY, _V_LEFT_CUES), _cue_score(text, e, e, _V_RIGHT_CUES, _EMPTY))
+    return max(cue_score(text, s, s, NO_CUES, V_LEFT_CUES), cue_score(text, e, e, V_RIGHT_CUES, NO_CUES))
 
 
 def _list_victims(
@@ -688,41 +308,8 @@ def _merge_aliases(aggs: dict[str, _Agg]) -> None:
         a.count = 0
 
 
-def _lone_initials(cands: Iterable[Candidate]) -> set[str]:
-    """Keys of one-word names seen only at the head of a sentence or in the headline ("Huge",
-    "Fortunately", "Following"): ordinary words capitalized by position, not names. Acronyms,
-    inner capitals and digits ("ESEA", "eBay", "R2Games") are kept."""
-    lone: set[str] = set()
-    seen_inside: set[str] = set()
-    for c in cands:
-        if c.initial or c.sent.source == "title":
-            if " " not in c.key and c.norm[:1].isupper() and c.norm[1:].islower():
-                lone.add(c.key)
-        else:
-            seen_inside.add(c.key)
-    return lone - seen_inside
-
-
-# Honorifics and titles that put a person's name after them ("Mr. Smith", "Mayor Jane Doe").
-_PERSON_LEFT = re.compile(
-    r"(?:\b(?:mr|mrs|ms|dr|prof|sir|president|mayor|governor|gov|senator|sen|rep|congressman"
-    r"|congresswoman|minister|secretary|chancellor|premier|judge|ceo|chairman|chairwoman|principal"
-    r"|spokes(?:man|woman|person)|director|researcher|analyst|officer|chief|manager|founder|professor"
-    r"|superintendent|commissioner|attorney|lawyer|detective|sheriff|executive)\.? )$"
-)
 # A person is a victim only when a strong cue says so ("Smith's account was hacked").
 _PERSON_MIN_CUE = 2.5
-
-
-def _honorific_people(f: CandidateFinder, cands: Iterable[Candidate]) -> set[str]:
-    out: set[str] = set()
-    for c in cands:
-        text, s, _ = _lower_sent(f, c)
-        if s >= 3 and _PERSON_LEFT.search(text, max(0, s - 16), s):
-            out.add(c.key)
-            if " " in c.key:
-                out.add(c.key.rsplit(" ", 1)[1])
-    return out
 
 
 # An organisation named by where it is and what it is ("An Indiana hospital said it paid", "a
@@ -739,11 +326,11 @@ _PLACE_ORG = re.compile(
 def _group_victims(sent: Sentence) -> Iterator[tuple[re.Match[str], bool]]:
     """The nationality groups ("German companies", "Americans") and place-qualified organisations
     ("an Indiana hospital") of a sentence; the flag says whether a count may cue it."""
-    for m in _DEMONYM_VICTIM.finditer(sent.norm, 0, MAX_SCAN_CHARS):
+    for m in DEMONYM_VICTIM.finditer(sent.norm, 0, MAX_SCAN_CHARS):
         if m.group(1) is None:
             # "two Nigerians" are as often the suspects as the victims
             yield m, False
-        elif m.group(1).lower() in _VICTIM_NATIONS:
+        elif m.group(1).lower() in VICTIM_NATIONS:
             # "143 million U.S. consumers" are the victims
             yield m, True
     for m in _PLACE_ORG.finditer(sent.norm, 0, MAX_SCAN_CHARS):
@@ -759,7 +346,7 @@ def _add_groups(f: CandidateFinder, aggs: dict[str, _Agg]) -> None:
         incident = f.incident(sent)
         low = f.lower(sent)
         for m, counted in _group_victims(sent):
-            cue = _cue_score(low, m.start(), m.end(), _V_RIGHT_CUES, _V_LEFT_CUES)
+            cue = cue_score(low, m.start(), m.end(), V_RIGHT_CUES, V_LEFT_CUES)
             if counted:
                 cue = max(cue, _count_cue(low, m.start()))
             if not incident and cue < _DEMONYM_NI_CUE:
@@ -782,37 +369,37 @@ def _add_groups(f: CandidateFinder, aggs: dict[str, _Agg]) -> None:
 def extract_victims(ctx: Context) -> list[Mention]:
     f = finder(ctx)
     aggs: dict[str, _Agg] = {}
-    people = _people(f.body)
-    titled = _honorific_people(f, f.all)
-    lone = _lone_initials(f.all)
-    people |= _speakers(f, f.all)
+    people = people_named(f.body)
+    titled = honorific_people(f, f.all)
+    lone = lone_initials(f.all)
+    people |= speakers(f, f.all)
     phishing = ctx.primary == IncidentType.PHISHING
     prev: Candidate | None = None
     for c in f.all:
         owner, prev = prev, c
-        k = _canon(_TRAIL_NUM.sub("", c.key))
+        k = _canon(TRAIL_NUM.sub("", c.key))
         if not k or len(k) < 2:
             continue
         if k in _NON_VICTIM_KEYS or k in _GENERIC_KEYS or k in people or k in lone:
             continue
-        if _HYPHEN_TAIL.search(c.norm) or _NOT_NAME.search(c.norm):
+        if HYPHEN_TAIL.search(c.norm) or NOT_NAME.search(c.norm):
             continue
         a = aggs.get(k)
         if a is None:
             a = aggs[k] = _Agg(k)
-        text, s, e = _lower_sent(f, c)
+        text, s, e = lower_sent(f, c)
         if e - s <= 0:
             continue
-        if _PRODUCT_RIGHT.match(text, e):
+        if PRODUCT_RIGHT.match(text, e):
             a.blocked += 1
             continue
-        if _NOT_VICTIM_RIGHT.match(text, e):
+        if NOT_VICTIM_RIGHT.match(text, e):
             a.blocked += 1
             a.tool += 1
             continue
         if (
-            _SOURCE_RIGHT.match(text, e)
-            or _SOURCE_LEFT.search(text[max(0, s - _WINDOW) : s])
+            SOURCE_RIGHT.match(text, e)
+            or SOURCE_LEFT.search(text[max(0, s - WINDOW) : s])
             or (k in lx.STATE_ABBREVIATIONS and text[max(0, s - 2) : s] == ", ")
         ):
             a.blocked += 1
@@ -823,9 +410,9 @@ def extract_victims(ctx: Context) -> list[Mention]:
             continue
         if text[max(0, s - 4) : s] == " in ":
             # "a clinic in Dayton was hit": a place the victim is in, not the victim
-            cue = _cue_score(text, s, e, _EMPTY, _V_LEFT_CUES)
+            cue = cue_score(text, s, e, NO_CUES, V_LEFT_CUES)
         else:
-            cue = _cue_score(text, s, e, _V_RIGHT_CUES, _V_LEFT_CUES)
+            cue = cue_score(text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
         if cue > 0 and not f.incident(c.sent):
             cue *= 0.5
         g = _GROUP_NOUN.match(text, e)
@@ -835,7 +422,7 @@ def extract_victims(ctx: Context) -> list[Mention]:
         if g:
             # "Colorado officials said", "Vermont state employees": the group is the victim
             c = Candidate(c.sent, c.start, c.start + (g.end() - s), c.norm, c.key, c.initial, False)
-            cue = max(cue, _cue_score(text, s, g.end(), _V_RIGHT_CUES, _V_LEFT_CUES), _count_cue(text, s))
+            cue = max(cue, cue_score(text, s, g.end(), V_RIGHT_CUES, V_LEFT_CUES), _count_cue(text, s))
             a.group += 1
         elif phishing and k in _IMPERSONATED_KEYS:
             # the brand a phishing lure pretends to be is bait; its users are the victims
@@ -859,7 +446,7 @@ def extract_victims(ctx: Context) -> list[Mention]:
             a.score = 0.0
             continue
         a.score = a.cue + _COUNT_W * min(a.count, 8) + (_TITLE_BONUS if a.in_title else 0.0)
-        if _ORG_HEAD.search(a.key):
+        if ORG_HEAD.search(a.key):
             a.score += 0.5
         if a.blocked > a.count:
             a.score *= 0.5
@@ -894,7 +481,7 @@ def extract_victims(ctx: Context) -> list[Mention]:
     if not picked:
         # no name is cued as the victim: an organisation ("... Police Department", "... Medical
         # Center") that the incident sentences name is the likeliest one
-        orgs = [a for a in aggs.values() if _ORG_HEAD.search(a.key) and not a.tool and a.key not in _AGENCY_KEYS]
+        orgs = [a for a in aggs.values() if ORG_HEAD.search(a.key) and not a.tool and a.key not in _AGENCY_KEYS]
         picked = _pick(ctx.doc, orgs, _V_ORG_FALLBACK, 1, 1.0, keys)
     return picked + _list_victims(f, lists, aggs, keys)
 
@@ -923,8 +510,8 @@ def _extract_attackers(ctx: Context) -> tuple[list[Mention], dict[str, float]]:
         k = _canon(c.key)
         if not k or len(k) < 2 or k in _NON_ATTACKER_KEYS or k in _GENERIC_KEYS:
             continue
-        text, s, e = _lower_sent(f, c)
-        cue = _cue_score(text, s, e, _A_RIGHT_CUES, _A_LEFT_CUES, both=True)
+        text, s, e = lower_sent(f, c)
+        cue = cue_score(text, s, e, A_RIGHT_CUES, A_LEFT_CUES, both=True)
         known = k in _ACTOR_KEYS
         if known:
             cue = max(cue, 3.0)
@@ -946,7 +533,7 @@ def _extract_attackers(ctx: Context) -> tuple[list[Mention], dict[str, float]]:
         a.score = a.cue
     # "Russian hackers", "North Korean hacker group": a nationality is often all the article says.
     for sent in f.scanned_sentences:
-        for m in _DEMONYM_ATTACKER.finditer(sent.norm, 0, MAX_SCAN_CHARS):
+        for m in DEMONYM_ATTACKER.finditer(sent.norm, 0, MAX_SCAN_CHARS):
             if m.group(1).lower() not in lx.DEMONYMS:
                 continue
             k = m.group(0).lower()
