@@ -104,6 +104,15 @@ def test_ransomware_example_reads_as_ransomware() -> None:
     assert 0 < len(s.summary) <= 600
 
 
+def test_leak_example_names_the_company_that_left_its_data_open() -> None:
+    # "Parcelo" is capitalized only at sentence starts in the body; the sentence-case headline
+    # ("Fintech startup Parcelo exposes ...") is what shows it is a name
+    s = summarize_article(example("credential-leak.txt"))
+    assert s.incident_type is IncidentType.DATA_BREACH
+    assert [m.text for m in s.victims] == ["Parcelo"]
+    assert any(m.value == 2_300_000 for m in s.affected_counts)
+
+
 def test_patch_example_has_cve_and_defanged_indicators() -> None:
     s = summarize_article(example("patch-release.txt"))
     assert s.incident_type in (IncidentType.PATCH, IncidentType.VULNERABILITY)

@@ -142,6 +142,39 @@ def _trim_to_body(c: Candidate, body_words: frozenset[str]) -> Candidate | None:
     )
 
 
+def _title_case(text: str) -> bool:
+    words = [t for t in _TOKEN.findall(text) if t[0].isalpha()]
+    return bool(words) and sum(1 for t in words if t[0].isupper()) >= 0.6 * len(words)
+
+
+def is_title_case(sent: Sentence) -> bool:
+    """Is this headline Capitalized Like This (most words capitalized), so that a capital in it says
+    nothing about a name? A sentence-case headline capitalizes only its first word and its names."""
+    return _title_case(sent.norm)
+
+
+# Where a headline's parts meet: "Site: Story", "Story | Outlet", "Story - Outlet".
+_HEADLINE_PART = re.compile(r": | \| | [-\u2013\u2014] ")
+
+
+def capital_tells_in_title(sent: Sentence, start: int) -> bool:
+    """Does a capital at ``start`` (an offset into the document) of a headline say "name"? Only
+    inside a sentence-case part of it and not at that part's first word ("Startup Parcelo exposes
+    records": yes; "Boeing Notifies Employees Following Breach", "Abta website: Holidaymakers hit",
+    "... | Healthcare IT News": no)."""
+    at = start - sent.start
+    part_start = 0
+    part_end = len(sent.norm)
+    for m in _HEADLINE_PART.finditer(sent.norm):
+        if m.end() <= at:
+            part_start = m.end()
+        elif m.start() >= at:
+            part_end = m.start()
+            break
+    part = sent.norm[part_start:part_end]
+    return at > part_start and not _title_case(part)
+
+
 class CandidateFinder:
     """Finds candidates in a doc once; every entity extractor shares the result."""
 
@@ -254,9 +287,7 @@ class CandidateFinder:
     def _raw_title(self) -> list[Candidate]:
         out: list[Candidate] = []
         for sent in self.doc.title_sentences:
-            words = [t for t in _TOKEN.findall(sent.norm) if t[0].isalpha()]
-            caps = sum(1 for t in words if t[0].isupper())
-            title_case = bool(words) and caps >= 0.6 * len(words)
+            title_case = is_title_case(sent)
             cands = self.in_sentence(sent, title_case)
             if title_case:
                 # A Title Case headline capitalizes everything: keep a phrase only when one of its

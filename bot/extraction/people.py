@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.extraction.candidates import Candidate, CandidateFinder
+from bot.extraction.candidates import Candidate, CandidateFinder, capital_tells_in_title
 from bot.extraction.role_cues import ORG_HEAD, lower_sent
 
 _PERSON_SHAPE = re.compile(
@@ -79,7 +79,9 @@ def lone_initials(cands: Iterable[Candidate]) -> set[str]:
     lone: set[str] = set()
     seen_inside: set[str] = set()
     for c in cands:
-        if c.initial or c.sent.source == "title":
+        # inside a sentence-case headline ("Startup Parcelo exposes records") a capital is as
+        # telling as inside a body sentence; in a Title Case one it says nothing
+        if c.initial or (c.sent.source == "title" and not capital_tells_in_title(c.sent, c.start)):
             if " " not in c.key and c.norm[:1].isupper() and c.norm[1:].islower():
                 lone.add(c.key)
         else:

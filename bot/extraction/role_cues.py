@@ -76,6 +76,15 @@ V_RIGHT: list[tuple[re.Pattern[str], float]] = [
         2.0,
     ),
     (re.compile(r" (?:customers|users|patients|employees|clients|members|account holders)\b"), 1.5),
+    # An organisation that exposed its own data ("X exposes 2.3 million records", "X, a payments
+    # startup, left a database open"): in a leak the holder of the data is the one breached.
+    (
+        re.compile(
+            _APPOS + r" (?:(?:has|have|had|inadvertently|accidentally|mistakenly) )?(?:exposed|exposes|left|leaves)"
+            r" (?:[\w.,-]+ ){0,4}(?:data|records|databases?|servers?|buckets?|files|information|details)\b"
+        ),
+        2.0,
+    ),
 ]
 V_LEFT: list[tuple[re.Pattern[str], float]] = [
     (

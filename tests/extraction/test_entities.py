@@ -249,3 +249,22 @@ def test_organisation_named_by_place_and_kind() -> None:
 def test_a_count_before_a_national_group_cues_the_victims() -> None:
     ctx = _ctx("The breach exposed the records of 12 million U.S. consumers, according to the filing.")
     assert any("U.S. consumers" in v for v in _texts(extract_victims(ctx)))
+
+
+def test_capital_inside_a_sentence_case_headline_marks_a_name() -> None:
+    # in the body the name only ever starts a sentence, like "Fortunately" would
+    body = "Tallowby said the records were removed. Tallowby apologised to its customers."
+    title = "Furniture retailer Tallowby exposes shopper records in open database"
+    names = _texts(extract_victims(_ctx(body, title=title)))
+    assert names == ["Tallowby"]
+    # a Title Case headline, or the first word of a headline part, proves nothing
+    for title in ("Retailer Tallowby Exposes Shopper Records", "Shop news: Tallowby exposes shopper records"):
+        assert "Tallowby" not in _texts(extract_victims(_ctx(body, title=title)))
+
+
+def test_organisation_that_left_its_data_open_is_the_victim() -> None:
+    ctx = _ctx(
+        "Security researchers found that Tallowby Home, a furniture retailer based in Leeds, left a database "
+        "of customer records exposed to anyone. The data included names and addresses."
+    )
+    assert _texts(extract_victims(ctx)) == ["Tallowby Home"]
