@@ -52,21 +52,27 @@ def cold_start(runs: int) -> float:
 # Pathological inputs near the core's 2,000,000-character limit: repetition, one endless
 # sentence, digit runs, markup, control characters. Each must finish, and how long it takes is
 # reported here rather than asserted in a test.
+_BODY = "Hackers breached Parcelo and stole customer records. Parcelo said the attack was contained."
 WORST_CASES = {
-    "repeated incident sentence": "Hackers stole the passwords of 1,000 Acme Corp customers on May 3, 2024. " * 26_000,
-    "one sentence, no punctuation": "the breach of acme systems " * 70_000,
-    "digit run": "9" * 1_900_000,
-    "html markup": "<div class='x'><p>Hackers <b>breached</b> Acme</p></div>" * 34_000,
-    "control characters": "\x00\x01\x02 junk \x1b[31m " * 90_000,
-    "capitalised words": "Acme Bank Of The North Group Holdings " * 50_000,
+    "repeated incident sentence": Article(
+        text="Hackers stole the passwords of 1,000 Acme Corp customers on May 3, 2024. " * 26_000
+    ),
+    "one sentence, no punctuation": Article(text="the breach of acme systems " * 70_000),
+    "digit run": Article(text="9" * 1_900_000),
+    "html markup": Article(text="<div class='x'><p>Hackers <b>breached</b> Acme</p></div>" * 34_000),
+    "control characters": Article(text="\x00\x01\x02 junk \x1b[31m " * 90_000),
+    "capitalised words": Article(text="Acme Bank Of The North Group Holdings " * 50_000),
+    # headlines are analysed too: one long sentence-case headline, and one cut into thousands of parts
+    "long headline": Article(title="Hackers breach Parcelo and steal records of Acme customers " * 3_400, text=_BODY),
+    "headline parts": Article(title="Parcelo breach: " * 12_500, text=_BODY),
 }
 
 
 def worst_cases() -> dict[str, float]:
     out = {}
-    for name, text in WORST_CASES.items():
+    for name, article in WORST_CASES.items():
         t = time.perf_counter()
-        summarize_article(Article(text=text[:2_000_000]))
+        summarize_article(article)
         out[name] = round(time.perf_counter() - t, 3)
     return out
 

@@ -11,6 +11,7 @@ Everything here is linear: one tokenizing regex pass per sentence, constant work
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -157,22 +158,33 @@ def is_title_case(sent: Sentence) -> bool:
 _HEADLINE_PART = re.compile(r": | \| | [-\u2013\u2014] ")
 
 
-def capital_tells_in_title(sent: Sentence, start: int) -> bool:
-    """Does a capital at ``start`` (an offset into the document) of a headline say "name"? Only
-    inside a sentence-case part of it and not at that part's first word ("Startup Parcelo exposes
-    records": yes; "Boeing Notifies Employees Following Breach", "Abta website: Holidaymakers hit",
-    "... | Healthcare IT News": no)."""
-    at = start - sent.start
-    part_start = 0
-    part_end = len(sent.norm)
-    for m in _HEADLINE_PART.finditer(sent.norm):
-        if m.end() <= at:
-            part_start = m.end()
-        elif m.start() >= at:
-            part_end = m.start()
-            break
-    part = sent.norm[part_start:part_end]
-    return at > part_start and not _title_case(part)
+class HeadlineParts:
+    """A headline cut where its parts meet ("Site: Story", "Story | Outlet"), each part with its own
+    Title Case verdict: computed once, then looked up for every candidate in the headline."""
+
+    def __init__(self, sent: Sentence) -> None:
+        norm = sent.norm
+        self.starts: list[int] = []  # offsets into the headline sentence
+        self.ends: list[int] = []
+        self.title_case: list[bool] = []
+        start = 0
+        for m in [*_HEADLINE_PART.finditer(norm), None]:
+            end = len(norm) if m is None else m.start()
+            self.starts.append(start)
+            self.ends.append(end)
+            self.title_case.append(_title_case(norm[start:end]))
+            if m is not None:
+                start = m.end()
+
+    def capital_tells(self, at: int) -> bool:
+        """Does a capital at ``at`` (an offset into the headline sentence) say "name"? Only inside
+        a sentence-case part and not at that part's first word ("Startup Parcelo exposes
+        records": yes; "Boeing Notifies Employees Following Breach", "Abta website: Holidaymakers
+        hit", "... | Healthcare IT News": no)."""
+        i = bisect.bisect_right(self.starts, at) - 1
+        if i < 0 or at >= self.ends[i]:
+            return False
+        return at > self.starts[i] and not self.title_case[i]
 
 
 class CandidateFinder:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.extraction.candidates import Candidate, CandidateFinder, capital_tells_in_title
+from bot.extraction.candidates import Candidate, CandidateFinder, HeadlineParts
 from bot.extraction.role_cues import ORG_HEAD, lower_sent
 
 _PERSON_SHAPE = re.compile(
@@ -73,15 +73,22 @@ def speakers(f: CandidateFinder, cands: Iterable[Candidate]) -> set[str]:
 
 
 def lone_initials(cands: Iterable[Candidate]) -> set[str]:
-    """Keys of one-word names seen only at the head of a sentence or in the headline ("Huge",
-    "Fortunately", "Following"): ordinary words capitalized by position, not names. Acronyms,
-    inner capitals and digits ("ESEA", "eBay", "R2Games") are kept."""
+    """Keys of one-word names seen only at the head of a sentence or where a headline's capitals
+    say nothing ("Huge", "Fortunately", "Following"): ordinary words capitalized by position, not
+    names. Acronyms, inner capitals and digits ("ESEA", "eBay", "R2Games") are kept. Inside a
+    sentence-case headline part ("Startup Parcelo exposes records") a capital is as telling as in
+    a body sentence; in a Title Case part, or as a part's first word, it says nothing."""
     lone: set[str] = set()
     seen_inside: set[str] = set()
+    headlines: dict[int, HeadlineParts] = {}  # per headline sentence, computed once
     for c in cands:
-        # inside a sentence-case headline ("Startup Parcelo exposes records") a capital is as
-        # telling as inside a body sentence; in a Title Case one it says nothing
-        if c.initial or (c.sent.source == "title" and not capital_tells_in_title(c.sent, c.start)):
+        by_position = c.initial
+        if not by_position and c.sent.source == "title":
+            h = headlines.get(c.sent.index)
+            if h is None:
+                h = headlines[c.sent.index] = HeadlineParts(c.sent)
+            by_position = not h.capital_tells(c.start - c.sent.start)
+        if by_position:
             if " " not in c.key and c.norm[:1].isupper() and c.norm[1:].islower():
                 lone.add(c.key)
         else:
