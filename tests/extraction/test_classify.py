@@ -200,3 +200,25 @@ def test_gaining_access_and_obtaining_data_is_a_breach_even_after_phishing() -> 
         title="Insurer reports security incident",
     )
     assert types[:2] == [T.DATA_BREACH, T.PHISHING]
+
+
+def test_one_phrase_is_one_event_mention_however_many_trigger_words_start_it() -> None:
+    from bot.extraction.classify import _COMPILED, _FIRST_EVENT, _scan
+
+    def breach_events(text: str) -> int:
+        hits = _scan(text, with_events=True)
+        return sum(1 for i, _ in hits.cues if i >= _FIRST_EVENT and _COMPILED[i][0] is T.DATA_BREACH)
+
+    # "gained" and "unauthorized" both start the access pattern, which ends on the same word
+    assert breach_events("the intruders gained unauthorized access to the server") == 1
+    assert breach_events("they gained access and later gained access again") == 2
+
+
+def test_email_addresses_next_to_a_flaw_are_no_patch_event() -> None:
+    types, _, _ = _cls(
+        "Researchers discovered a vulnerability in the Orbitfile mail server that exposes the email "
+        "addresses of every user. The flaw was found in May and has not been fixed.",
+        title="Flaw in Orbitfile mail server",
+    )
+    assert types[0] is T.VULNERABILITY
+    assert T.PATCH not in types[:1]
