@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.extraction import lexicons as lx
 from bot.extraction.candidates import MAX_SCAN_CHARS, Candidate, CandidateFinder, finder, name_key
@@ -68,7 +68,6 @@ class _Agg:
     blocked: int = 0
     tool: int = 0
     group: int = 0  # occurrences written as a group of people ("Android users")
-    occ: list[Candidate] = field(default_factory=list)
 
 
 _IMPERSONATED_KEYS = frozenset(name_key(k) for k in lx.IMPERSONATED_BRANDS)
@@ -96,10 +95,20 @@ def _position_mult(c: Candidate) -> float:
     return _LEAD_MULT if c.sent.index < _LEAD_SENTENCES else 1.0
 
 
+def _full_org_name(key: str, pool: list[_Agg]) -> _Agg | None:
+    """The organisation-shaped name a one-word name is the first word of ("Crosshouse" ->
+    "Crosshouse Hospital"), when the article writes it: a headline often clips the name that the
+    body gives in full."""
+    prefix = key + " "
+    longer = [a for a in pool if a.best is not None and a.count and a.key.startswith(prefix) and ORG_HEAD.search(a.key)]
+    return max(longer, key=lambda a: (a.count, a.key)) if longer else None
+
+
 def _pick(
     doc: Doc, aggs: Iterable[_Agg], threshold: float, limit: int, rel: float, scores: dict[str, float] | None = None
 ) -> list[Mention]:
-    ranked = sorted((a for a in aggs if a.best is not None and a.score >= threshold), key=lambda a: -a.score)
+    pool = list(aggs)
+    ranked = sorted((a for a in pool if a.best is not None and a.score >= threshold), key=lambda a: -a.score)
     out: list[Mention] = []
     seen: list[str] = []
     top = ranked[0].score if ranked else 0.0
@@ -109,11 +118,12 @@ def _pick(
         # one name per entity: skip a name contained in (or containing) one already chosen
         if any(a.key in s or s in a.key for s in seen):
             continue
-
-        c = a.best
+        shown = (_full_org_name(a.key, pool) if " " not in a.key else None) or a
+        c = shown.best
         assert c is not None
         out.append(mention(doc, c.sent, c.start, c.end))
         seen.append(a.key)
+        seen.append(shown.key)
         if scores is not None:
             scores[a.key] = a.score
         if len(out) >= limit:
@@ -212,7 +222,7 @@ def _propagate_lists(cands: list[Candidate], aggs: dict[str, _Agg]) -> list[list
         if (
             prev is not None
             and prev.sent is c.sent
-            and _LIST_SEP.match(c.sent.norm[prev.end - c.sent.start : c.start - c.sent.start] + "$"[:0])
+            and _LIST_SEP.match(c.sent.norm[prev.end - c.sent.start : c.start - c.sent.start])
             and c.start - prev.end <= 7
         ):
             run.append(c)
@@ -316,7 +326,8 @@ _PERSON_MIN_CUE = 2.5
 # ransomware attack targeted an Austrian hotel"): group 1 must be a place or a nationality.
 _PLACE_ORG = re.compile(
     r"\b(?:[Aa]n?|[Tt]he) ((?:[A-Z][\w.]*[ -]){0,2}[A-Z][\w.]*?)(?:-based)? "
-    r"(?:(?!(?:cyber|security|antivirus|intelligence|spy|research|consulting|law)\b)[a-z-]+ ){0,2}(?:hospital|city"
+    r"(?:(?!(?:cyber|infosec|security|anti-?virus|intelligence|spy|research|consulting|law)[\w-]*\b)[a-z-]+ ){0,2}"
+    r"(?:hospital|city"
     r"|county|town|village|hotel|college|school|university|bank|company|firm|clinic|retailer|utility|district|council"
     r"|municipality|insurer|lender|chain|provider|organi[sz]ation|charity|business|operator|airline"
     r"|airport|manufacturer|maker|health system|hospital system|police department)\b"
@@ -326,15 +337,20 @@ _PLACE_ORG = re.compile(
 def _group_victims(sent: Sentence) -> Iterator[tuple[re.Match[str], bool]]:
     """The nationality groups ("German companies", "Americans") and place-qualified organisations
     ("an Indiana hospital") of a sentence; the flag says whether a count may cue it."""
+    groups: list[tuple[int, int]] = []
     for m in DEMONYM_VICTIM.finditer(sent.norm, 0, MAX_SCAN_CHARS):
         if m.group(1) is None:
             # "two Nigerians" are as often the suspects as the victims
+            groups.append(m.span())
             yield m, False
         elif m.group(1).lower() in VICTIM_NATIONS:
             # "143 million U.S. consumers" are the victims
+            groups.append(m.span())
             yield m, True
     for m in _PLACE_ORG.finditer(sent.norm, 0, MAX_SCAN_CHARS):
         place = m.group(1)
+        if any(s < m.end() and m.start(1) < e for s, e in groups):
+            continue  # "a German bank" is already a nationality group: one group, scored once
         if place.lower() in lx.DEMONYMS or is_place_key(name_key(place)):
             yield m, False
 
@@ -470,7 +486,9 @@ def extract_victims(ctx: Context) -> list[Mention]:
             if va is not None and ascore >= _DROP_ATTACKERS * va.score:
                 va.score = 0.0
             if " " in ak:
-                # its acronym too ("TDO" for "The Dark Overlord": the key drops the article)
+                # a chosen attacker's acronym is no victim either ("APT" for "Advanced Persistent
+                # Threat"); group names often start with "The", which keys drop, so the acronym
+                # with a leading "t" counts too ("TDO" for "The Dark Overlord")
                 ini = _initials(ak)[0]
                 for short in (ini, "t" + ini):
                     if len(short) >= 3 and short in aggs:

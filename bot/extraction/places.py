@@ -105,7 +105,8 @@ def _country_keys() -> frozenset[str]:
 
 
 def is_country_key(key: str) -> bool:
-    """A country's name ("Russia", "U.K."), not a state, region or city."""
+    """A country's name ("Russia", "U.K."), not a region or city. (A few names are both a country
+    and a state or island, "Georgia", "Jersey": they count as countries.)"""
     return key in _country_keys()
 
 

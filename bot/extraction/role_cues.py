@@ -197,7 +197,7 @@ NOT_VICTIM_RIGHT = re.compile(
 # stays a victim cue.
 PRODUCT_RIGHT = re.compile(
     r"(?: \d[\w.]*)? (?:extensions?|add-ons?|plugins?|plug-ins?|attachments?|macros?|packages?"
-    r"|vulnerabilit(?:y|ies)|flaws?|bugs?|exploits?|zero-days?|0-?days?|updates?|patch(?:es)?"
+    r"|vulnerabilit(?:y|ies)|flaws?|bugs?|exploit|zero-days?|0-?days?|update|patch"
     r"|installations?|versions?)\b"
 )
 # "Malaysia-based", "WannaCry-like", "Online-credential": a compound modifier, not a name.
@@ -302,12 +302,12 @@ DEMONYM_VICTIM = re.compile(
 )
 VICTIM_NATIONS = frozenset({"u.s.", "us", "uk", "eu"}) | frozenset(lx.DEMONYMS)
 # Not a name: an amount of money ("RM26m", "HK$1.9", "US$100": a currency code or symbol glued to
-# digits), or two words run together where a space was lost ("bugThe", "ReadingInternet" from
-# scraped pages: a lower-case word glued to a capitalized function word).
+# digits), or two words run together where a space was lost ("bugThe" from a scraped page: a
+# lower-case word glued to a capitalized function word; "EmbedThis", capitalized, is a name).
 NOT_NAME = re.compile(
     r"^(?:[A-Za-z]{0,3}\$|RM|Rs|INR|USD|EUR|GBP|CAD|AUD|HKD|SGD|NZD|CHF|JPY|CNY|RMB|KES|KSh|ZAR|NGN|PHP|IDR|THB"
     r"|MYR|BRL)\d[\d.,]*(?:m|mn|bn|b|k)?$"
-    r"|[a-z]{3,}(?:The|This|That|These|According|However)\b"
+    r"|^[a-z]{3,}(?:The|This|That|These|According|However)$"
 )
 TRAIL_NUM = re.compile(r"(?:\s+\d[\w.]*)+$")
 

@@ -217,10 +217,10 @@ def test_list_introduced_by_a_breach_cue_names_every_victim() -> None:
 def test_platforms_and_formats_are_not_victims_but_their_users_are() -> None:
     ctx = _ctx(
         "Emails with PDF attachments infected Windows computers at Harlow Freight, which was breached in May. "
-        "The PDF exploited a flaw, and Windows users elsewhere were also targeted."
+        "The PDF exploited a flaw. Windows users were targeted."
     )
     victims = _texts(extract_victims(ctx))
-    assert victims[0] == "Harlow Freight"
+    assert {"Harlow Freight", "Windows users"} <= set(victims)
     assert "PDF" not in victims
     assert "Windows" not in victims
 
@@ -230,6 +230,7 @@ def test_money_and_glued_words_are_not_names() -> None:
     # space, are capitalized tokens next to victim cues, but not names
     for text, junk in [
         ("The ransomware attack on Selkirk Media cost RM26m. RM26m was lost in the attack.", "RM26m"),
+        ("The RM26m breach at Selkirk Media was the largest this year. Selkirk Media was hacked in May.", "RM26m"),
         (
             "Selkirk Media was hacked. The attack hit the firm's servers and exposed a flaw in its "
             "bugThe company said customers of bugThe were told.",
@@ -268,3 +269,45 @@ def test_organisation_that_left_its_data_open_is_the_victim() -> None:
         "of customer records exposed to anyone. The data included names and addresses."
     )
     assert _texts(extract_victims(ctx)) == ["Tallowby Home"]
+
+
+def test_security_firms_named_by_place_and_kind_are_not_victims() -> None:
+    for firm in ("cybersecurity firm", "cyber-security company", "infosec firm", "security company"):
+        ctx = _ctx(
+            f"Hackers breached Harlow Freight and stole customer data. A Russian {firm} said the attack was typical."
+        )
+        assert _texts(extract_victims(ctx)) == ["Harlow Freight"], firm
+
+
+def test_a_nationality_and_kind_is_one_group_scored_once() -> None:
+    # "a German bank" is both a nationality group and a place-qualified organisation; scored
+    # twice it cleared the threshold with no cue at all
+    ctx = _ctx(
+        "Hackers breached Harlow Freight and stole customer data. The stolen data was later offered to a German bank."
+    )
+    assert _texts(extract_victims(ctx)) == ["Harlow Freight"]
+
+
+def test_camel_case_names_are_names() -> None:
+    ctx = _ctx("Hackers breached BuildThis and stole source code. BuildThis was hacked through a stolen password.")
+    assert _texts(extract_victims(ctx)) == ["BuildThis"]
+
+
+def test_a_verb_after_a_name_is_no_product_noun() -> None:
+    from bot.extraction.role_cues import PRODUCT_RIGHT
+
+    # "Chrome extensions", "Acme 4.2 update": the product, not its maker
+    assert PRODUCT_RIGHT.match(" extensions were removed")
+    assert PRODUCT_RIGHT.match(" 4.2 update fixes it")
+    # "X updates customers", "X patches servers", "X exploits": verbs with X as their subject
+    for after in (" updates customers", " patches its servers", " exploits a flaw"):
+        assert PRODUCT_RIGHT.match(after) is None, after
+
+
+def test_a_clipped_name_in_the_headline_shows_the_full_name() -> None:
+    ctx = _ctx(
+        "Patient records at Tarnby Hospital were accessed by staff without reason. Tarnby Hospital "
+        "apologised to patients.",
+        title="Police look into data breach at Tarnby after staff accessed patient records",
+    )
+    assert _texts(extract_victims(ctx)) == ["Tarnby Hospital"]
