@@ -375,6 +375,10 @@ _EVENTS: list[tuple[IncidentType, frozenset[IncidentType], str, str]] = [
         "disguised masquerading masqueraded impersonating mimic dupe duped phishing sent sending send",
         r"\w+",
     ),
+    # "e-mails coming from the tax office": the spoofed sender, the way stories say a phishing
+    # message claimed to be from someone (CASIE marks "coming from" as a Phishing nugget). The
+    # phrase only, not "coming" alone (mostly "coming weeks"). +1 article on dev (odd half).
+    (T.PHISHING, frozenset({T.PHISHING}), "coming", r"coming from\b"),
     (
         T.RANSOMWARE,
         frozenset({T.RANSOMWARE}),

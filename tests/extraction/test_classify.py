@@ -222,3 +222,18 @@ def test_email_addresses_next_to_a_flaw_are_no_patch_event() -> None:
     )
     assert types[0] is T.VULNERABILITY
     assert T.PATCH not in types[:1]
+
+
+def _events(text: str, title: str = "") -> dict[IncidentType, float]:
+    return classify(Doc(text=text, title=title)).events
+
+
+def test_messages_coming_from_a_spoofed_sender_are_a_phishing_event() -> None:
+    text = (
+        "Nobody at Brightvale Bank noticed anything odd at first. Later that day, customers got phishing "
+        "e-mails. The messages said they were coming from the bank's fraud team."
+    )
+    without = text.replace("were coming from", "were from")
+    assert _events(text)[T.PHISHING] == _events(without)[T.PHISHING] + 1.0
+    # "coming" alone is no event ("in the coming weeks")
+    assert _events(without + " More are expected in the coming weeks.") == _events(without)
