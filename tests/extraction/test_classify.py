@@ -237,3 +237,10 @@ def test_messages_coming_from_a_spoofed_sender_are_a_phishing_event() -> None:
     assert _events(text)[T.PHISHING] == _events(without)[T.PHISHING] + 1.0
     # "coming" alone is no event ("in the coming weeks")
     assert _events(without + " More are expected in the coming weeks.") == _events(without)
+
+
+def test_adjacent_event_words_of_one_type_are_one_mention() -> None:
+    lead = "Nobody at Brightvale Clinic noticed anything odd at first. Staff later said little about it. "
+    assert _events(lead + "The clinic refused the ransom demand.")[T.RANSOMWARE] == 1.0
+    # the same words in two sentences are two mentions
+    assert _events(lead + "The clinic refused the ransom. Demand letters kept coming.")[T.RANSOMWARE] == 2.0
