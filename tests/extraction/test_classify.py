@@ -244,3 +244,14 @@ def test_adjacent_event_words_of_one_type_are_one_mention() -> None:
     assert _events(lead + "The clinic refused the ransom demand.")[T.RANSOMWARE] == 1.0
     # the same words in two sentences are two mentions
     assert _events(lead + "The clinic refused the ransom. Demand letters kept coming.")[T.RANSOMWARE] == 2.0
+
+
+def test_a_type_named_often_but_never_reported_yields_to_a_reported_event() -> None:
+    # ransomware is the topic (named four times) but only the flaw's discovery is reported
+    types, _, _ = _cls(
+        "Ransomware is a growing business. The Corvane ransomware and other ransomware families "
+        "spread through e-mail. Analysts at Brightvale say ransomware keeps evolving. "
+        "A researcher discovered a vulnerability in the Corvane control server last week.",
+        title="Corvane ransomware",
+    )
+    assert types[0] is T.VULNERABILITY
