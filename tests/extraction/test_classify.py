@@ -222,3 +222,36 @@ def test_email_addresses_next_to_a_flaw_are_no_patch_event() -> None:
     )
     assert types[0] is T.VULNERABILITY
     assert T.PATCH not in types[:1]
+
+
+def _events(text: str, title: str = "") -> dict[IncidentType, float]:
+    return classify(Doc(text=text, title=title)).events
+
+
+def test_messages_coming_from_a_spoofed_sender_are_a_phishing_event() -> None:
+    text = (
+        "Nobody at Brightvale Bank noticed anything odd at first. Later that day, customers got phishing "
+        "e-mails. The messages said they were coming from the bank's fraud team."
+    )
+    without = text.replace("were coming from", "were from")
+    assert _events(text)[T.PHISHING] == _events(without)[T.PHISHING] + 1.0
+    # "coming" alone is no event ("in the coming weeks")
+    assert _events(without + " More are expected in the coming weeks.") == _events(without)
+
+
+def test_adjacent_event_words_of_one_type_are_one_mention() -> None:
+    lead = "Nobody at Brightvale Clinic noticed anything odd at first. Staff later said little about it. "
+    assert _events(lead + "The clinic refused the ransom demand.")[T.RANSOMWARE] == 1.0
+    # the same words in two sentences are two mentions
+    assert _events(lead + "The clinic refused the ransom. Demand letters kept coming.")[T.RANSOMWARE] == 2.0
+
+
+def test_a_type_named_often_but_never_reported_yields_to_a_reported_event() -> None:
+    # ransomware is the topic (named four times) but only the flaw's discovery is reported
+    types, _, _ = _cls(
+        "Ransomware is a growing business. The Corvane ransomware and other ransomware families "
+        "spread through e-mail. Analysts at Brightvale say ransomware keeps evolving. "
+        "A researcher discovered a vulnerability in the Corvane control server last week.",
+        title="Corvane ransomware",
+    )
+    assert types[0] is T.VULNERABILITY
