@@ -25,11 +25,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bench.store_speed import START, TEAM, add_all, report  # noqa: E402
-from bot import digest_service, services  # noqa: E402
+from bench.store_speed import START, TEAM, add_all, report, scratch_store  # noqa: E402
+from bot import digest_service  # noqa: E402
 from bot.render.slack import digest_blocks  # noqa: E402
 
 BATCH = 500
@@ -42,19 +41,7 @@ def main() -> int:
     ap.add_argument("--total", type=int, default=100_000)
     ap.add_argument("--days", type=int, default=30)
     a = ap.parse_args()
-    url = a.db
-    admin = None
-    if a.pg_schema:
-        admin = create_engine(a.db)
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{a.pg_schema}" CASCADE; CREATE SCHEMA "{a.pg_schema}"'))
-        url = (
-            make_url(a.db)
-            .update_query_dict({"options": f"-csearch_path={a.pg_schema}"})
-            .render_as_string(hide_password=False)
-        )
-    store = services.open_store(database_url=url)
-    try:
+    with scratch_store(a.db, a.pg_schema) as store:
         rng = random.Random(7)
         t0 = time.perf_counter()
         for start in range(0, a.total, BATCH):
@@ -77,7 +64,7 @@ def main() -> int:
             sizes.append(digest.total)
         samples.sort()
         res = {
-            "db": make_url(url).get_backend_name(),
+            "db": make_url(a.db).get_backend_name(),
             "incidents_stored": a.total,
             "fill_s": round(fill_s, 1),
             "incidents_per_digest_median": statistics.median(sizes),
@@ -85,12 +72,6 @@ def main() -> int:
             "build_render_p95_ms": round(samples[int(len(samples) * 0.95) - 1], 1),
             "python": platform.python_version(),
         }
-    finally:
-        store.close()
-        if admin is not None:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{a.pg_schema}" CASCADE'))
-            admin.dispose()
     for k, v in res.items():
         print(f"{k:>28}: {v}")
     print(json.dumps(res))

@@ -33,7 +33,8 @@ import random
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -148,6 +149,28 @@ def add_all(repo: IncidentRepository, *, reports: list[NewReport]) -> None:
         repo.add_report(r)
 
 
+@contextmanager
+def scratch_store(db_url: str, pg_schema: str | None) -> Iterator[Store]:
+    """The store a benchmark fills: at ``db_url``, or in a PostgreSQL schema of its own created
+    for the run (replacing one left by an interrupted run) and dropped afterwards."""
+    admin = None
+    url = db_url
+    if pg_schema:
+        admin = create_engine(db_url)
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{pg_schema}" CASCADE; CREATE SCHEMA "{pg_schema}"'))
+        url = make_url(db_url).update_query_dict({"options": f"-csearch_path={pg_schema}"}).render_as_string(False)
+    store = services.open_store(database_url=url)
+    try:
+        yield store
+    finally:
+        store.close()
+        if admin is not None:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{pg_schema}" CASCADE'))
+            admin.dispose()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", required=True)
@@ -159,17 +182,9 @@ def main() -> None:
     ap.add_argument("--pg-schema", help="create this PostgreSQL schema, run in it, drop it afterwards")
     args = ap.parse_args()
 
-    url = args.db
-    admin = None
-    if args.pg_schema:
-        admin = create_engine(url)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{args.pg_schema}"'))
-        url = make_url(url).update_query_dict({"options": f"-csearch_path={args.pg_schema}"}).render_as_string(False)
-    store = services.open_store(database_url=url)
     rng = random.Random(7)
     fill_to = args.total - args.inserts
-    try:
+    with scratch_store(args.db, args.pg_schema) as store:
         # Timed: the first ``inserts`` reports into the empty store, one transaction each.
         empty_s = insert_singly(store, [report(i, rng) for i in range(args.inserts)])
         t0 = time.perf_counter()
@@ -214,14 +229,8 @@ def main() -> None:
             "digest query, 1 day (100 max)": timed(lambda: digest(day), args.runs),
             "digest query, 7 days (100 max)": timed(lambda: digest(week), args.runs),
         }
-    finally:
-        store.close()
-        if admin is not None:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA "{args.pg_schema}" CASCADE'))
-            admin.dispose()
 
-    backend = make_url(url).get_backend_name()
+    backend = make_url(args.db).get_backend_name()
     empty_rate = args.inserts / empty_s
     rate = args.inserts / insert_s
     fill_rate = filled / fill_s if filled and fill_s > 0 else 0.0

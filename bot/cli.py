@@ -16,6 +16,7 @@ from rich.console import Console
 from bot import __version__
 from bot.batch import parse_published, process_line
 from bot.cli_digest import register as register_digest
+from bot.cli_output import err, fail
 from bot.cli_store import register, store_summary, stored_line
 from bot.errors import BadInputError, IncidentBotError
 from bot.extraction import Article, summarize_article
@@ -29,15 +30,9 @@ app = typer.Typer(
     help="Turn news articles about security incidents into evidence-backed incident summaries.",
     pretty_exceptions_enable=False,
 )
-_err = Console(stderr=True)
 _state = {"debug": False}
 register(app)  # db upgrade, incidents list|show|search (bot/cli_store.py)
 register_digest(app)  # digest preview|send (bot/cli_digest.py)
-
-
-def _fail(exc: IncidentBotError) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-    return typer.Exit(exc.exit_code)
 
 
 def _version(value: bool) -> None:
@@ -97,7 +92,7 @@ def summarize(
     try:
         pub = parse_published(published)
     except BadInputError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     for source in sources:
         try:
             article = _load(source, pub)
@@ -105,8 +100,8 @@ def summarize(
             stored = None if no_store else store_summary(article, summary, source=source)
         except IncidentBotError as exc:
             if len(sources) == 1:
-                raise _fail(exc) from None
-            _err.print(f"[bold red]error:[/] {source}: {exc}", highlight=False)
+                raise fail(exc) from None
+            err.print(f"[bold red]error:[/] {source}: {exc}", highlight=False)
             failures.append(exc)
             continue
         if as_json:
@@ -128,7 +123,7 @@ def extract(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     if not input_path.is_file():
-        raise _fail(BadInputError(f"{input_path}: no such file"))
+        raise fail(BadInputError(f"{input_path}: no such file"))
     with input_path.open("rb") as fh:
         total = sum(1 for line in fh if line.strip())
     ok = failed = 0
@@ -137,8 +132,8 @@ def extract(
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
-        console=_err,
-        disable=not _err.is_terminal and not _state["debug"],
+        console=err,
+        disable=not err.is_terminal and not _state["debug"],
     )
     with (
         progress,
@@ -154,7 +149,7 @@ def extract(
             ok += "incident" in result
             dst.write(json.dumps(result, ensure_ascii=False) + "\n")
             progress.advance(task)
-    _err.print(f"{ok} extracted, {failed} failed → {output_path}", highlight=False)
+    err.print(f"{ok} extracted, {failed} failed → {output_path}", highlight=False)
 
 
 @app.command()
@@ -177,7 +172,7 @@ def fetch(
             failures.append(exc)
             if as_json:
                 sys.stdout.write(json.dumps({"url": url, "error": str(exc)}, ensure_ascii=False) + "\n")
-            _err.print(f"[bold red]error:[/] {url}: {exc}", highlight=False, soft_wrap=True)
+            err.print(f"[bold red]error:[/] {url}: {exc}", highlight=False, soft_wrap=True)
             continue
         if as_json:
             published = art.published.isoformat() if art.published else None
@@ -207,13 +202,13 @@ def run(
 ) -> None:
     """Run the Slack bot (and its digest scheduler) until interrupted."""
     if mode not in ("socket", "http"):
-        raise _fail(BadInputError(f"--mode must be socket or http, not {mode!r}"))
+        raise fail(BadInputError(f"--mode must be socket or http, not {mode!r}"))
     from bot.main import run as run_bot
 
     try:
         run_bot(settings=_settings(), mode="http" if mode == "http" else "socket", port=port)
     except IncidentBotError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
 
 
 def main() -> None:
@@ -221,10 +216,10 @@ def main() -> None:
     try:
         app()
     except IncidentBotError as exc:  # raised outside a command's own handling
-        _err.print(f"error: {exc}", highlight=False)
+        err.print(f"error: {exc}", highlight=False)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if _state["debug"]:
             raise
-        _err.print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
+        err.print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)")
         sys.exit(1)

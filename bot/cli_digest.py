@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
+from bot.cli_output import fail
 from bot.errors import BadInputError, ConfigurationError, IncidentBotError
 from bot.render.slack import digest_blocks
 from bot.settings import Settings
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
     from storage.records import SubscriptionRecord
 
 digest_app = typer.Typer(no_args_is_help=True, help="Preview or post a channel's digest.")
-_err = Console(stderr=True)
 
 ChannelOpt = Annotated[str, typer.Option("--channel", help="The Slack channel id (C…) of the subscription.")]
 TeamOpt = Annotated[
@@ -31,11 +31,6 @@ TeamOpt = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.add_typer(digest_app, name="digest")
-
-
-def _fail(exc: IncidentBotError) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {exc}", highlight=False)
-    return typer.Exit(exc.exit_code)
 
 
 def _subscription(settings: Settings, channel: str, team: str | None) -> tuple[SubscriptionRecord, Store]:
@@ -64,7 +59,7 @@ def preview(
     try:
         sub, store = _subscription(settings, channel, team)
     except IncidentBotError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     try:
         digest = digest_service.preview(store=store, sub=sub, now=dt.datetime.now(dt.UTC), permalink=None)
     finally:
@@ -100,7 +95,7 @@ def send(
         client = make_client(settings)
         sub, store = _subscription(settings, channel, team)
     except IncidentBotError as exc:
-        raise _fail(exc) from None
+        raise fail(exc) from None
     try:
         result = digest_service.send_due(
             store=store,

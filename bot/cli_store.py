@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import getpass
 import sys
-from typing import TYPE_CHECKING, Annotated
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.cli_output import err, fail
 from bot.errors import IncidentBotError
 from bot.extraction import Article, IncidentSummary
 from bot.render.terminal import card
@@ -27,7 +29,6 @@ LOCAL_TEAM = "local"
 
 db_app = typer.Typer(no_args_is_help=True, help="Manage the database (DATABASE_URL; SQLite file by default).")
 incidents_app = typer.Typer(no_args_is_help=True, help="Browse the incidents stored locally.")
-_err = Console(stderr=True)
 
 
 def register(app: typer.Typer) -> None:
@@ -49,9 +50,17 @@ def _open(migrate: bool = True) -> Store:
     return services.open_store(database_url=Settings().database_url, migrate=migrate)
 
 
-def _fail(exc: IncidentBotError) -> typer.Exit:
-    _err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
-    return typer.Exit(exc.exit_code)
+_T = TypeVar("_T")
+
+
+def _with_store(work: Callable[[Store], _T]) -> _T:
+    """Run ``work`` on the configured store (upgraded first); a storage error ends the command
+    with its one-line message and exit code."""
+    try:
+        with _open() as store:
+            return work(store)
+    except IncidentBotError as exc:
+        raise fail(exc) from None
 
 
 def store_summary(article: Article, summary: IncidentSummary, *, source: str) -> StoreResult:
@@ -104,7 +113,7 @@ def _print(records: list[IncidentRecord], as_json: bool, empty: str) -> None:
     elif records:
         Console().print(_table(records))
     else:
-        _err.print(empty, highlight=False)
+        err.print(empty, highlight=False)
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
@@ -115,11 +124,7 @@ def db_upgrade() -> None:
     """Create the database or apply new migrations (idempotent)."""
     from storage.migrations import current
 
-    try:
-        with _open() as store:
-            typer.echo(f"{store.url}: at revision {current(store.engine)} (latest)")
-    except IncidentBotError as exc:
-        raise _fail(exc) from None
+    typer.echo(_with_store(lambda store: f"{store.url}: at revision {current(store.engine)} (latest)"))
 
 
 @incidents_app.command("list")
@@ -131,11 +136,9 @@ def incidents_list(
     """List stored incidents, most recently seen first."""
     from bot import services
 
-    try:
-        with _open() as store:
-            found = services.list_incidents(store=store, team_id=LOCAL_TEAM, limit=limit, incident_type=incident_type)
-    except IncidentBotError as exc:
-        raise _fail(exc) from None
+    found = _with_store(
+        lambda store: services.list_incidents(store=store, team_id=LOCAL_TEAM, limit=limit, incident_type=incident_type)
+    )
     _print(found, as_json, "no incidents stored yet")
 
 
@@ -144,13 +147,9 @@ def incidents_show(incident_id: Annotated[int, typer.Argument(help="Incident id.
     """Show one incident: its summary card and every source that reported it."""
     from bot import services
 
-    try:
-        with _open() as store:
-            record = services.get_incident(store=store, team_id=LOCAL_TEAM, incident_id=incident_id)
-    except IncidentBotError as exc:
-        raise _fail(exc) from None
+    record = _with_store(lambda store: services.get_incident(store=store, team_id=LOCAL_TEAM, incident_id=incident_id))
     if record is None:
-        _err.print(f"[bold red]error:[/] no incident #{incident_id}", highlight=False)
+        err.print(f"[bold red]error:[/] no incident #{incident_id}", highlight=False)
         raise typer.Exit(2)
     if as_json:
         sys.stdout.write(record.model_dump_json() + "\n")
@@ -176,9 +175,7 @@ def incidents_search(
     """Find incidents by victim, attacker, CVE, type or free text."""
     from bot import services
 
-    try:
-        with _open() as store:
-            found = services.search_incidents(store=store, team_id=LOCAL_TEAM, query=query, limit=limit)
-    except IncidentBotError as exc:
-        raise _fail(exc) from None
+    found = _with_store(
+        lambda store: services.search_incidents(store=store, team_id=LOCAL_TEAM, query=query, limit=limit)
+    )
     _print(found, as_json, f"no incident matches {query!r}")

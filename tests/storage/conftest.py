@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -64,6 +66,31 @@ def store(db_url: str) -> Iterator[Store]:
         yield s
     finally:
         s.close()
+
+
+_T = TypeVar("_T")
+
+
+def race(workers: Sequence[Callable[[], _T]]) -> tuple[list[_T], list[BaseException]]:
+    """Run each worker on its own thread, all released at once by a barrier (as concurrent
+    requests or replicas would arrive); their results and errors, in the order they finished."""
+    barrier = threading.Barrier(len(workers))
+    results: list[_T] = []
+    errors: list[BaseException] = []
+
+    def run(work: Callable[[], _T]) -> None:
+        barrier.wait()
+        try:
+            results.append(work())
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(w,)) for w in workers]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results, errors
 
 
 NOW = dt.datetime(2025, 3, 14, 9, 30, tzinfo=dt.UTC)

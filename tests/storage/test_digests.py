@@ -18,7 +18,7 @@ from bot.services import summarize_and_store
 from storage import Store
 from storage.models import DigestSubscription
 from storage.records import ConversationType, SubscriptionRecord
-from tests.storage.conftest import make_summary
+from tests.storage.conftest import make_summary, race
 
 TEAM = "T1"
 CHANNEL = "C0DIGEST"
@@ -107,18 +107,7 @@ def test_two_workers_racing_for_one_slot_post_once(store: Store) -> None:
     report(store, "Acme Bank", DAY1 + dt.timedelta(minutes=30))
     post = Recorder()
     now = DAY1 + dt.timedelta(hours=1, minutes=2)
-    results: list[str] = []
-    barrier = threading.Barrier(4)
-
-    def worker() -> None:
-        barrier.wait()
-        results.append(send(store, sub, now, post).status)
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    results, _ = race([lambda: send(store, sub, now, post).status for _ in range(4)])
     assert len(post.posts) == 1
     assert sorted(results).count("posted") == 1
 

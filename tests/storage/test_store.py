@@ -7,7 +7,6 @@ import os
 import random
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -26,7 +25,7 @@ from storage.records import ConversationType
 from storage.repository import HOT_ANCHOR
 from tests.conftest import ROOT
 from tests.storage.articles import HARBOR, HARBOR_FOLLOW_UP, HARBOR_SYNDICATED, LAKESIDE, UNRELATED, VULN
-from tests.storage.conftest import NOW, make_summary
+from tests.storage.conftest import NOW, make_summary, race
 
 HARBOR_SUMMARY = make_summary(title="Harbor Freightways customer data stolen", victims=["Harbor Freightways"])
 
@@ -257,23 +256,10 @@ def test_eight_threads_same_url_leave_one_incident(db_url: str, serialize: bool)
     """With or without PostgreSQL's per-team lock: unique constraints plus retry decide alone."""
     services.open_store(database_url=db_url).close()  # migrate first, outside the race
     store = Store(db_url, serialize_team_writes=serialize)
-    barrier = threading.Barrier(8)
-    results: list[StoreResult] = []
-    errors: list[BaseException] = []
-
-    def submit(n: int) -> None:
-        try:
-            barrier.wait()
-            results.append(put(store, HARBOR, url="https://news.example/same", submitter=f"U{n}"))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=submit, args=(n,)) for n in range(8)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results, errors = race(
+            [lambda n=n: put(store, HARBOR, url="https://news.example/same", submitter=f"U{n}") for n in range(8)]
+        )
         assert errors == []
         assert len({r.incident.id for r in results}) == 1
         assert sum(not r.already_known for r in results) == 1
@@ -363,23 +349,10 @@ def test_a_slack_event_is_claimed_once_per_team(store: Store, db_url: str) -> No
 def test_eight_threads_claiming_one_event_get_one_true(db_url: str) -> None:
     services.open_store(database_url=db_url).close()
     stores = [Store(db_url) for _ in range(2)]  # two engines: as two processes would hold
-    barrier = threading.Barrier(8)
-    results: list[bool] = []
-    errors: list[BaseException] = []
-
-    def claim(n: int) -> None:
-        try:
-            barrier.wait()
-            results.append(services.claim_event(store=stores[n % 2], team_id="T1", event_id="Ev-race"))
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=claim, args=(n,)) for n in range(8)]
     try:
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        results, errors = race(
+            [lambda n=n: services.claim_event(store=stores[n % 2], team_id="T1", event_id="Ev-race") for n in range(8)]
+        )
         assert errors == []
         assert sorted(results) == [False] * 7 + [True]
     finally:
@@ -400,27 +373,11 @@ def test_prune_forgets_old_events_only(store: Store) -> None:
 
 def test_replicas_migrating_at_once_leave_one_current_schema(db_url: str) -> None:
     """Several processes may start together on an empty database: each upgrades, none fails."""
-    import threading
-
     from storage.engine import make_engine
     from storage.migrations import current, head, upgrade
 
     engines = [make_engine(db_url) for _ in range(4)]
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(len(engines))
-
-    def start(engine: object) -> None:
-        barrier.wait()
-        try:
-            upgrade(engine)  # type: ignore[arg-type]
-        except BaseException as exc:
-            errors.append(exc)
-
-    threads = [threading.Thread(target=start, args=(e,)) for e in engines]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, errors = race([lambda e=e: upgrade(e) for e in engines])
     try:
         assert errors == []
         assert current(engines[0]) == head()
