@@ -56,9 +56,11 @@ from bot.extraction.schema import (  # noqa: E402
     Status,
 )
 from storage import IncidentRecord, NewReport, Store, Submission  # noqa: E402
+from storage.records import Audience  # noqa: E402
 from storage.repository import IncidentRepository  # noqa: E402
 
 TEAM = "TBENCH"
+OPERATOR = Audience.operator()
 START = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
 WORDS = (
     "attackers network data customers systems company breach ransomware investigation access servers "
@@ -212,19 +214,30 @@ def main() -> None:
         # An incident in the middle, and one of the vulnerability reports (the ones with a CVE).
         middle = count // 2 // 4 * 4 + 3
         lat = {
-            "list 20 newest": timed(lambda: services.list_incidents(store=store, team_id=TEAM, limit=20), args.runs),
+            "list 20 newest": timed(
+                lambda: services.list_incidents(store=store, team_id=TEAM, audience=OPERATOR, limit=20), args.runs
+            ),
             "show one": timed(
-                lambda: services.get_incident(store=store, team_id=TEAM, incident_id=middle + 1), args.runs
+                lambda: services.get_incident(store=store, team_id=TEAM, audience=OPERATOR, incident_id=middle + 1),
+                args.runs,
             ),
             "search victim": timed(
-                lambda: services.search_incidents(store=store, team_id=TEAM, query=f"Company{middle:06d}"), args.runs
+                lambda: services.search_incidents(
+                    store=store, team_id=TEAM, audience=OPERATOR, query=f"Company{middle:06d}"
+                ),
+                args.runs,
             ),
             "search CVE": timed(
-                lambda: services.search_incidents(store=store, team_id=TEAM, query=f"CVE-2025-{10000 + middle}"),
+                lambda: services.search_incidents(
+                    store=store, team_id=TEAM, audience=OPERATOR, query=f"CVE-2025-{10000 + middle}"
+                ),
                 args.runs,
             ),
             "search two words (20 max)": timed(
-                lambda: services.search_incidents(store=store, team_id=TEAM, query="health ransomware"), args.runs
+                lambda: services.search_incidents(
+                    store=store, team_id=TEAM, audience=OPERATOR, query="health ransomware"
+                ),
+                args.runs,
             ),
             "digest query, 1 day (100 max)": timed(lambda: digest(day), args.runs),
             "digest query, 7 days (100 max)": timed(lambda: digest(week), args.runs),

@@ -23,6 +23,7 @@ from bot.settings import Settings
 
 if TYPE_CHECKING:
     from storage import IncidentRecord, Store, StoreResult
+    from storage.records import Audience
 
 # The command line is one user's workspace: its rows belong to this team id, never a Slack team.
 LOCAL_TEAM = "local"
@@ -35,6 +36,13 @@ def register(app: typer.Typer) -> None:
     """Attach the ``db`` and ``incidents`` command groups to the main app."""
     app.add_typer(db_app, name="db")
     app.add_typer(incidents_app, name="incidents")
+
+
+def _operator() -> Audience:
+    """Whoever runs the command line on the database sees all of it (storage/privacy.py)."""
+    from storage.records import Audience
+
+    return Audience.operator()
 
 
 def _submitter() -> str:
@@ -124,7 +132,9 @@ def db_upgrade() -> None:
     """Create the database or apply new migrations (idempotent)."""
     from storage.migrations import current
 
-    typer.echo(_with_store(lambda store: f"{store.url}: at revision {current(store.engine)} (latest)"))
+    typer.echo(
+        _with_store(lambda store: f"{store.engine.dialect.name} database at revision {current(store.engine)} (latest)")
+    )
 
 
 @incidents_app.command("list")
@@ -137,7 +147,9 @@ def incidents_list(
     from bot import services
 
     found = _with_store(
-        lambda store: services.list_incidents(store=store, team_id=LOCAL_TEAM, limit=limit, incident_type=incident_type)
+        lambda store: services.list_incidents(
+            store=store, team_id=LOCAL_TEAM, audience=_operator(), limit=limit, incident_type=incident_type
+        )
     )
     _print(found, as_json, "no incidents stored yet")
 
@@ -147,7 +159,11 @@ def incidents_show(incident_id: Annotated[int, typer.Argument(help="Incident id.
     """Show one incident: its summary card and every source that reported it."""
     from bot import services
 
-    record = _with_store(lambda store: services.get_incident(store=store, team_id=LOCAL_TEAM, incident_id=incident_id))
+    record = _with_store(
+        lambda store: services.get_incident(
+            store=store, team_id=LOCAL_TEAM, incident_id=incident_id, audience=_operator()
+        )
+    )
     if record is None:
         err.print(f"[bold red]error:[/] no incident #{incident_id}", highlight=False)
         raise typer.Exit(2)
@@ -176,6 +192,8 @@ def incidents_search(
     from bot import services
 
     found = _with_store(
-        lambda store: services.search_incidents(store=store, team_id=LOCAL_TEAM, query=query, limit=limit)
+        lambda store: services.search_incidents(
+            store=store, team_id=LOCAL_TEAM, query=query, audience=_operator(), limit=limit
+        )
     )
     _print(found, as_json, f"no incident matches {query!r}")

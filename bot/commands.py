@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from bot.render.slack import echo
 
 DEFAULT_LIST = 10
 MAX_LIST = 50
@@ -30,7 +33,7 @@ class ListIncidents:
 
 @dataclass(frozen=True)
 class Show:
-    incident_id: str
+    incident_id: int
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,25 @@ class Digest:
 
 @dataclass(frozen=True)
 class Help:
-    problem: str | None = None  # why help is shown instead of what was asked
+    problem: str | None = None  # why help is shown instead of what was asked (mrkdwn, user text escaped)
 
 
 Command = Summary | ListIncidents | Show | Search | Digest | Help
 
 _DIGEST_ACTIONS = ("subscribe", "unsubscribe", "status", "now")
+# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() then refuses.
+_NUMBER = re.compile(r"[0-9]{1,19}")
+
+
+def parse_number(text: str) -> int | None:
+    """A whole number written in ASCII digits (at most 19 of them), else None."""
+    return int(text) if _NUMBER.fullmatch(text) else None
+
+
+def parse_incident_id(text: str) -> int | None:
+    """An incident id as a card shows it ("42" or "#42"), else None. Whether such an incident
+    exists (or could: ids beyond the database's range exist nowhere) is for the store to say."""
+    return parse_number(text.removeprefix("#"))
 
 
 def parse(text: str) -> Command:
@@ -68,13 +84,17 @@ def parse(text: str) -> Command:
     if word in ("list", "ls", "latest"):
         if not rest:
             return ListIncidents(DEFAULT_LIST)
-        if rest.isdigit() and int(rest) > 0:
-            return ListIncidents(min(int(rest), MAX_LIST))
-        return Help(f"`/incident list` takes a number from 1 to {MAX_LIST}, not `{rest[:40]}`")
+        count = parse_number(rest)
+        if count is not None and count > 0:
+            return ListIncidents(min(count, MAX_LIST))
+        return Help(f"`/incident list` takes a number from 1 to {MAX_LIST}, not {echo(rest)}")
     if word == "show":
-        if rest and " " not in rest:
-            return Show(rest)
-        return Help("`/incident show` takes one incident ID, as shown on its card")
+        incident_id = parse_incident_id(rest)
+        if incident_id is not None:
+            return Show(incident_id)
+        if not rest:
+            return Help("`/incident show` takes one incident ID, as shown on its card")
+        return Help(f"`/incident show` takes one incident ID (a number, as shown on its card), not {echo(rest)}")
     if word in ("search", "find"):
         return Search(rest) if rest else Help("`/incident search` needs something to look for")
     if word == "digest":
@@ -82,4 +102,4 @@ def parse(text: str) -> Command:
         if action.lower() in _DIGEST_ACTIONS:
             return Digest(action.lower(), tuple(args.split()))
         return Help("`/incident digest` takes subscribe, unsubscribe, status or now")
-    return Help(f"I don't know the command `{head[:40]}`")
+    return Help(f"I don't know the command {echo(head)}")

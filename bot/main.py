@@ -8,9 +8,7 @@ import logging
 import os
 import signal
 import threading
-from collections.abc import Iterable
 from typing import Any
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 from bot import services
 from bot.errors import ConfigurationError
@@ -21,18 +19,6 @@ from bot.slack_client import slack_permalinker, slack_poster
 from bot.worker import SubmissionPool
 
 log = logging.getLogger("incident_bot")
-
-
-def with_health(slack: WSGIApplication) -> WSGIApplication:
-    """``GET /healthz`` for load balancers; everything else goes to Bolt (``POST /slack/events``)."""
-
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz" and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
-            start_response("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "3")])
-            return [b"ok\n"]
-        return slack(environ, start_response)
-
-    return application
 
 
 def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
@@ -65,13 +51,26 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
 
 
 def _run_http(app: Any, settings: Settings, port: int) -> None:
-    from slack_bolt.adapter.wsgi import SlackRequestHandler
     from waitress.server import create_server
 
+    from handlers.guards import SlackHosts
+    from handlers.http_endpoint import MAX_BODY_BYTES, SlackEndpoint
+
+    assert settings.slack_signing_secret is not None, "build_app refuses HTTP mode without a signing secret"
+    endpoint = SlackEndpoint(
+        app,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        hosts=SlackHosts.from_api_url(settings.slack_api_url),
+    )
     # Waitress threads only parse requests and wait for Bolt's ack; the work runs on the app's
-    # own executor, so a few more threads than workers keep acks fast under bursts.
+    # own executor, so a few more threads than workers keep acks fast under bursts. Waitress
+    # refuses bodies past its own limit before the endpoint reads them.
     server = create_server(
-        with_health(SlackRequestHandler(app)), host=settings.host, port=port, threads=settings.workers + 4
+        endpoint,
+        host=settings.host,
+        port=port,
+        threads=settings.workers + 4,
+        max_request_body_size=MAX_BODY_BYTES + 1,
     )
     log.info("incident-bot listening on http://%s:%s/slack/events", settings.host, port)
     _exit_on_sigterm()

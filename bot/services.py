@@ -7,11 +7,12 @@ no SQLAlchemy. Database failures arrive as ``bot.errors.StorageError``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from bot.extraction import Article, IncidentSummary, summarize_article
-from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, views
-from storage.records import ConversationType, SubscriptionRecord
-from storage.views import ChannelView
+from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, privacy, views
+from storage.privacy import AudienceView, EarlierReport
+from storage.records import Audience, ConversationType, SubscriptionRecord
 
 
 def open_store(*, database_url: str, migrate: bool = True) -> Store:
@@ -60,54 +61,64 @@ def summarize_and_store(
     return store.write(lambda repo: repo.add_report(report))
 
 
-# ``visible_to`` says who will see what a read returns: ANY_CONVERSATION (the local command line,
-# no filter), a channel id (what that conversation may see: public submissions and its own), or
-# None (anyone in the team, e.g. the App Home: public submissions only).
-ANY_CONVERSATION = "*"
+# Every read takes the ``audience`` that will see its result; storage/privacy.py decides what that
+# audience may see (Audience.operator() for the local command line, Audience.team() for the App
+# Home, Audience.conversation(channel) for a reply in a channel or DM).
 
 
 def list_incidents(
     *,
     store: Store,
     team_id: str,
+    audience: Audience,
     limit: int = 20,
     offset: int = 0,
     incident_type: str | None = None,
-    visible_to: str | None = ANY_CONVERSATION,
 ) -> list[IncidentRecord]:
-    """The team's incidents, most recently seen first."""
-    if visible_to != ANY_CONVERSATION:
-        return store.read(lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).recent(limit=limit))
-    return store.read(lambda repo: repo.recent(team_id, limit=limit, offset=offset, incident_type=incident_type))
+    """The team's incidents the audience may see, most recently seen first."""
+    return store.read(
+        lambda repo: AudienceView(repo, team_id=team_id, audience=audience).recent(
+            limit=limit, offset=offset, incident_type=incident_type
+        )
+    )
 
 
-def get_incident(
-    *, store: Store, team_id: str, incident_id: int, visible_to: str | None = ANY_CONVERSATION
-) -> IncidentRecord | None:
-    """One incident of the team with its sources, or None."""
-    if visible_to != ANY_CONVERSATION:
-        return store.read(lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).get(incident_id))
-    return store.read(lambda repo: repo.get(team_id, incident_id))
+def get_incident(*, store: Store, team_id: str, incident_id: int, audience: Audience) -> IncidentRecord | None:
+    """One incident of the team with the sources the audience may see, or None."""
+    return store.read(lambda repo: AudienceView(repo, team_id=team_id, audience=audience).get(incident_id))
 
 
 def search_incidents(
-    *, store: Store, team_id: str, query: str, limit: int = 20, visible_to: str | None = ANY_CONVERSATION
+    *, store: Store, team_id: str, query: str, audience: Audience, limit: int = 20, offset: int = 0
 ) -> list[IncidentRecord]:
-    """The team's incidents matching every word of ``query`` (victim, attacker, CVE, type, text)."""
-    if visible_to != ANY_CONVERSATION:
-        return store.read(
-            lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).search(query, limit=limit)
-        )
-    return store.read(lambda repo: repo.search(team_id, query, limit=limit))
+    """Incidents with a source the audience may see that matches every word of ``query``."""
+    return store.read(
+        lambda repo: AudienceView(repo, team_id=team_id, audience=audience).search(query, limit=limit, offset=offset)
+    )
 
 
 def source_summary(
-    *, store: Store, team_id: str, incident_id: int, source_id: int, visible_to: str | None
+    *, store: Store, team_id: str, incident_id: int, source_id: int, audience: Audience
 ) -> IncidentSummary | None:
-    """One source's own summary (for "Show evidence"), if ``visible_to`` may see it."""
+    """One source's own summary (for "Show evidence"), if the audience may see it."""
     return store.read(
-        lambda repo: ChannelView(repo, team_id=team_id, channel_id=visible_to).source_summary(incident_id, source_id)
+        lambda repo: AudienceView(repo, team_id=team_id, audience=audience).source_summary(incident_id, source_id)
     )
+
+
+def earlier_report(*, store: Store, stored: StoreResult, audience: Audience) -> EarlierReport | None:
+    """The first report of a just-stored incident before this one that the audience may see."""
+    incident = stored.incident
+    return store.read(
+        lambda repo: AudienceView(repo, team_id=incident.team_id, audience=audience).earlier_report(
+            incident.id, before_sighting=stored.sighting_id
+        )
+    )
+
+
+def conversation_became_private(*, store: Store, team_id: str, channel_id: str) -> int:
+    """Hide a channel's earlier submissions from everyone else (it is private now)."""
+    return store.write(lambda repo: privacy.conversation_became_private(repo, team_id=team_id, channel_id=channel_id))
 
 
 def record_message(*, store: Store, team_id: str, source_id: int, channel_id: str, message_ts: str) -> None:
@@ -126,17 +137,26 @@ def first_threads(*, store: Store, team_id: str, channel_id: str, incident_ids: 
     )
 
 
-def list_subscriptions(*, store: Store, team_id: str) -> list[SubscriptionRecord]:
-    """The team's digest subscriptions, by channel."""
-    return store.read(lambda repo: views.subscriptions(repo, team_id=team_id))
+def list_subscriptions(
+    *, store: Store, team_id: str, audience: Audience, is_private: Callable[[str], bool]
+) -> list[SubscriptionRecord]:
+    """The team's digest subscriptions in channels the audience may know of, by channel
+    (``is_private`` says whether a channel is private now)."""
+    subs = store.read(lambda repo: views.subscriptions(repo, team_id=team_id))
+    return [
+        s
+        for s in subs
+        if privacy.may_list_channel(audience, channel_id=s.channel_id, is_private=is_private(s.channel_id))
+    ]
 
 
 def incidents_for_digest(
     *, store: Store, team_id: str, channel_id: str, start: dt.datetime, end: dt.datetime, limit: int = 100
 ) -> list[IncidentRecord]:
     """Incidents seen in [start, end) that the channel may see, most severe first."""
+    audience = Audience.conversation(channel_id)
     return store.read(
-        lambda repo: repo.digest_incidents(team_id, channel_id=channel_id, start=start, end=end, limit=limit)
+        lambda repo: AudienceView(repo, team_id=team_id, audience=audience).digest(start=start, end=end, limit=limit)
     )
 
 

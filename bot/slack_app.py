@@ -8,6 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.chatops import Origin, Outcome, process_submission
 from bot.errors import ConfigurationError
@@ -15,6 +17,7 @@ from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.sources.web import url_reader
 from handlers import Deps, register_handlers
+from handlers.guards import SlackHosts, answerable_only_at, mark_verified, only_team
 from storage import Store
 
 Mode = Literal["socket", "http"]
@@ -38,10 +41,15 @@ def build_app(
     if mode == "http" and settings.slack_signing_secret is None:
         raise ConfigurationError("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests without it")
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
+    client = make_client(settings)
     app = App(
-        client=make_client(settings),
+        client=client,
         signing_secret=secret or "",
+        # Verification stays on in HTTP mode even though the endpoint verifies first
+        # (handlers/http_endpoint.py): a second check costs one HMAC.
         request_verification_enabled=mode == "http",
+        # The token was checked (auth.test) just above; Bolt reuses that answer instead of asking again.
+        token_verification_enabled=False,
         # Acks run on the request's own thread and every slow listener is lazy: Bolt's default
         # (process_before_response=False) runs even the ack functions on the executor, where
         # they queue behind slow work and Slack waits seconds for its ack under a burst.
@@ -50,6 +58,22 @@ def build_app(
         listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="incident-bot"),
         logger=logging.getLogger("incident_bot.slack"),
     )
+    # After Bolt's own verification and authorization, before any listener (handlers/guards.py).
+    app.use(mark_verified)
+    app.use(only_team(installation_team(client)))
+    app.use(answerable_only_at(SlackHosts.from_api_url(settings.slack_api_url)))
     deps = Deps(settings=settings, store=store, process=process or in_process(settings, store))
     register_handlers(app, deps)
     return app
+
+
+def installation_team(client: WebClient) -> str:
+    """The workspace the bot token belongs to (auth.test): the only team this installation serves."""
+    try:
+        team = client.auth_test().get("team_id")
+    except SlackApiError as exc:
+        reason = exc.response.get("error") if exc.response is not None else "no answer"
+        raise ConfigurationError(f"Slack refused SLACK_BOT_TOKEN ({reason}); check the token") from exc
+    if not isinstance(team, str) or not team:
+        raise ConfigurationError("auth.test did not name the bot token's team; check SLACK_BOT_TOKEN")
+    return team

@@ -8,23 +8,28 @@ from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
 
 from bot import services
+from bot.commands import parse_number
 from bot.render.slack import SHOW_EVIDENCE_ACTION, evidence_blocks
+from handlers.dedupe import first_interaction
 from handlers.deps import Deps
 from handlers.errors import reported
+from storage.records import Audience
 
 
 def parse_key(value: str) -> tuple[int, int] | None:
+    """The (incident, source) ids of a "Show evidence" button (handlers.replies.evidence_key)."""
     incident, _, source = value.partition(":")
-    if incident.isdigit() and source.isdigit():
-        return int(incident), int(source)
-    return None
+    ids = parse_number(incident), parse_number(source)
+    return (ids[0], ids[1]) if ids[0] is not None and ids[1] is not None else None
 
 
 def register(app: App, deps: Deps) -> None:
     @reported
     def show_evidence(body: dict[str, Any], action: dict[str, Any], respond: Respond, context: BoltContext) -> None:
+        if not first_interaction(deps, "action", body, context.team_id or ""):
+            return
         key = parse_key(str(action.get("value", "")))
-        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        channel = context.channel_id
         summary = None
         if key is not None and channel:
             summary = services.source_summary(
@@ -32,7 +37,7 @@ def register(app: App, deps: Deps) -> None:
                 team_id=context.team_id or "",
                 incident_id=key[0],
                 source_id=key[1],
-                visible_to=channel,
+                audience=Audience.conversation(channel),
             )
         if summary is None:
             respond(

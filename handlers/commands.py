@@ -12,10 +12,12 @@ from slack_sdk.errors import SlackApiError
 from bot import chatops, commands, services
 from bot.render.slack import CardContext, ListedIncident, card, incident_list_blocks
 from handlers import digests
+from handlers.dedupe import first_interaction
 from handlers.deps import Deps
 from handlers.errors import reported
 from handlers.replies import evidence_key, outcome_message
 from storage import IncidentRecord
+from storage.records import Audience
 
 WORKING = "Reading it… the card will appear in this channel in a moment."
 
@@ -38,11 +40,12 @@ def _summary(
     deps: Deps,
 ) -> None:
     channel, user = command["channel_id"], command["user_id"]
+    team = context.team_id or command.get("team_id", "")
     origin = chatops.Origin(
-        team_id=context.team_id or command.get("team_id", ""),
+        team_id=team,
         user_id=user,
         channel_id=channel,
-        conversation_type=deps.conversation_type(client, channel),
+        conversation_type=deps.conversation_type(client, team_id=team, channel_id=channel),
     )
     for outcome in deps.process(cmd.text, origin):
         blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel, requested_by=user)
@@ -80,10 +83,12 @@ def _run(
     deps: Deps,
 ) -> None:
     team, channel = context.team_id or command.get("team_id", ""), command["channel_id"]
+    # Whoever is in this conversation will see the answer: it shows what they may see.
+    audience = Audience.conversation(channel)
     if isinstance(cmd, commands.Summary):
         _summary(cmd, command=command, client=client, respond=respond, context=context, deps=deps)
     elif isinstance(cmd, commands.ListIncidents):
-        records = services.list_incidents(store=deps.store, team_id=team, limit=cmd.limit, visible_to=channel)
+        records = services.list_incidents(store=deps.store, team_id=team, limit=cmd.limit, audience=audience)
         blocks, text = incident_list_blocks(
             listed(records),
             heading=f"Latest {len(records)} incidents",
@@ -92,7 +97,7 @@ def _run(
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, commands.Search):
         records = services.search_incidents(
-            store=deps.store, team_id=team, query=cmd.query, limit=20, visible_to=channel
+            store=deps.store, team_id=team, query=cmd.query, limit=20, audience=audience
         )
         blocks, text = incident_list_blocks(
             listed(records),
@@ -101,13 +106,9 @@ def _run(
         )
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, commands.Show):
-        record = None
-        if cmd.incident_id.lstrip("#").isdigit():
-            record = services.get_incident(
-                store=deps.store, team_id=team, incident_id=int(cmd.incident_id.lstrip("#")), visible_to=channel
-            )
+        record = services.get_incident(store=deps.store, team_id=team, incident_id=cmd.incident_id, audience=audience)
         if record is None:
-            respond(text=f"No incident {cmd.incident_id[:40]} that this channel can see.", response_type="ephemeral")
+            respond(text=f"No incident #{cmd.incident_id} that this channel can see.", response_type="ephemeral")
             return
         key = evidence_key(record.id, record.sources[0].id) if record.sources else None
         blocks, text = card(record.summary, CardContext(incident_id=str(record.id), evidence_key=key))
@@ -131,7 +132,9 @@ def register(app: App, deps: Deps) -> None:
     @reported
     def run_command(command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         cmd = commands.parse(command.get("text", ""))
-        if not isinstance(cmd, commands.Help):  # help was answered in the ack
+        if isinstance(cmd, commands.Help):  # help was answered in the ack
+            return
+        if first_interaction(deps, "command", command, context.team_id or ""):
             _run(cmd, command=command, client=client, respond=respond, context=context, deps=deps)
 
     app.command("/incident")(ack=ack_command, lazy=[run_command])

@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot import services
 from bot.chatops import Origin, Outcome
 from bot.settings import Settings
 from storage import Store
 from storage.records import ConversationType
 
 log = logging.getLogger(__name__)
+
+# How long a channel's kind (public, private, DM) is trusted before Slack is asked again: a channel
+# converted to private is then recorded as private within minutes, and its history hidden.
+KIND_TTL_S = 300.0
 
 
 @dataclass
@@ -24,34 +30,45 @@ class Deps:
     store: Store
     # Reads, summarizes and stores what a message hands the bot (in worker processes when running).
     process: Callable[[str, Origin], list[Outcome]]
-    _kinds: dict[str, ConversationType] = field(default_factory=dict)
+    clock: Callable[[], float] = time.monotonic
+    _kinds: dict[tuple[str, str], tuple[ConversationType, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def conversation_type(self, client: WebClient, channel_id: str) -> ConversationType:
-        """Public channel, private channel, DM or group DM — asked of Slack once per channel.
+    def conversation_type(self, client: WebClient, *, team_id: str, channel_id: str) -> ConversationType:
+        """Public channel, private channel, DM or group DM, as Slack says now (asked again after
+        ``KIND_TTL_S``).
 
         When Slack cannot tell us (missing scope, API error) the conversation is treated as
-        private: a private submission wrongly marked public would leak into other channels."""
+        private: a private submission wrongly marked public would leak into other channels. When
+        a channel turns out to be private, whatever was recorded of it as public becomes private
+        (storage/privacy.py)."""
+        key = (team_id, channel_id)
+        now = self.clock()
         with self._lock:
-            known = self._kinds.get(channel_id)
-        if known is not None:
-            return known
-        kind: ConversationType = "private_channel"
+            known = self._kinds.get(key)
+        if known is not None and now - known[1] < KIND_TTL_S:
+            return known[0]
         try:
             info = client.conversations_info(channel=channel_id)["channel"]
-            if info.get("is_im"):
-                kind = "im"
-            elif info.get("is_mpim"):
-                kind = "mpim"
-            elif info.get("is_private") or info.get("is_group"):
-                kind = "private_channel"
-            else:
-                kind = "public_channel"
         except SlackApiError as exc:
             log.warning(
                 "conversations.info failed for %s (%s); treating it as private", channel_id, exc.response.get("error")
             )
-            return kind
+            return "private_channel"
+        kind: ConversationType
+        if info.get("is_im"):
+            kind = "im"
+        elif info.get("is_mpim"):
+            kind = "mpim"
+        elif info.get("is_private") or info.get("is_group"):
+            kind = "private_channel"
+        else:
+            kind = "public_channel"
+        if kind == "private_channel" and (known is None or known[0] != kind):
+            # First look since start-up, or a change: hide what it showed while it was public.
+            changed = services.conversation_became_private(store=self.store, team_id=team_id, channel_id=channel_id)
+            if changed:
+                log.info("channel %s is private now: %d earlier submissions hidden from others", channel_id, changed)
         with self._lock:
-            self._kinds[channel_id] = kind
+            self._kinds[key] = (kind, now)
         return kind

@@ -13,6 +13,7 @@ from handlers.commands import listed
 from handlers.dedupe import first_time
 from handlers.deps import Deps
 from handlers.errors import reported
+from storage.records import Audience
 
 HOME_INCIDENTS = 15
 
@@ -23,12 +24,18 @@ def register(app: App, deps: Deps) -> None:
         if event.get("tab", "home") != "home" or not first_time(deps, body):
             return
         team = context.team_id or ""
-        # The Home tab is seen by whoever opens it: only what public channels could see anyway.
-        records = services.list_incidents(store=deps.store, team_id=team, limit=HOME_INCIDENTS, visible_to=None)
+        # The Home tab is seen by whoever opens it: only what anyone in the workspace may see.
+        audience = Audience.team()
+        records = services.list_incidents(store=deps.store, team_id=team, limit=HOME_INCIDENTS, audience=audience)
+
+        def is_private(channel: str) -> bool:
+            return deps.conversation_type(client, team_id=team, channel_id=channel) != "public_channel"
+
         subs = [
             SubscriptionLine(s.channel_id, s.cadence, s.local_time.strftime("%H:%M"), s.timezone, s.active)
-            for s in services.list_subscriptions(store=deps.store, team_id=team)
-            if deps.conversation_type(client, s.channel_id) == "public_channel"
+            for s in services.list_subscriptions(
+                store=deps.store, team_id=team, audience=audience, is_private=is_private
+            )
         ]
         client.views_publish(user_id=event["user"], view=home_view(listed(records), subs))
 

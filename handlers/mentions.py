@@ -30,11 +30,12 @@ def register(app: App, deps: Deps) -> None:
             client.reactions_add(channel=channel, timestamp=ts, name="eyes")
         except SlackApiError as exc:  # already_reacted, or no scope: the reply still matters more
             log.info("reactions.add failed: %s", exc.response.get("error"))
+        team = context.team_id or ""
         origin = chatops.Origin(
-            team_id=context.team_id or event.get("team", ""),
+            team_id=team,
             user_id=event.get("user", ""),
             channel_id=channel,
-            conversation_type=deps.conversation_type(client, channel),
+            conversation_type=deps.conversation_type(client, team_id=team, channel_id=channel),
             message_ts=ts,
         )
         outcomes = deps.process(event.get("text", ""), origin)

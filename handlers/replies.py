@@ -13,6 +13,7 @@ from bot.chatops import Outcome
 from bot.render.slack import CardContext, card, problem_blocks
 from handlers.deps import Deps
 from storage import StoreResult
+from storage.records import Audience
 
 log = logging.getLogger(__name__)
 
@@ -22,24 +23,22 @@ def evidence_key(incident_id: int, source_id: int) -> str:
     return f"{incident_id}:{source_id}"
 
 
-def _earlier_report_link(stored: StoreResult, *, client: WebClient, deps: Deps, channel: str) -> str | None:
-    """Permalink of the first earlier report this channel may see (its own, or a public one)."""
-    incident = services.get_incident(
-        store=deps.store, team_id=stored.incident.team_id, incident_id=stored.incident.id, visible_to=channel
-    )
-    if incident is None:
-        return None
-    for src in sorted(incident.sources, key=lambda s: s.submitted_at):
-        if not src.channel_id or not src.message_ts or (stored.attached and src.id == stored.source_id):
-            continue
-        if src.channel_id != channel and deps.conversation_type(client, src.channel_id) != "public_channel":
-            continue  # a report made in a private conversation is never pointed at from elsewhere
-        try:
-            return str(client.chat_getPermalink(channel=src.channel_id, message_ts=src.message_ts)["permalink"])
-        except SlackApiError as exc:
-            log.info("chat.getPermalink failed: %s", exc.response.get("error"))
-            return None
-    return None
+def _earlier_report(stored: StoreResult, *, client: WebClient, deps: Deps, channel: str) -> tuple[bool, str | None]:
+    """Whether this conversation saw the incident reported before, and a permalink to that report.
+
+    Only reports this conversation may see count (storage/privacy.py): one made in a private
+    channel or DM elsewhere is never mentioned, linked, or hinted at by "Already reported"."""
+    earlier = services.earlier_report(store=deps.store, stored=stored, audience=Audience.conversation(channel))
+    if earlier is None:
+        return False, None
+    if not earlier.channel_id or not earlier.message_ts:
+        return True, None
+    try:
+        link = client.chat_getPermalink(channel=earlier.channel_id, message_ts=earlier.message_ts)["permalink"]
+    except SlackApiError as exc:
+        log.info("chat.getPermalink failed: %s", exc.response.get("error"))
+        return True, None
+    return True, str(link)
 
 
 def outcome_message(
@@ -50,14 +49,14 @@ def outcome_message(
     stored = outcome.stored
     ctx = CardContext(requested_by=requested_by)
     if stored is not None:
-        link = None
+        seen, link = False, None
         if stored.already_known or stored.attached:
-            link = _earlier_report_link(stored, client=client, deps=deps, channel=channel)
+            seen, link = _earlier_report(stored, client=client, deps=deps, channel=channel)
         ctx = CardContext(
             incident_id=str(stored.incident.id),
             evidence_key=evidence_key(stored.incident.id, stored.source_id),
             requested_by=requested_by,
-            already_reported=link is not None,
+            already_reported=seen,
             first_report_link=link,
         )
     return card(outcome.summary, ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # the "begin" hook below issues the right BEGIN instead (SQLAlchemy's documented recipe).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers never block the writer, nor it them
+        _enable_wal(cursor, busy_timeout_ms / 1000)
         cursor.execute("PRAGMA foreign_keys=ON")  # SQLite ignores REFERENCES unless told
         # FULL: a commit is on disk before the user is told "stored" (NORMAL could lose the last
         # commits on power loss); the benchmark shows the cost is affordable.
@@ -70,6 +71,24 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # Writers take the write lock at BEGIN so that two of them queue on busy_timeout instead
         # of deadlocking mid-transaction; reads stay deferred and never wait.
         conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get(READ_ONLY) else "BEGIN IMMEDIATE")
+
+
+def _enable_wal(cursor: Any, timeout_s: float) -> None:
+    """WAL journal mode: readers never block the writer, nor it them. The mode is kept in the file,
+    so only the first connection to a new database switches it; but when several processes open a
+    new database at once, SQLite answers the switch with "database is locked" at once, without
+    waiting on the busy timeout (one replica in six failed to start that way). So it is retried."""
+    deadline = time.monotonic() + timeout_s
+    delay = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.2)
 
 
 def _configure_postgresql(engine: Engine) -> None:

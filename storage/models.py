@@ -47,6 +47,12 @@ Json = JSON().with_variant(JSONB(), "postgresql")
 TEAM = String(32)  # Slack team ids are ~11 characters; "local" for the command line
 CHANNEL = String(32)
 TS = String(32)  # Slack message timestamps: "1712345678.123456"
+# Row ids of the tables that grow with use: 64 bits on PostgreSQL (a 32-bit serial runs out at 2.1
+# billion rows, and a 20-digit id typed by a user must be "no such incident", not a driver error).
+# SQLite's INTEGER PRIMARY KEY is already a 64-bit rowid, and must stay spelled INTEGER to be one.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+# The largest id either database can hold: anything above it cannot name a row.
+MAX_ID = 2**63 - 1
 
 
 class Base(DeclarativeBase):
@@ -81,7 +87,7 @@ class Incident(Base):
 
     __tablename__ = "incidents"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
     team_id: Mapped[str] = mapped_column(TEAM)
     title: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(Text)
@@ -99,8 +105,10 @@ class Incident(Base):
     source_count: Mapped[int] = mapped_column(Integer, default=1)
     schema_version: Mapped[int] = mapped_column(SmallInteger)
     summary_json: Mapped[dict[str, Any]] = mapped_column(Json)
-    # Victims, attackers, CVEs, types, title and summary as one string: what search indexes.
-    search_text: Mapped[str] = mapped_column(Text)
+    # True once any sighting of the incident was private: only then can what one conversation may
+    # see of it differ from what another may (storage/privacy.py reads the columns as they are
+    # otherwise, and re-derives the incident from its visible sources when this is set).
+    has_private: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
 
@@ -113,6 +121,7 @@ class Incident(Base):
         # incidents list / digests: newest first within a team.
         Index(None, "team_id", "last_seen_at"),
         Index(None, "team_id", "incident_type", "last_seen_at"),
+        Index(None, "team_id", "has_private", "last_seen_at"),
     )
 
 
@@ -121,9 +130,9 @@ class IncidentKey(Base):
 
     __tablename__ = "incident_keys"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
     team_id: Mapped[str] = mapped_column(TEAM)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ID, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(8))  # "victim" | "cve"
     key: Mapped[str] = mapped_column(String(300))
 
@@ -138,9 +147,9 @@ class Source(Base):
 
     __tablename__ = "sources"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
     team_id: Mapped[str] = mapped_column(TEAM)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ID, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     url: Mapped[str | None] = mapped_column(Text)
     canonical_url: Mapped[str | None] = mapped_column(String(2048))
     # sha256 of the normalized text (see storage.dedupe.content_hash).
@@ -157,6 +166,10 @@ class Source(Base):
     sketch: Mapped[bytes] = mapped_column(LargeBinary)
     schema_version: Mapped[int] = mapped_column(SmallInteger)
     summary_json: Mapped[dict[str, Any]] = mapped_column(Json)
+    # This source's own victims, attackers, CVEs, types, products, tools, places, title, summary,
+    # headline and site as one string: what search matches. Per source, not per incident, so that a
+    # conversation's search only ever matches text it may see (storage/privacy.py).
+    search_text: Mapped[str] = mapped_column(Text)
 
     incident: Mapped[Incident] = relationship(back_populates="sources")
     sightings: Mapped[list[Sighting]] = relationship(
@@ -177,7 +190,7 @@ class SourceAnchor(Base):
     __tablename__ = "source_anchors"
 
     source_id: Mapped[int] = mapped_column(
-        ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+        ID, ForeignKey("sources.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
     hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     team_id: Mapped[str] = mapped_column(TEAM)
@@ -190,10 +203,10 @@ class Sighting(Base):
 
     __tablename__ = "sightings"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
     team_id: Mapped[str] = mapped_column(TEAM)
-    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id", ondelete="CASCADE"), index=True)
-    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ID, ForeignKey("sources.id", ondelete="CASCADE"), index=True)
+    incident_id: Mapped[int] = mapped_column(ID, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     submitter: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str | None] = mapped_column(CHANNEL)
     message_ts: Mapped[str | None] = mapped_column(TS)
@@ -206,6 +219,9 @@ class Sighting(Base):
     __table_args__ = (
         # The digest query: a team's sightings in a period, public or in the digest's channel.
         Index(None, "team_id", "seen_at"),
+        # The privacy policy's lookups: a team's private sightings outside (or in) one conversation,
+        # and the public sightings of a channel that became private.
+        Index(None, "team_id", "is_private", "channel_id"),
     )
 
 
@@ -234,7 +250,7 @@ class DigestRun(Base):
 
     __tablename__ = "digest_runs"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
     subscription_id: Mapped[int] = mapped_column(ForeignKey("digest_subscriptions.id", ondelete="CASCADE"))
     period_start: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     period_end: Mapped[dt.datetime] = mapped_column(UTCDateTime())
@@ -257,7 +273,7 @@ class SlackEvent(Base):
 
     __tablename__ = "slack_events"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
     team_id: Mapped[str] = mapped_column(TEAM)
     event_id: Mapped[str] = mapped_column(String(64))  # "Ev0123ABCD": ~11 characters today
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

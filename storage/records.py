@@ -18,6 +18,32 @@ class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+class Audience(_Record):
+    """Who will see what a read returns; storage/privacy.py decides what that may be.
+
+    - ``operator``: whoever runs the command line on the database itself; sees everything.
+    - ``team``: anyone in the workspace (the App Home): what public channels saw.
+    - ``conversation``: the members of one channel or DM: what public channels and it saw.
+    """
+
+    kind: Literal["operator", "team", "conversation"]
+    channel_id: str | None = None
+
+    @classmethod
+    def operator(cls) -> Audience:
+        return cls(kind="operator")
+
+    @classmethod
+    def team(cls) -> Audience:
+        return cls(kind="team")
+
+    @classmethod
+    def conversation(cls, channel_id: str) -> Audience:
+        if not channel_id:
+            raise ValueError("a conversation audience needs its channel id")
+        return cls(kind="conversation", channel_id=channel_id)
+
+
 class Submission(_Record):
     """Who submitted a report, where and when."""
 
@@ -75,6 +101,7 @@ class StoreResult(_Record):
 
     incident: IncidentRecord
     source_id: int
+    sighting_id: int  # this submission's own sighting
     already_known: bool
     attached: bool  # a new source added to an incident that existed before
     reason: str

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    literal_column,
     null,
     or_,
     select,
@@ -34,8 +32,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.orm import Session
 
 from bot.extraction.schema import IncidentSummary
 from storage import dedupe
@@ -51,23 +48,20 @@ from storage.models import (
     SourceAnchor,
     UTCDateTime,
 )
-from storage.records import IncidentRecord, NewReport, SourceRecord, StoreResult, SubscriptionRecord
+from storage.records import IncidentRecord, NewReport, StoreResult, SubscriptionRecord
 
 # Candidates examined per report: the most recent incidents sharing a victim, CVE or text anchor.
 # Anything beyond this is months old and outside the time window anyway.
 MAX_CANDIDATES = 50
 # An anchor hash held by this many of a team's sources is boilerplate: it is not stored again.
 HOT_ANCHOR = 50
-# Stemming, so "breached" finds "breach" (as FTS5's porter tokenizer does on SQLite). Migration 0003
-# computes the stored search_tsv column with the same configuration: change both together.
-PG_SEARCH_CONFIG = "english"
 
 
 def _day_start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _report_time(published: dt.date | None, submitted_at: dt.datetime) -> dt.datetime:
+def report_time(published: dt.date | None, submitted_at: dt.datetime) -> dt.datetime:
     """When a report places the incident: its publication day, else when it was submitted."""
     return min(_day_start(published), submitted_at) if published else submitted_at
 
@@ -77,7 +71,9 @@ def _values(mentions: Iterable[Any]) -> list[str]:
 
 
 def search_text(summary: IncidentSummary, extra: Iterable[str | None] = ()) -> str:
-    """Everything search should match: victims, attackers, CVEs, types, products, tools, prose."""
+    """Everything search should match in one source: victims, attackers, CVEs, types, products,
+    tools, places, title and summary, plus ``extra`` (its headline and site). Migration 0004 holds a
+    copy of this rule for the rows it backfills: change both together."""
     parts: list[str] = [summary.title, summary.summary, *(t.value.replace("_", " ") for t in summary.incident_types)]
     for field in (summary.victims, summary.attackers, summary.cves, summary.tools, summary.affected_products):
         parts.extend(m.text for m in field)
@@ -85,16 +81,6 @@ def search_text(summary: IncidentSummary, extra: Iterable[str | None] = ()) -> s
     parts.extend(m.text for m in summary.locations)
     parts.extend(e for e in extra if e)
     return "\n".join(dict.fromkeys(p for p in parts if p))
-
-
-def _fts5_query(query: str) -> str:
-    """User words as FTS5 phrases ANDed together: "CVE-2024-1234" stays one phrase, no syntax leaks."""
-    phrases = []
-    for term in query.split():
-        words = re.findall(r"\w+", term)
-        if words:
-            phrases.append('"' + " ".join(words) + '"')
-    return " ".join(phrases)
 
 
 def _team_lock_key(team_id: str) -> int:
@@ -133,11 +119,10 @@ def _incident_values(merged: IncidentSummary, sources: Sequence[_SourceTimes]) -
         "is_incident": merged.is_incident,
         "confidence": merged.confidence,
         "primary_victim": merged.victims[0].text[:300] if merged.victims else None,
-        "first_seen_at": min(_report_time(s.published, s.submitted_at) for s in sources),
+        "first_seen_at": min(report_time(s.published, s.submitted_at) for s in sources),
         "source_count": len(sources),
         "schema_version": merged.schema_version,
         "summary_json": merged.model_dump(mode="json"),
-        "search_text": search_text(merged, [s.title for s in sources] + [s.site for s in sources]),
     }
 
 
@@ -163,7 +148,7 @@ def _sighting(report: NewReport, *, source_id: int, incident_id: int) -> dict[st
 
 # What an IncidentRecord is made of, for reads that need no ORM objects. The summary comes as JSON
 # text and is parsed by pydantic's own (Rust) JSON parser: half the cost of json.loads + validate.
-_RECORD_COLUMNS = (
+RECORD_COLUMNS = (
     Incident.id,
     Incident.team_id,
     sql_cast(Incident.summary_json, Text).label("summary_raw"),
@@ -173,10 +158,10 @@ _RECORD_COLUMNS = (
 )
 
 
-_RecordRow = Row[int, str, str, int, dt.datetime, dt.datetime]
+RecordRow = Row[int, str, str, int, dt.datetime, dt.datetime]
 
 
-def _record_from_row(row: _RecordRow) -> IncidentRecord:
+def record_from_row(row: RecordRow) -> IncidentRecord:
     return IncidentRecord(
         id=row.id,
         team_id=row.team_id,
@@ -267,7 +252,7 @@ _TOUCH_INCIDENT = (
     .where(Incident.id == bindparam("b_id"), Incident.last_seen_at < bindparam("b_seen", type_=UTCDateTime()))
     .values(last_seen_at=bindparam("b_seen", type_=UTCDateTime()))
 )
-_INCIDENT_RECORD = select(*_RECORD_COLUMNS).where(Incident.id == bindparam("b_id"))
+_INCIDENT_RECORD = select(*RECORD_COLUMNS).where(Incident.id == bindparam("b_id"))
 _INSERT_SOURCE = insert(Source).returning(Source.id)
 _INSERT_KEYS = insert(IncidentKey)
 _DELETE_KEY = delete(IncidentKey).where(
@@ -276,10 +261,10 @@ _DELETE_KEY = delete(IncidentKey).where(
     IncidentKey.key == bindparam("b_key"),
 )
 _INSERT_ANCHORS = insert(SourceAnchor)
-_INSERT_SIGHTING = insert(Sighting)
-# SQLite's FTS5 table is outside the ORM (see migration 0001).
-_FTS_DELETE = text("DELETE FROM incident_search WHERE rowid = :id")
-_FTS_INSERT = text("INSERT INTO incident_search (rowid, body) VALUES (:id, :body)")
+_INSERT_SIGHTING = insert(Sighting).returning(Sighting.id)
+_MARK_PRIVATE = update(Incident).where(Incident.id == bindparam("b_id")).values(has_private=True)
+# SQLite's FTS5 table of source texts is outside the ORM (see migration 0004).
+_FTS_INSERT = text("INSERT INTO source_search (rowid, body) VALUES (:id, :body)")
 
 
 class IncidentRepository:
@@ -325,7 +310,7 @@ class IncidentRepository:
 
         summary = report.summary
         sketch = dedupe.Sketch.of_normalized(normalized)
-        when = _report_time(report.published, sub.submitted_at)
+        when = report_time(report.published, sub.submitted_at)
         new_facts = dedupe.facts(
             victims=[m.text for m in summary.victims],
             types=[t.value for t in summary.incident_types] or [summary.incident_type.value],
@@ -345,7 +330,14 @@ class IncidentRepository:
             values = _incident_values(merged, sources)
             incident_id: int = conn.execute(
                 _INSERT_INCIDENT,
-                {"team_id": team, "last_seen_at": last_seen, "created_at": now, "updated_at": now, **values},
+                {
+                    "team_id": team,
+                    "last_seen_at": last_seen,
+                    "created_at": now,
+                    "updated_at": now,
+                    "has_private": sub.is_private,
+                    **values,
+                },
             ).scalar_one()
             old_keys: set[tuple[str, str]] = set()
         else:
@@ -359,6 +351,8 @@ class IncidentRepository:
             conn.execute(
                 _UPDATE_INCIDENT, {"b_id": incident_id, "last_seen_at": last_seen, "updated_at": now, **values}
             )
+            if sub.is_private:
+                conn.execute(_MARK_PRIVATE, {"b_id": incident_id})
             old_keys = match.keys
         source_row = {
             "team_id": team,
@@ -377,6 +371,7 @@ class IncidentRepository:
             "schema_version": summary.schema_version,
             # The incident row of a new incident holds the same JSON: dumped once.
             "summary_json": values["summary_json"] if match is None else summary.model_dump(mode="json"),
+            "search_text": search_text(summary, [this.title, this.site]),
         }
         source_id: int = conn.execute(_INSERT_SOURCE, source_row).scalar_one()
         keys = _keys(merged)
@@ -393,12 +388,12 @@ class IncidentRepository:
         anchors = [h for h in sketch.anchors if h not in hot]
         if anchors:
             conn.execute(_INSERT_ANCHORS, [{"source_id": source_id, "hash": h, "team_id": team} for h in anchors])
-        conn.execute(_INSERT_SIGHTING, _sighting(report, source_id=source_id, incident_id=incident_id))
+        sighting_id: int = conn.execute(
+            _INSERT_SIGHTING, _sighting(report, source_id=source_id, incident_id=incident_id)
+        ).scalar_one()
         if conn.dialect.name == "sqlite":
-            # FTS5 is a virtual table outside the ORM; keep its row in step with the incident.
-            if match is not None:
-                conn.execute(_FTS_DELETE, {"id": incident_id})
-            conn.execute(_FTS_INSERT, {"id": incident_id, "body": values["search_text"]})
+            # FTS5 is a virtual table outside the ORM; a source's text never changes once stored.
+            conn.execute(_FTS_INSERT, {"id": source_id, "body": source_row["search_text"]})
         record = IncidentRecord(
             id=incident_id,
             team_id=team,
@@ -410,6 +405,7 @@ class IncidentRepository:
         return StoreResult(
             incident=record,
             source_id=source_id,
+            sighting_id=sighting_id,
             already_known=False,
             attached=match is not None,
             reason="new incident" if match is None else match.reason,
@@ -420,12 +416,21 @@ class IncidentRepository:
     ) -> StoreResult:
         """A source seen before: one more sighting, and the incident's last sighting time moves on."""
         sub = report.submission
-        conn.execute(_INSERT_SIGHTING, _sighting(report, source_id=source_id, incident_id=incident_id))
+        sighting_id: int = conn.execute(
+            _INSERT_SIGHTING, _sighting(report, source_id=source_id, incident_id=incident_id)
+        ).scalar_one()
         conn.execute(_TOUCH_INCIDENT, {"b_id": incident_id, "b_seen": sub.submitted_at})
+        if sub.is_private:
+            conn.execute(_MARK_PRIVATE, {"b_id": incident_id})
         row = conn.execute(_INCIDENT_RECORD, {"b_id": incident_id}).one()
         how = "same link" if report.canonical_url and url == report.canonical_url else "same text"
         return StoreResult(
-            incident=_record_from_row(row), source_id=source_id, already_known=True, attached=False, reason=how
+            incident=record_from_row(row),
+            source_id=source_id,
+            sighting_id=sighting_id,
+            already_known=True,
+            attached=False,
+            reason=how,
         )
 
     def _find_same_incident(
@@ -472,7 +477,7 @@ class IncidentRepository:
             keys[incident_id].add((kind, key))
         times: dict[int, list[dt.datetime]] = {i: [] for i in chosen}
         for incident_id, published, submitted_at in conn.execute(_CANDIDATE_TIMES, {"b_ids": chosen}):
-            times[incident_id].append(_report_time(published, submitted_at))
+            times[incident_id].append(report_time(published, submitted_at))
         for c in sorted(candidates, key=lambda c: -similarity.get(c.id, 0.0)):
             types = c.summary_json.get("incident_types") or [c.incident_type]
             old = dedupe.Facts(
@@ -487,117 +492,7 @@ class IncidentRepository:
                 return _Match(c.id, c.last_seen_at, keys[c.id], decision.reason), hot
         return None, hot
 
-    # ---- reading -------------------------------------------------------------------------
-
-    def get(self, team_id: str, incident_id: int) -> IncidentRecord | None:
-        stmt = (
-            select(Incident)
-            .where(Incident.team_id == team_id, Incident.id == incident_id)
-            .options(selectinload(Incident.sources).selectinload(Source.sightings))
-        )
-        incident = self.session.scalars(stmt).first()
-        return None if incident is None else self._record(incident, with_sources=True)
-
-    def recent(
-        self, team_id: str, *, limit: int = 20, offset: int = 0, incident_type: str | None = None
-    ) -> list[IncidentRecord]:
-        stmt = select(*_RECORD_COLUMNS).where(Incident.team_id == team_id)
-        if incident_type:
-            stmt = stmt.where(Incident.incident_type == incident_type)
-        stmt = stmt.order_by(Incident.last_seen_at.desc(), Incident.id.desc()).limit(limit).offset(offset)
-        return [_record_from_row(row) for row in self.session.execute(stmt)]
-
-    def search(self, team_id: str, query: str, *, limit: int = 20) -> list[IncidentRecord]:
-        """Incidents matching every word of ``query`` in victims, attackers, CVEs, types or text."""
-        if self._dialect == "sqlite":
-            match = _fts5_query(query)
-            if not match:
-                return []
-            ids_sql = text(
-                "SELECT incident_search.rowid FROM incident_search"
-                " JOIN incidents ON incidents.id = incident_search.rowid"
-                " WHERE incident_search MATCH :q AND incidents.team_id = :team ORDER BY rank LIMIT :limit"
-            )
-            ids = list(self.session.scalars(ids_sql, {"q": match, "team": team_id, "limit": limit}))
-        else:
-            # The stored generated column of migration 0003 (not in the ORM model: it is written by
-            # PostgreSQL, never by the application); ranking reads it instead of re-parsing text.
-            vector: ColumnElement[Any] = literal_column("incidents.search_tsv")
-            tsquery = func.websearch_to_tsquery(PG_SEARCH_CONFIG, query)
-            stmt = (
-                select(Incident.id)
-                .where(Incident.team_id == team_id, vector.op("@@")(tsquery))
-                .order_by(func.ts_rank(vector, tsquery).desc(), Incident.id.desc())
-                .limit(limit)
-            )
-            ids = list(self.session.scalars(stmt))
-        if not ids:
-            return []
-        rows = self.session.execute(select(*_RECORD_COLUMNS).where(Incident.id.in_(ids)))
-        found = {row.id: _record_from_row(row) for row in rows}
-        return [found[i] for i in ids if i in found]
-
-    def digest_incidents(
-        self, team_id: str, *, channel_id: str, start: dt.datetime, end: dt.datetime, limit: int = 100
-    ) -> list[IncidentRecord]:
-        """Incidents sighted in [start, end) that ``channel_id`` may see, summarized from what it may see.
-
-        A source is visible to a channel when it was ever posted in a public channel or in that
-        channel itself; a source seen only in private conversations elsewhere is left out, and an
-        incident whose visible sources differ from all its sources is re-summarized from them.
-        Three queries whatever the number of incidents (no query per incident), and records are
-        built from columns, not ORM objects.
-        """
-        visible = or_(Sighting.is_private.is_(False), Sighting.channel_id == channel_id)
-        # The period's incident ids joined to incidents by primary key. Written as ``id IN (...)``,
-        # SQLite walked all of the team's incidents by index and probed the list: 27 ms at 100k
-        # incidents against 3.5 ms this way, whatever the size of the store.
-        in_period = (
-            select(Sighting.incident_id)
-            .where(Sighting.team_id == team_id, Sighting.seen_at >= start, Sighting.seen_at < end, visible)
-            .distinct()
-            .subquery()
-        )
-        stmt = (
-            select(*_RECORD_COLUMNS)
-            .select_from(in_period)
-            .join(Incident, Incident.id == in_period.c.incident_id)
-            .where(Incident.team_id == team_id, Incident.is_incident.is_(True))
-            .order_by(Incident.severity_rank.desc(), Incident.last_seen_at.desc(), Incident.id.desc())
-            .limit(limit)
-        )
-        records = [_record_from_row(row) for row in self.session.execute(stmt)]
-        # An incident with one source got here through a visible sighting of it: all of it is shown.
-        multi = [r.id for r in records if r.source_count > 1]
-        if not multi:
-            return records
-        sources: dict[int, list[int]] = {}
-        for source_id, incident_id in self.session.execute(
-            select(Source.id, Source.incident_id).where(Source.incident_id.in_(multi)).order_by(Source.id)
-        ):
-            sources.setdefault(incident_id, []).append(source_id)
-        shown = set(
-            self.session.scalars(
-                select(Sighting.source_id).where(Sighting.team_id == team_id, Sighting.incident_id.in_(multi), visible)
-            )
-        )
-        partial = [i for i in multi if not all(s in shown for s in sources.get(i, []))]
-        if not partial:
-            return records
-        parts: dict[int, list[IncidentSummary]] = {}
-        for incident_id, raw in self.session.execute(
-            select(Source.incident_id, sql_cast(Source.summary_json, Text))
-            .where(Source.incident_id.in_(partial), Source.id.in_(shown))
-            .order_by(Source.id)
-        ):
-            parts.setdefault(incident_id, []).append(IncidentSummary.model_validate_json(raw))
-        out: list[IncidentRecord] = []
-        for record in records:
-            if record.id in parts:
-                merged = merge_summaries(parts[record.id])
-                record = record.model_copy(update={"summary": merged, "source_count": len(parts[record.id])})
-            out.append(record)
-        return out
+    # ---- reading (what an audience may see: storage/privacy.py) ------------------------
 
     def count(self, team_id: str) -> int:
         return self.session.scalar(select(func.count()).select_from(Incident).where(Incident.team_id == team_id)) or 0
@@ -675,40 +570,6 @@ class IncidentRepository:
         """Forget events received before ``older_than`` (all teams); the number of rows deleted."""
         stmt = delete(SlackEvent).where(SlackEvent.received_at < older_than)
         return cast(CursorResult[Any], self.session.execute(stmt)).rowcount
-
-    # ---- records -------------------------------------------------------------------------
-
-    @staticmethod
-    def _record(
-        incident: Incident, *, with_sources: bool = False, summary: IncidentSummary | None = None
-    ) -> IncidentRecord:
-        sources: Sequence[SourceRecord] = ()
-        if with_sources:
-            sources = tuple(
-                SourceRecord(
-                    id=s.id,
-                    url=s.url,
-                    canonical_url=s.canonical_url,
-                    title=s.title,
-                    site=s.site,
-                    published=s.published,
-                    submitted_at=s.submitted_at,
-                    submitter=s.submitter,
-                    channel_id=s.channel_id,
-                    message_ts=s.message_ts,
-                    sightings=len(s.sightings),
-                )
-                for s in incident.sources
-            )
-        return IncidentRecord(
-            id=incident.id,
-            team_id=incident.team_id,
-            summary=summary if summary is not None else IncidentSummary.model_validate(incident.summary_json),
-            source_count=incident.source_count,
-            first_seen_at=incident.first_seen_at,
-            last_seen_at=incident.last_seen_at,
-            sources=tuple(sources),
-        )
 
 
 def subscription_record(s: DigestSubscription) -> SubscriptionRecord:

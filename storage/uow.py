@@ -7,7 +7,7 @@ from types import TracebackType
 from typing import Self, TypeVar
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import StorageError
@@ -20,21 +20,25 @@ T = TypeVar("T")
 WRITE_ATTEMPTS = 5
 
 
-def describe(exc: SQLAlchemyError, url: str) -> str:
-    """One line for the user: what went wrong with which database (no password)."""
+def describe(exc: SQLAlchemyError) -> str:
+    """One line for whoever is told (a Slack user, the command line): what happened and what to do.
+
+    Never the database URL, a file path or the driver's own message: those name hosts, users and
+    sometimes passwords. The driver's error stays chained to the StorageError for the log (and for
+    ``--debug`` on the command line)."""
     orig = getattr(exc, "orig", None) or exc
-    detail = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
-    if "locked" in detail:
-        return f"the database {url} is locked by another writer; try again in a moment ({detail})"
-    return f"the database {url} is unavailable or refused the operation: {detail}"
+    if "locked" in str(orig).lower():
+        return "the database is busy with another writer; try again in a moment"
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return "the database is unavailable; try again later (the operator can check DATABASE_URL and the server)"
+    return "the database refused the operation"
 
 
 class UnitOfWork:
     """``with store.unit_of_work() as uow: ...; uow.commit()`` — rolled back unless committed."""
 
-    def __init__(self, factory: sessionmaker[Session], url: str, *, serialize_team_writes: bool) -> None:
+    def __init__(self, factory: sessionmaker[Session], *, serialize_team_writes: bool) -> None:
         self._factory = factory
-        self._url = url
         self._serialize = serialize_team_writes
         self.session: Session | None = None
 
@@ -61,7 +65,7 @@ class UnitOfWork:
             self.session = None
         # A lost unique-constraint race is for the caller to retry, not an outage.
         if isinstance(exc, DBAPIError) and not isinstance(exc, IntegrityError):
-            raise StorageError(describe(exc, self._url)) from exc
+            raise StorageError(describe(exc)) from exc
 
 
 class Store:
@@ -69,14 +73,13 @@ class Store:
 
     def __init__(self, url: str, *, serialize_team_writes: bool = True, engine: Engine | None = None) -> None:
         self.engine = engine or make_engine(url)
-        self.url = self.engine.url.render_as_string(hide_password=True)
         self._serialize = serialize_team_writes
         self._writes = sessionmaker(self.engine, expire_on_commit=False)
         self._reads = sessionmaker(self.engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
 
     def unit_of_work(self, *, read_only: bool = False) -> UnitOfWork:
         factory = self._reads if read_only else self._writes
-        return UnitOfWork(factory, self.url, serialize_team_writes=self._serialize)
+        return UnitOfWork(factory, serialize_team_writes=self._serialize)
 
     def write(self, work: Callable[[IncidentRepository], T]) -> T:
         """Run ``work`` in a transaction and commit; retried when it lost a unique-constraint race."""
@@ -88,7 +91,7 @@ class Store:
                     return result
             except IntegrityError as exc:
                 last = exc
-        raise StorageError(describe(last, self.url)) from last
+        raise StorageError(describe(last)) from last
 
     def read(self, work: Callable[[IncidentRepository], T]) -> T:
         """Run ``work`` in a read-only transaction."""
@@ -102,7 +105,7 @@ class Store:
         try:
             upgrade(self.engine)
         except DBAPIError as exc:
-            raise StorageError(describe(exc, self.url)) from exc
+            raise StorageError(describe(exc)) from exc
 
     def close(self) -> None:
         self.engine.dispose()

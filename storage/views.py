@@ -1,111 +1,14 @@
-"""What one conversation may see of a team's incidents, and the small writes Slack replies make.
-
-A source is visible to a channel when it was ever posted in a public channel or in that channel
-itself; an incident is visible when one of its sources is, and it is then summarized from its
-visible sources only, so nothing submitted in a private channel or a DM reaches another
-conversation. ``channel_id=None`` means "anyone in the team" (the App Home): public sources only.
-"""
+"""The small reads and writes Slack replies make: the message that carried a card, a team's
+digest subscriptions, the thread links of a digest. What an audience may see of incidents is
+decided in storage/privacy.py."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, or_, select, update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import select, update
 
-from bot.extraction.schema import IncidentSummary
-from storage.merge import merge_summaries
-from storage.models import DigestSubscription, Incident, Sighting, Source
-from storage.records import IncidentRecord, SubscriptionRecord
+from storage.models import DigestSubscription, Sighting, Source
+from storage.records import SubscriptionRecord
 from storage.repository import IncidentRepository, subscription_record
-
-
-def visible_sighting(channel_id: str | None) -> ColumnElement[bool]:
-    """The condition on a sighting that makes its source visible to ``channel_id``."""
-    public = Sighting.is_private.is_(False)
-    return public if channel_id is None else or_(public, Sighting.channel_id == channel_id)
-
-
-class ChannelView:
-    """Reads scoped to a team and to what one conversation may see."""
-
-    def __init__(self, repo: IncidentRepository, *, team_id: str, channel_id: str | None) -> None:
-        self.repo = repo
-        self.session: Session = repo.session
-        self.team_id = team_id
-        self.channel_id = channel_id
-        self._visible = visible_sighting(channel_id)
-
-    def _shown_sources(self, incident_ids: list[int]) -> set[int]:
-        if not incident_ids:
-            return set()
-        stmt = select(Sighting.source_id).where(
-            Sighting.team_id == self.team_id, Sighting.incident_id.in_(incident_ids), self._visible
-        )
-        return set(self.session.scalars(stmt))
-
-    def _records(self, incidents: list[Incident], *, with_sources: bool = False) -> list[IncidentRecord]:
-        shown = self._shown_sources([i.id for i in incidents])
-        out: list[IncidentRecord] = []
-        for incident in incidents:
-            visible = [s for s in incident.sources if s.id in shown]
-            if not visible:
-                continue
-            base = self.repo._record(incident, with_sources=with_sources)
-            if len(visible) == len(incident.sources):
-                out.append(base)
-                continue
-            merged = merge_summaries([IncidentSummary.model_validate(s.summary_json) for s in visible])
-            kept = tuple(s for s in base.sources if s.id in shown)
-            out.append(base.model_copy(update={"summary": merged, "source_count": len(visible), "sources": kept}))
-        return out
-
-    def _visible_incident_ids(self) -> ColumnElement[bool]:
-        ids = select(Sighting.incident_id).where(Sighting.team_id == self.team_id, self._visible)
-        return Incident.id.in_(ids)
-
-    def recent(self, *, limit: int = 20) -> list[IncidentRecord]:
-        stmt = (
-            select(Incident)
-            .where(Incident.team_id == self.team_id, self._visible_incident_ids())
-            .options(selectinload(Incident.sources))
-            .order_by(Incident.last_seen_at.desc(), Incident.id.desc())
-            .limit(limit)
-        )
-        return self._records(list(self.session.scalars(stmt)))
-
-    def search(self, query: str, *, limit: int = 20) -> list[IncidentRecord]:
-        # Full-text matching stays in the repository (FTS5 / tsvector); visibility filters after.
-        found = self.repo.search(self.team_id, query, limit=limit * 3)
-        if not found:
-            return []
-        by_id = {
-            i.id: i
-            for i in self.session.scalars(
-                select(Incident).where(Incident.id.in_([r.id for r in found])).options(selectinload(Incident.sources))
-            )
-        }
-        return self._records([by_id[r.id] for r in found if r.id in by_id])[:limit]
-
-    def get(self, incident_id: int) -> IncidentRecord | None:
-        stmt = (
-            select(Incident)
-            .where(Incident.team_id == self.team_id, Incident.id == incident_id)
-            .options(selectinload(Incident.sources).selectinload(Source.sightings))
-        )
-        incident = self.session.scalars(stmt).first()
-        if incident is None:
-            return None
-        records = self._records([incident], with_sources=True)
-        return records[0] if records else None
-
-    def source_summary(self, incident_id: int, source_id: int) -> IncidentSummary | None:
-        """One source's own summary (its exact evidence spans), if this conversation may see it."""
-        stmt = select(Source).where(
-            Source.team_id == self.team_id, Source.incident_id == incident_id, Source.id == source_id
-        )
-        source = self.session.scalars(stmt).first()
-        if source is None or source.id not in self._shown_sources([incident_id]):
-            return None
-        return IncidentSummary.model_validate(source.summary_json)
 
 
 def record_message(repo: IncidentRepository, *, team_id: str, source_id: int, channel_id: str, message_ts: str) -> int:

@@ -19,7 +19,14 @@ from bot.commands import Digest, Help, ListIncidents, Search, Show, Summary, par
         ("list", ListIncidents(10)),
         ("list 5", ListIncidents(5)),
         ("list 500", ListIncidents(50)),
-        ("show 42", Show("42")),
+        ("show 42", Show(42)),
+        ("show #42", Show(42)),
+        (
+            "show 99999999999999999999",
+            Help("`/incident show` takes one incident ID (a number, as shown on its card), not `99999999999999999999`"),
+        ),
+        ("list \u00b2", Help("`/incident list` takes a number from 1 to 50, not `\u00b2`")),
+        ("list \u0663", Help("`/incident list` takes a number from 1 to 50, not `\u0663`")),
         ("search lazarus group", Search("lazarus group")),
         ("digest subscribe weekly 08:30 Europe/Paris", Digest("subscribe", ("weekly", "08:30", "Europe/Paris"))),
         ("digest status", Digest("status", ())),
@@ -36,6 +43,33 @@ def test_unclear_commands_get_help_with_a_reason(text: str) -> None:
     assert result.problem
 
 
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("show <!channel>", "`&lt;!channel&gt;`"),
+        ("list <!here>", "`&lt;!here&gt;`"),
+        ("<@U0BOSS> hi", "`&lt;@U0BOSS&gt;`"),
+        ("show a`b", "`a'b`"),  # a backtick cannot close the code span early
+        ("list @channel", "`\uff20channel`"),
+    ],
+)
+def test_what_the_user_typed_is_echoed_escaped(text: str, shown: str) -> None:
+    result = parse(text)
+    assert isinstance(result, Help)
+    assert result.problem is not None
+    assert result.problem.endswith(shown)
+
+
 @given(st.text(max_size=300))
-def test_parse_never_fails(text: str) -> None:
-    assert parse(text) is not None
+def test_parse_always_answers_with_a_command_whose_echo_is_inert(text: str) -> None:
+    result = parse(text)
+    assert isinstance(result, Summary | ListIncidents | Show | Search | Digest | Help)
+    if isinstance(result, Help) and result.problem:
+        # the user's text is shown back escaped: no raw markup, no mention that could notify
+        assert "<" not in result.problem
+        assert ">" not in result.problem
+        assert "@channel" not in result.problem.lower()
+    if isinstance(result, ListIncidents):
+        assert 1 <= result.limit <= 50
+    if isinstance(result, Show):
+        assert result.incident_id >= 0

@@ -7,8 +7,10 @@ ping anyone nor disguise a link. Every Block Kit limit is respected by truncatin
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.digest import Digest
 from bot.extraction.schema import IncidentSummary, Mention
@@ -38,9 +40,39 @@ _SEVERITY_ICON = {
 }
 
 
+# Characters that change how text around them is displayed without being seen: bidi embeddings,
+# overrides and isolates (U+202E can make "txt.exe" read "exe.txt"), zero-width spaces and joiners,
+# the word joiner family, the BOM. Names and titles from articles have no use for them.
+_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Slack may turn these words into notifications when text is not sent verbatim (and a client
+# might); written with a full-width at sign they read the same and notify nobody.
+_BROADCAST = re.compile(r"@(channel|here|everyone)\b", re.IGNORECASE)
+
+
 def escape(text: str) -> str:
-    """Escape the three characters mrkdwn treats as control characters (&, <, >)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Make article- or user-derived text inert in mrkdwn: the three control characters (&, <, >)
+    escaped, invisible direction and zero-width characters removed, and @channel / @here /
+    @everyone unable to notify anyone."""
+    text = _INVISIBLE.sub("", text)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _BROADCAST.sub("\uff20\\1", text)
+
+
+def echo(text: str, limit: int = 40) -> str:
+    """What a user typed, shown back inside a code span: escaped, on one line, cut at ``limit``
+    characters, with any backtick (which would end the span) replaced."""
+    shown = truncate(" ".join(text.split()), limit).replace("`", "'")
+    return f"`{escape(shown)}`"
+
+
+def link_host(url: str) -> str:
+    """The host a link really goes to, as a label: a page may call itself any site name it likes,
+    and a look-alike Unicode host is shown in its ASCII (punycode) form."""
+    host = urlsplit(url).hostname or ""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return "link"
 
 
 def truncate(text: str, limit: int) -> str:
@@ -60,19 +92,22 @@ def _items(mentions: list[Mention]) -> str:
     return ", ".join(shown) + (f" … +{more}" if more > 0 else "")
 
 
+def _mrkdwn(text: str, limit: int) -> dict[str, Any]:
+    # verbatim: Slack then parses nothing beyond the markup written here (no automatic mentions
+    # or links), so escaped text stays exactly as escaped.
+    return {"type": "mrkdwn", "text": truncate(text, limit), "verbatim": True}
+
+
 def _field(label: str, body: str) -> dict[str, Any]:
-    return {"type": "mrkdwn", "text": truncate(f"*{label}*\n{body}", MAX_FIELD_CHARS)}
+    return _mrkdwn(f"*{label}*\n{body}", MAX_FIELD_CHARS)
 
 
 def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": truncate(text, MAX_SECTION_CHARS)}}
+    return {"type": "section", "text": _mrkdwn(text, MAX_SECTION_CHARS)}
 
 
 def _context(texts: list[str]) -> dict[str, Any]:
-    return {
-        "type": "context",
-        "elements": [{"type": "mrkdwn", "text": truncate(t, MAX_SECTION_CHARS)} for t in texts[:MAX_CONTEXT_ELEMENTS]],
-    }
+    return {"type": "context", "elements": [_mrkdwn(t, MAX_SECTION_CHARS) for t in texts[:MAX_CONTEXT_ELEMENTS]]}
 
 
 @dataclass(frozen=True)
@@ -125,7 +160,7 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
     ctx_bits: list[str] = []
     if src.url:
         url = escape(src.url).replace("|", "%7C")  # a "|" would end the link target early
-        ctx_bits.append(f"<{url}|{escape(truncate(src.site or 'source', 80))}>")
+        ctx_bits.append(f"<{url}|{escape(truncate(link_host(src.url) or 'source', 80))}>")
     if src.published:
         ctx_bits.append(f"published {src.published.isoformat()}")
     if ctx.requested_by:

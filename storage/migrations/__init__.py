@@ -13,9 +13,16 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
 HERE = Path(__file__).resolve().parent
-# Objects that live outside the ORM metadata on purpose (migrations 0001 and 0003): the SQLite FTS5
-# table with its shadow tables, and PostgreSQL's generated tsvector column with its GIN index.
-NOT_MODELLED = ("incident_search", "ix_incidents_search_tsv", "search_tsv")
+# Objects that live outside the ORM metadata on purpose (migrations 0001, 0003 and 0004): the SQLite
+# FTS5 tables with their shadow tables, and PostgreSQL's generated tsvector columns with their GIN
+# indexes.
+NOT_MODELLED = (
+    "incident_search",
+    "source_search",
+    "ix_incidents_search_tsv",
+    "ix_sources_search_tsv",
+    "search_tsv",
+)
 
 
 def include_name(name: str | None, type_: str, parent_names: Any) -> bool:

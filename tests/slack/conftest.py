@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,11 @@ from tests.slack_standin import SlackStandIn
 SECRET = "test-signing-secret"
 TEAM = "T0TEST"
 BOT_USER = "UBOT"
+
+
+def new_trigger_id() -> str:
+    """A fresh trigger id, as Slack gives every command and interaction."""
+    return f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex[:16]}"
 
 
 def free_port() -> int:
@@ -92,7 +98,15 @@ class Bot:
         }
         return self.post(json.dumps(envelope), content_type="application/json", headers=headers)
 
-    def command(self, text: str, *, response_url: str, channel: str = "C0PUBLIC", user: str = "U0ALICE") -> Reply:
+    def command(
+        self,
+        text: str,
+        *,
+        response_url: str,
+        channel: str = "C0PUBLIC",
+        user: str = "U0ALICE",
+        trigger_id: str | None = None,
+    ) -> Reply:
         form = {
             "token": "unused",
             "team_id": TEAM,
@@ -105,18 +119,26 @@ class Bot:
             "text": text,
             "api_app_id": "A0TEST",
             "response_url": response_url,
-            "trigger_id": "1.2.3",
+            "trigger_id": trigger_id or new_trigger_id(),
         }
         return self.post(urlencode(form), content_type="application/x-www-form-urlencoded")
 
-    def action(self, value: str, *, response_url: str, channel: str = "C0PUBLIC", user: str = "U0ALICE") -> Reply:
+    def action(
+        self,
+        value: str,
+        *,
+        response_url: str,
+        channel: str = "C0PUBLIC",
+        user: str = "U0ALICE",
+        trigger_id: str | None = None,
+    ) -> Reply:
         payload = {
             "type": "block_actions",
             "team": {"id": TEAM},
             "user": {"id": user, "team_id": TEAM},
             "api_app_id": "A0TEST",
             "token": "unused",
-            "trigger_id": "1.2.3",
+            "trigger_id": trigger_id or new_trigger_id(),
             "response_url": response_url,
             "channel": {"id": channel},
             "container": {"type": "message", "channel_id": channel, "message_ts": "1.1"},

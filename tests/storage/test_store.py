@@ -21,12 +21,13 @@ from storage import Store, StoreResult
 from storage.engine import make_engine
 from storage.migrations import config, current, diff, head
 from storage.migrations import upgrade as migrate
-from storage.records import ConversationType
+from storage.records import Audience, ConversationType
 from storage.repository import HOT_ANCHOR
 from tests.conftest import ROOT
 from tests.storage.articles import HARBOR, HARBOR_FOLLOW_UP, HARBOR_SYNDICATED, LAKESIDE, UNRELATED, VULN
 from tests.storage.conftest import NOW, make_summary, race
 
+OPERATOR = Audience.operator()
 HARBOR_SUMMARY = make_summary(title="Harbor Freightways customer data stolen", victims=["Harbor Freightways"])
 
 
@@ -68,7 +69,7 @@ def test_same_url_is_one_incident_with_another_sighting(store: Store) -> None:
     assert again.already_known
     assert again.reason == "same link"
     assert again.incident.id == first.incident.id
-    record = services.get_incident(store=store, team_id="T1", incident_id=first.incident.id)
+    record = services.get_incident(store=store, team_id="T1", audience=OPERATOR, incident_id=first.incident.id)
     assert record is not None
     assert len(record.sources) == 1
     assert record.sources[0].sightings == 2
@@ -120,7 +121,7 @@ def test_two_breaches_at_different_companies_never_merge(store: Store) -> None:
     lakeside = put(store, LAKESIDE, lakeside_summary, url="https://a.example/lakeside")
     assert not lakeside.attached
     assert lakeside.incident.id != harbor.incident.id
-    assert len(services.list_incidents(store=store, team_id="T1")) == 2
+    assert len(services.list_incidents(store=store, team_id="T1", audience=OPERATOR)) == 2
 
 
 def test_same_victim_months_later_is_a_new_incident(store: Store) -> None:
@@ -134,9 +135,11 @@ def test_teams_never_see_each_other(store: Store) -> None:
     two = put(store, HARBOR, url="https://a.example/harbor", team="T2")
     assert not two.already_known
     assert one.incident.id != two.incident.id
-    assert services.get_incident(store=store, team_id="T2", incident_id=one.incident.id) is None
-    assert [r.id for r in services.list_incidents(store=store, team_id="T2")] == [two.incident.id]
-    assert [r.id for r in services.search_incidents(store=store, team_id="T2", query="Harbor")] == [two.incident.id]
+    assert services.get_incident(store=store, team_id="T2", audience=OPERATOR, incident_id=one.incident.id) is None
+    assert [r.id for r in services.list_incidents(store=store, team_id="T2", audience=OPERATOR)] == [two.incident.id]
+    assert [r.id for r in services.search_incidents(store=store, team_id="T2", audience=OPERATOR, query="Harbor")] == [
+        two.incident.id
+    ]
 
 
 def test_search_by_victim_attacker_cve_type_and_text(store: Store) -> None:
@@ -157,7 +160,7 @@ def test_search_by_victim_attacker_cve_type_and_text(store: Store) -> None:
     put(store, UNRELATED, make_summary(title="Council budget", is_incident=False, incident_type=IncidentType.OTHER))
 
     def ids(query: str) -> list[int]:
-        return [r.id for r in services.search_incidents(store=store, team_id="T1", query=query)]
+        return [r.id for r in services.search_incidents(store=store, team_id="T1", audience=OPERATOR, query=query)]
 
     assert ids("harbor freightways") == [harbor.incident.id]
     assert ids("Copperhead") == [harbor.incident.id]
@@ -169,30 +172,102 @@ def test_search_by_victim_attacker_cve_type_and_text(store: Store) -> None:
     assert ids('" OR * NEAR(') == []  # search syntax in user input is never an error
 
 
-def test_search_survives_upgrading_a_store_that_already_holds_incidents(db_url: str) -> None:
-    # A store made before migration 0003 (PostgreSQL's stored search vector) keeps answering
-    # searches once upgraded, and again after a downgrade and re-upgrade. 0003 changes nothing on
-    # SQLite, so it is the PostgreSQL case that tests it (.ci/run requires PostgreSQL).
+def _legacy_report(store: Store, *, title: str, victim: str, channel: str, private: bool) -> int:
+    """One incident with one source and one sighting, written as a store at revision 0002/0003 held
+    them (the application code of today writes columns those revisions do not have)."""
+    summary = make_summary(title=title, victims=[victim]).model_dump_json()
+    now = NOW.isoformat()
+    with store.engine.begin() as conn:
+        incident = conn.execute(
+            text(
+                "INSERT INTO incidents (team_id, title, summary, incident_type, severity, severity_rank, status,"
+                " is_incident, confidence, primary_victim, first_seen_at, last_seen_at, source_count,"
+                " schema_version, summary_json, search_text, created_at, updated_at) VALUES ('T1', :title, :title,"
+                " 'data_breach', 'medium', 2, 'investigating', true, 0.8, :victim, :now, :now, 1, 1, :summary,"
+                " :search, :now, :now) RETURNING id"
+            ),
+            {"title": title, "victim": victim, "now": now, "summary": summary, "search": f"{title}\n{victim}"},
+        ).scalar_one()
+        if conn.dialect.name == "sqlite":
+            conn.execute(
+                text("INSERT INTO incident_search (rowid, body) VALUES (:id, :body)"),
+                {"id": incident, "body": f"{title}\n{victim}"},
+            )
+        source = conn.execute(
+            text(
+                "INSERT INTO sources (team_id, incident_id, content_hash, title, submitted_at, submitter, channel_id,"
+                " sketch, schema_version, summary_json) VALUES ('T1', :incident, :hash, :title, :now, 'U1', :channel,"
+                " :sketch, 1, :summary) RETURNING id"
+            ),
+            {
+                "incident": incident,
+                "hash": f"{incident:064d}",
+                "title": title,
+                "now": now,
+                "channel": channel,
+                "sketch": b"",
+                "summary": summary,
+            },
+        ).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO sightings (team_id, source_id, incident_id, submitter, channel_id, is_private, seen_at)"
+                " VALUES ('T1', :source, :incident, 'U1', :channel, :private, :now)"
+            ),
+            {"source": source, "incident": incident, "channel": channel, "private": private, "now": now},
+        )
+    return int(incident)
+
+
+@pytest.mark.parametrize("start", ["0002", "0003"])
+def test_upgrading_a_store_that_holds_incidents_keeps_them_searchable_and_private(db_url: str, start: str) -> None:
+    # Migration 0004 moves search from incidents to sources (backfilling their text), derives
+    # has_private from the sightings, and widens the ids on PostgreSQL. A store written before it
+    # keeps answering searches, keeps private reports private, and survives a downgrade.
     store = services.open_store(database_url=db_url, migrate=False)
     try:
-        migrate(store.engine, "0002")
-        harbor = put(store, HARBOR, make_summary(title="Harbor Freightways breach", victims=["Harbor Freightways"]))
+        migrate(store.engine, start)
+        public = _legacy_report(
+            store, title="Harbor Freightways breach", victim="Harbor Freightways", channel="C1", private=False
+        )
+        secret = _legacy_report(
+            store, title="Lakeside payroll leak", victim="Lakeside Credit", channel="G1", private=True
+        )
         store.upgrade()
         assert current(store.engine) == head()
 
-        def ids(query: str) -> list[int]:
-            return [r.id for r in services.search_incidents(store=store, team_id="T1", query=query)]
+        def ids(query: str, audience: Audience = OPERATOR) -> list[int]:
+            return [r.id for r in services.search_incidents(store=store, team_id="T1", query=query, audience=audience)]
 
-        assert ids("harbor breached") == [harbor.incident.id]
+        assert ids("harbor breached") == [public]
+        assert ids("lakeside") == [secret]
+        assert ids("lakeside", Audience.conversation("C1")) == []
+        assert ids("lakeside", Audience.conversation("G1")) == [secret]
         vuln = put(store, VULN, make_summary(title="Orbitfile flaw patched", cves=["CVE-2025-31337"]))
         assert ids("orbitfile") == [vuln.incident.id]  # rows written after the upgrade are indexed too
         with store.engine.begin() as conn:
-            command.downgrade(config(conn), "0002")
+            command.downgrade(config(conn), start)
         store.upgrade()
-        assert ids("harbor breached") == [harbor.incident.id]
+        assert ids("harbor breached") == [public]
+        assert ids("lakeside", Audience.team()) == []
         assert diff(store.engine) == []
     finally:
         store.close()
+
+
+def test_ids_beyond_32_bits_are_stored_and_ids_beyond_64_bits_name_nothing(store: Store) -> None:
+    # Past a 32-bit serial: PostgreSQL's old integer ids refused it. (SQLite's rowids are 64-bit.)
+    big = 2**31 + 7
+    if store.engine.dialect.name == "postgresql":
+        with store.engine.begin() as conn:
+            for table in ("incidents", "sources", "sightings", "incident_keys"):
+                conn.execute(text(f"SELECT setval('{table}_id_seq', :v)"), {"v": big})
+    stored = put(store, HARBOR)
+    for incident_id in (stored.incident.id, 2**63 - 1, 2**63, 10**20, 0, -1):
+        found = services.get_incident(store=store, team_id="T1", incident_id=incident_id, audience=OPERATOR)
+        assert (found is not None) == (incident_id == stored.incident.id)
+    if store.engine.dialect.name == "postgresql":
+        assert stored.incident.id > big
 
 
 def test_digest_hides_sources_private_to_another_conversation(store: Store) -> None:
@@ -287,10 +362,10 @@ def test_locked_sqlite_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> Non
                 " cadence, filters, created_by, created_at, active)"
                 " VALUES ('T9', 'C9', '09:00:00', 'UTC', 'daily', '{}', 'U', '2025-01-01', 1)"
             )
-            with pytest.raises(StorageError, match="locked"):
+            with pytest.raises(StorageError, match="busy"):
                 put(store, UNRELATED, other, url="https://a.example/lost")
             conn.rollback()
-        record = services.get_incident(store=store, team_id="T1", incident_id=kept.incident.id)
+        record = services.get_incident(store=store, team_id="T1", audience=OPERATOR, incident_id=kept.incident.id)
         assert record is not None  # what was acknowledged before is still there
         assert put(store, UNRELATED, other, url="https://a.example/retry").incident.id != kept.incident.id
     finally:
@@ -402,7 +477,7 @@ def test_a_pooled_postgres_connection_killed_while_idle_is_replaced(db_url: str)
                 assert conn.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})").scalar_one()
         finally:
             admin.dispose()
-        assert len(services.list_incidents(store=store, team_id="T1")) == 1
+        assert len(services.list_incidents(store=store, team_id="T1", audience=OPERATOR)) == 1
     finally:
         store.close()
 
