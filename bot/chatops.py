@@ -7,7 +7,6 @@ Slack, so the whole use case is testable without it.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import uuid
 from collections.abc import Callable
@@ -81,32 +80,35 @@ def _one(*, store: Store, article: Article, source: str, origin: Origin) -> Outc
     return Outcome(kind="incident", source=source, summary=summary, stored=stored)
 
 
-def process_submission(*, store: Store, text: str, origin: Origin, read_url: UrlReader) -> list[Outcome]:
-    """Every link in ``text`` (or the pasted article) read, summarized and stored; one Outcome each."""
+@dataclass(frozen=True)
+class Job:
+    """One thing to read and summarize from a message: the pasted article, or one link."""
+
+    source: str  # the link, or "pasted text" (what the user is told about)
+    text: str | None = None
+    link: str | None = None
+
+
+def plan_submission(text: str) -> tuple[list[Job], list[Outcome]]:
+    """What a message asks for: the jobs to run, and the replies that need no job (nothing to read,
+    links beyond the limit). Cheap and pure: runs where the message arrives."""
     sub = parse_submission(text)
     if sub.pasted_text is None and not sub.links:
-        return [
+        return [], [
             Outcome(
                 kind="problem",
                 source="your message",
                 message="Paste an article or a link after mentioning me, and I'll summarize it.",
             )
         ]
-    jobs: list[tuple[str, Callable[[], Article]]]
     if sub.pasted_text is not None:
-        pasted = sub.pasted_text
-        jobs = [("pasted text", lambda: article_from_text(pasted))]
+        jobs = [Job(source="pasted text", text=sub.pasted_text)]
     else:
-        jobs = [(link, functools.partial(read_url, link)) for link in sub.links[:MAX_LINKS_PER_MESSAGE]]
-    outcomes: list[Outcome] = []
-    for source, load in jobs:
-        try:
-            outcomes.append(_one(store=store, article=load(), source=source, origin=origin))
-        except IncidentBotError as exc:
-            outcomes.append(Outcome(kind="problem", source=source, message=_problem_text(source, exc)))
+        jobs = [Job(source=link, link=link) for link in sub.links[:MAX_LINKS_PER_MESSAGE]]
+    notes: list[Outcome] = []
     skipped = len(sub.links) - MAX_LINKS_PER_MESSAGE
     if skipped > 0:
-        outcomes.append(
+        notes.append(
             Outcome(
                 kind="problem",
                 source="your message",
@@ -114,7 +116,33 @@ def process_submission(*, store: Store, text: str, origin: Origin, read_url: Url
                 f"{skipped} more were skipped. Send them in another message.",
             )
         )
-    return outcomes
+    return jobs, notes
+
+
+def run_job(job: Job, *, store: Store, origin: Origin, read_url: UrlReader) -> Outcome:
+    """Read, summarize and store one job; a known problem becomes a reply that says what to do."""
+    try:
+        article = article_from_text(job.text) if job.text is not None else read_url(job.link or "")
+        return _one(store=store, article=article, source=job.source, origin=origin)
+    except IncidentBotError as exc:
+        return Outcome(kind="problem", source=job.source, message=_problem_text(job.source, exc))
+
+
+def process_submission(*, store: Store, text: str, origin: Origin, read_url: UrlReader) -> list[Outcome]:
+    """Every link in ``text`` (or the pasted article) read, summarized and stored on this thread;
+    one Outcome each (bot/worker.py runs the same jobs in worker processes, under a budget)."""
+    jobs, notes = plan_submission(text)
+    return [run_job(job, store=store, origin=origin, read_url=read_url) for job in jobs] + notes
+
+
+def over_budget(job: Job, why: str) -> Outcome:
+    """The reply when a job was stopped for taking too long or too much memory."""
+    return Outcome(
+        kind="problem",
+        source=job.source,
+        message=f"I stopped reading {job.source}: {why}. If it is an unusually long or complex page, "
+        "paste the article text in a message to me instead.",
+    )
 
 
 def error_id() -> str:

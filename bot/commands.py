@@ -10,15 +10,16 @@ from bot.render.slack import echo
 DEFAULT_LIST = 10
 MAX_LIST = 50
 
+# mrkdwn: the angle brackets of the placeholders are escaped like any other text.
 HELP_TEXT = """*incident-bot* — evidence-backed summaries of security-incident news
-• `/incident summary <pasted article or link>` — summarize it and post the card here
+• `/incident summary &lt;pasted article or link&gt;` — summarize it and post the card here
 • `/incident list [N]` — the latest N incidents (default 10, at most 50), only you see them
 • `/incident show ID` — one incident's card, only you see it
 • `/incident search QUERY` — find incidents by victim, attacker, CVE, type or words
 • `/incident digest subscribe [daily|weekly] [HH:MM] [Area/City]` — a digest in this channel
 • `/incident digest unsubscribe` · `/incident digest status` · `/incident digest now` (preview)
 • `/incident help` — this list
-You can also mention me with a pasted article or links: `@incident-bot <text or links>`."""
+You can also mention me with a pasted article or links: `@incident-bot &lt;text or links&gt;`."""
 
 
 @dataclass(frozen=True)
@@ -55,12 +56,13 @@ class Help:
 Command = Summary | ListIncidents | Show | Search | Digest | Help
 
 _DIGEST_ACTIONS = ("subscribe", "unsubscribe", "status", "now")
-# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() then refuses.
-_NUMBER = re.compile(r"[0-9]{1,19}")
+# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() then refuses. Forty digits
+# is far past any id (the store answers "no such incident" beyond 2**63 - 1) and keeps int() cheap.
+_NUMBER = re.compile(r"[0-9]{1,40}")
 
 
 def parse_number(text: str) -> int | None:
-    """A whole number written in ASCII digits (at most 19 of them), else None."""
+    """A whole number written in ASCII digits, else None."""
     return int(text) if _NUMBER.fullmatch(text) else None
 
 

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     host: str = Field(default="0.0.0.0", alias="INCIDENT_BOT_HOST")
     port: int = Field(default=3000, gt=0, lt=65536, alias="INCIDENT_BOT_PORT")
     workers: int = Field(default=8, gt=0, le=256, alias="INCIDENT_BOT_WORKERS")
+    # A job is one link or one pasted article: fetch (its own budget above) plus extraction.
+    job_timeout: float = Field(default=60.0, gt=0, alias="INCIDENT_BOT_JOB_TIMEOUT")
+    job_memory_mb: int = Field(default=1024, ge=0, alias="INCIDENT_BOT_JOB_MEMORY_MB")
 
     # Operations
     log_level: str = Field(default="INFO", alias="INCIDENT_BOT_LOG_LEVEL")

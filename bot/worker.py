@@ -1,24 +1,39 @@
-"""The slow work of the Slack bot (reading links, extraction, storing) in worker processes.
+"""The slow work of the Slack bot (reading links, extraction, storing) in worker processes, each
+job under a time and a memory budget.
 
 Extraction and the ORM are CPU-bound Python: run on threads of the process that serves Slack,
 they hold the GIL and Slack's requests wait seconds for their ack under a burst. In separate
 processes they leave the serving process free to ack within milliseconds
 (bench/slack_speed.py). Each worker opens its own database connection pool once.
+
+Budgets: every job (one link, or one pasted article) gets ``INCIDENT_BOT_JOB_TIMEOUT`` seconds of
+wall time; a job still running then has its worker process killed and replaced (pebble's process
+pool does that, and only for that worker), so neither a pathological page nor a bug can hold a
+worker, or the channel waiting for its card, for longer. Each worker's address space is capped at
+``INCIDENT_BOT_JOB_MEMORY_MB``: an allocation past it fails with MemoryError inside the job, which
+becomes a reply saying so, instead of the machine swapping or the OOM killer choosing a victim.
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import resource
 import threading
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
 
 from bot import chatops, services
 from bot.settings import Settings
 from bot.sources.web import url_reader
 from storage import Store
+
+log = logging.getLogger(__name__)
 
 _store: Store | None = None
 _settings: Settings | None = None
@@ -33,53 +48,82 @@ _WORKER_SETTINGS = {"database_url", "fetch_allow_private", "fetch_timeout", "fet
 WORKER_NICENESS = 10
 
 
-def _init(values: dict[str, Any]) -> None:
+def _init(values: dict[str, Any], memory_bytes: int) -> None:
     global _store, _settings
     if hasattr(os, "nice"):
         os.nice(WORKER_NICENESS)
+    if memory_bytes > 0:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     _settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings init
     _store = services.open_store(database_url=_settings.database_url, migrate=False)
 
 
-def _submission(text: str, origin: chatops.Origin) -> list[chatops.Outcome]:
+def _run(job: chatops.Job, origin: chatops.Origin) -> chatops.Outcome:
     assert _store is not None, "worker not initialised"
     assert _settings is not None, "worker not initialised"
-    return chatops.process_submission(store=_store, text=text, origin=origin, read_url=url_reader(_settings))
+    try:
+        return chatops.run_job(job, store=_store, origin=origin, read_url=url_reader(_settings))
+    except MemoryError:
+        return chatops.over_budget(job, "it needed more memory than a job may use")
 
 
 class SubmissionPool:
-    """Runs ``chatops.process_submission`` in a pool of worker processes."""
+    """Runs the jobs of a submission (``chatops.plan_submission``) in worker processes."""
 
     def __init__(self, settings: Settings, *, processes: int) -> None:
-        self._values = settings.model_dump(include=_WORKER_SETTINGS, by_alias=True)
+        self._timeout = settings.job_timeout
         self._processes = processes
+        self._initargs = (
+            settings.model_dump(include=_WORKER_SETTINGS, by_alias=True),
+            settings.job_memory_mb * 1024 * 1024,
+        )
         self._lock = threading.Lock()
         self._pool = self._new_pool()
 
-    def _new_pool(self) -> Executor:
+    def _new_pool(self) -> ProcessPool:
         # "spawn": the serving process has threads (web server, Slack executor); forking it could
         # copy a held lock into the child.
-        return ProcessPoolExecutor(
+        return ProcessPool(
             max_workers=self._processes,
-            mp_context=multiprocessing.get_context("spawn"),
             initializer=_init,
-            initargs=(self._values,),
+            initargs=self._initargs,
+            context=multiprocessing.get_context("spawn"),
         )
 
-    def submit(self, text: str, origin: chatops.Origin) -> Future[list[chatops.Outcome]]:
-        return self._pool.submit(_submission, text, origin)
+    def _schedule(self, job: chatops.Job, origin: chatops.Origin) -> Future[chatops.Outcome]:
+        with self._lock:
+            if not self._pool.active:
+                # pebble gives up on the whole pool when a worker dies while idle (it cannot tell
+                # that from a failing initializer): start a new one.
+                log.warning("the worker pool stopped (a worker died while idle); starting a new one")
+                self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
+                self._pool = self._new_pool()
+            return self._pool.schedule(_run, args=(job, origin), timeout=self._timeout)
 
     def run(self, text: str, origin: chatops.Origin) -> list[chatops.Outcome]:
-        """Run in a worker; a worker that died (killed, out of memory) breaks the pool, which is
-        then replaced once and the submission tried again."""
-        pool = self._pool
+        """Every job of the message, concurrently, each within its budget; one Outcome each."""
+        jobs, notes = chatops.plan_submission(text)
+        futures = [self._schedule(job, origin) for job in jobs]
+        return [self._outcome(job, origin, future) for job, future in zip(jobs, futures, strict=True)] + notes
+
+    def _outcome(
+        self, job: chatops.Job, origin: chatops.Origin, future: Future[chatops.Outcome], *, retry: bool = True
+    ) -> chatops.Outcome:
         try:
-            return pool.submit(_submission, text, origin).result()
+            return future.result()
+        except FutureTimeout:
+            log.warning("a job ran past its %g s budget; its worker was replaced", self._timeout)
+            return chatops.over_budget(job, f"it took longer than {self._timeout:g} seconds")
+        except ProcessExpired as exc:
+            # Killed from outside (the OOM killer, an operator) or crashed in C code.
+            log.error("a worker died while reading a submission (exit code %s)", exc.exitcode)
+            return chatops.over_budget(job, "the worker reading it stopped unexpectedly")
         except BrokenProcessPool:
-            with self._lock:
-                if self._pool is pool:
-                    self._pool = self._new_pool()
-            return self._pool.submit(_submission, text, origin).result()
+            if not retry:
+                raise
+            return self._outcome(job, origin, self._schedule(job, origin), retry=False)
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            self._pool.stop()  # type: ignore[no-untyped-call]
+            self._pool.join(timeout=10)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import os
 import socket
@@ -56,6 +58,23 @@ class Bot:
     url: str
     process: subprocess.Popen[bytes]
     log: Path
+    database: Path | None = None  # the SQLite file, when the bot runs on SQLite
+
+    def send(self, data: bytes, headers: dict[str, str], *, path: str = "/slack/events", method: str = "POST") -> Reply:
+        """A request exactly as given: no signature added (a forger's request)."""
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return Reply(resp.status, resp.read().decode(errors="replace"), dict(resp.headers.items()))
+        except urllib.error.HTTPError as err:
+            return Reply(err.code, err.read().decode(errors="replace"), dict(err.headers.items()))
+
+    def signed(self, data: bytes, *, content_type: str, timestamp: int | None = None, secret: str = SECRET) -> Reply:
+        """Raw bytes signed as Slack signs them (for bodies that are not text)."""
+        ts = str(int(time.time()) if timestamp is None else timestamp)
+        mac = hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + data, hashlib.sha256).hexdigest()
+        headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": "v0=" + mac}
+        return self.send(data, headers)
 
     def post(
         self,
@@ -85,16 +104,18 @@ class Bot:
         except urllib.error.HTTPError as err:
             return Reply(err.code, err.read().decode(), dict(err.headers.items()))
 
-    def event(self, event: dict[str, Any], *, event_id: str, headers: dict[str, str] | None = None) -> Reply:
+    def event(
+        self, event: dict[str, Any], *, event_id: str, headers: dict[str, str] | None = None, team: str = TEAM
+    ) -> Reply:
         envelope = {
             "token": "unused",
-            "team_id": TEAM,
+            "team_id": team,
             "api_app_id": "A0TEST",
             "type": "event_callback",
             "event_id": event_id,
             "event_time": int(time.time()),
             "event": event,
-            "authorizations": [{"team_id": TEAM, "user_id": BOT_USER, "is_bot": True}],
+            "authorizations": [{"team_id": team, "user_id": BOT_USER, "is_bot": True}],
         }
         return self.post(json.dumps(envelope), content_type="application/json", headers=headers)
 
@@ -165,12 +186,13 @@ class HasApiUrl(Protocol):
 def start_bot(slack: HasApiUrl, workdir: Path, *, database_url: str | None = None, **env: str) -> Bot:
     port = free_port()
     log = workdir / f"bot-{port}.log"
+    sqlite_file = None if database_url else workdir / "bot.sqlite3"
     environ = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SECRET,
         "SLACK_API_URL": slack.api_url,
-        "DATABASE_URL": database_url or f"sqlite:///{workdir / 'bot.sqlite3'}",
+        "DATABASE_URL": database_url or f"sqlite:///{sqlite_file}",
         "INCIDENT_BOT_FETCH_ALLOW_PRIVATE": "true",
         "INCIDENT_BOT_LOG_LEVEL": "INFO",
         "INCIDENT_BOT_HOST": "127.0.0.1",
@@ -184,7 +206,7 @@ def start_bot(slack: HasApiUrl, workdir: Path, *, database_url: str | None = Non
             stdout=fh,
             stderr=subprocess.STDOUT,
         )
-    bot = Bot(f"http://127.0.0.1:{port}", proc, log)
+    bot = Bot(f"http://127.0.0.1:{port}", proc, log, sqlite_file)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:

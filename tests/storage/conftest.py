@@ -7,6 +7,7 @@ fail: a CI that asked for PostgreSQL must not go green without it. Each test get
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
@@ -44,6 +45,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         pytest.skip(
             f"PostgreSQL storage tests skipped: set {PG_ENV} (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test)"
         )
+    with pg_schema(base) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def pg_schema(base: str) -> Iterator[str]:
+    """A URL of the PostgreSQL database ``base`` that works in a fresh schema, dropped afterwards."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base, connect_args={"connect_timeout": 5})
     try:
