@@ -109,6 +109,10 @@ class Incident(Base):
     # see of it differ from what another may (storage/privacy.py reads the columns as they are
     # otherwise, and re-derives the incident from its visible sources when this is set).
     has_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # True when its sightings were made in more than one of: public channels, one private
+    # conversation, another private conversation. Only such an incident can be visible to an
+    # audience in part (and must then be re-derived from the sources it may see); they are few.
+    mixed_visibility: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
 
@@ -121,7 +125,7 @@ class Incident(Base):
         # incidents list / digests: newest first within a team.
         Index(None, "team_id", "last_seen_at"),
         Index(None, "team_id", "incident_type", "last_seen_at"),
-        Index(None, "team_id", "has_private", "last_seen_at"),
+        Index(None, "team_id", "mixed_visibility"),
     )
 
 

@@ -17,9 +17,11 @@ The rule, in this one place (a Python predicate and its SQL twin, tested to agre
 A channel that becomes private takes its history with it (``conversation_became_private``); one
 that becomes public does not publish its past (its earlier sightings stay private).
 
-Most incidents have no private sighting at all (``incidents.has_private`` is false): every audience
-sees all of them, and reads use the incident's own columns. Only incidents with a private sighting
-that the audience may not see are re-derived from their visible sources, in Python.
+Most incidents have no private sighting at all (``incidents.has_private`` is false) or were only
+ever seen in one private conversation: every audience sees all or nothing of them, and reads use
+the incident's own columns. Only incidents seen both in public and in private, or in two private
+conversations (``incidents.mixed_visibility``), can be visible in part; those are re-derived from
+their visible sources, in Python.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from sqlalchemy import (
     ColumnElement,
     Float,
     Select,
+    String,
     and_,
     bindparam,
     column,
@@ -50,7 +53,7 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.extraction.schema import IncidentSummary
 from storage.merge import SEVERITY_RANK, merge_summaries
@@ -66,7 +69,13 @@ MAX_QUERY_WORDS = 12
 # Incidents re-derived per round trip when walking the partly visible ones in order.
 _DERIVE_BATCH = 50
 
-_SOURCE_SEARCH = table("source_search", column("rowid", BigInteger), column("rank", Float))
+_SOURCE_SEARCH = table(
+    "source_search",
+    column("rowid", BigInteger),
+    column("rank", Float),
+    column("team_id", String),
+    column("incident_id", BigInteger),
+)
 
 
 # ---- the rule -------------------------------------------------------------------------------
@@ -148,27 +157,35 @@ class AudienceView:
         no_private = Incident.has_private.is_(False)
         if self.audience.kind == "team":
             return no_private
+        # Not mixed but private: all of its sightings are in one private conversation — this one?
+        here = exists().where(
+            Sighting.incident_id == Incident.id,
+            Sighting.is_private.is_(True),
+            Sighting.channel_id == self.audience.channel_id,
+        )
         hidden = exists().where(Sighting.incident_id == Incident.id, invisible_sighting(self.audience))
-        return or_(no_private, ~hidden)
-
-    def _partly_visible_ids(self) -> Select[int]:
-        """Incidents with sightings on both sides of the line: shown, but re-derived."""
-        hidden = (
-            select(Sighting.incident_id)
-            .where(Sighting.team_id == self.team_id, invisible_sighting(self.audience))
-            .distinct()
+        return or_(
+            no_private,
+            and_(Incident.mixed_visibility.is_(False), here),
+            and_(Incident.mixed_visibility.is_(True), ~hidden),
         )
-        if self.audience.kind == "team":
-            hidden = hidden.where(Sighting.incident_id.in_(select(Incident.id).where(Incident.has_private.is_(True))))
-        shown = exists().where(
-            Sighting.incident_id == Incident.id, Sighting.team_id == self.team_id, visible_sighting(self.audience)
-        )
-        return select(Incident.id).where(Incident.team_id == self.team_id, Incident.id.in_(hidden), shown)
 
-    def _visible_source(self) -> ColumnElement[bool]:
+    def _partly_visible(self) -> list[int]:
+        """Incidents with sightings on both sides of the line: shown, but re-derived. Only an
+        incident of mixed visibility can be one, and those are few (fetched first, so that later
+        queries look them up by id instead of scanning the team's sightings)."""
+        shown = exists().where(Sighting.incident_id == Incident.id, visible_sighting(self.audience))
+        hidden = exists().where(Sighting.incident_id == Incident.id, invisible_sighting(self.audience))
+        stmt = select(Incident.id).where(
+            Incident.team_id == self.team_id, Incident.mixed_visibility.is_(True), shown, hidden
+        )
+        return list(self.session.scalars(stmt))
+
+    def _visible_source(self, source_id: ColumnElement[Any] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+        """The source ``source_id`` has a sighting the audience may see."""
         if self.audience.kind == "operator":
             return true()
-        return exists().where(Sighting.source_id == Source.id, visible_sighting(self.audience))
+        return exists().where(Sighting.source_id == source_id, visible_sighting(self.audience))
 
     # -- loading and deriving ------------------------------------------------------------------
 
@@ -243,15 +260,13 @@ class AudienceView:
             stmt = stmt.where(Incident.incident_type == incident_type)
         stmt = stmt.order_by(Incident.last_seen_at.desc(), Incident.id.desc()).limit(wanted)
         found = [record_from_row(row) for row in self.session.execute(stmt)]
-        if self.audience.kind != "operator":
+        partial_ids = self._partly_visible() if self.audience.kind != "operator" else []
+        if partial_ids:
+            # Their order is that of their last visible sighting.
             last_seen = func.max(Sighting.seen_at).label("seen")
             partial = (
                 select(Sighting.incident_id, last_seen)
-                .where(
-                    Sighting.team_id == self.team_id,
-                    visible_sighting(self.audience),
-                    Sighting.incident_id.in_(self._partly_visible_ids()),
-                )
+                .where(Sighting.incident_id.in_(partial_ids), visible_sighting(self.audience))
                 .group_by(Sighting.incident_id)
                 .order_by(desc("seen"), Sighting.incident_id.desc())
             )
@@ -276,31 +291,34 @@ class AudienceView:
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[IncidentRecord]:
         """Incidents with a visible source that matches every word of ``query``, best match first."""
         words = query.split()[:MAX_QUERY_WORDS]
+        stmt: Select[Any, Any]
         if self._dialect == "sqlite":
             match = _fts5_query(words)
             if not match:
                 return []
-            best = func.min(_SOURCE_SEARCH.c.rank).label("best")  # FTS5's bm25 rank: lower is better
+            fts = _SOURCE_SEARCH.c
+            best = func.min(fts.rank).label("best")  # FTS5's bm25 rank: lower is better
             stmt = (
-                select(Source.incident_id, best)
-                .select_from(_SOURCE_SEARCH)
-                .join(Source, Source.id == _SOURCE_SEARCH.c.rowid)
-                .where(literal_column("source_search").op("MATCH")(bindparam("q", match)))
-                .order_by(best, Source.incident_id.desc())
+                select(fts.incident_id, best)
+                .where(
+                    literal_column("source_search").op("MATCH")(bindparam("q", match)),
+                    fts.team_id == self.team_id,
+                    self._visible_source(fts.rowid),
+                )
+                .group_by(fts.incident_id)
+                .order_by(best, fts.incident_id.desc())
             )
         else:
             vector: ColumnElement[Any] = literal_column("sources.search_tsv")
             tsquery = func.websearch_to_tsquery(PG_SEARCH_CONFIG, " ".join(words))
             best = func.max(func.ts_rank(vector, tsquery)).label("best")
-            stmt = select(Source.incident_id, best).where(vector.op("@@")(tsquery)).order_by(desc(best))
-            stmt = stmt.order_by(Source.incident_id.desc())
-        stmt = (
-            stmt.where(Source.team_id == self.team_id, self._visible_source())
-            .group_by(Source.incident_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        ids = [i for i, _ in self.session.execute(stmt)]
+            stmt = (
+                select(Source.incident_id, best)
+                .where(vector.op("@@")(tsquery), Source.team_id == self.team_id, self._visible_source(Source.id))
+                .group_by(Source.incident_id)
+                .order_by(desc(best), Source.incident_id.desc())
+            )
+        ids = [int(i) for i, _ in self.session.execute(stmt.limit(limit).offset(offset))]
         return self._records(ids)
 
     def source_summary(self, incident_id: int, source_id: int) -> IncidentSummary | None:
@@ -311,7 +329,7 @@ class AudienceView:
             Source.team_id == self.team_id,
             Source.incident_id == incident_id,
             Source.id == source_id,
-            self._visible_source(),
+            self._visible_source(Source.id),
         )
         source = self.session.scalars(stmt).first()
         return None if source is None else IncidentSummary.model_validate(source.summary_json)
@@ -341,10 +359,10 @@ class AudienceView:
             .limit(limit)
         )
         found = [record_from_row(row) for row in self.session.execute(stmt)]
-        if self.audience.kind != "operator":
-            partial = select(in_period.c.incident_id).where(in_period.c.incident_id.in_(self._partly_visible_ids()))
-            ids = list(self.session.scalars(partial))
-            found += [r for r in self._records(ids) if r.summary.is_incident]
+        partial_ids = self._partly_visible() if self.audience.kind != "operator" else []
+        if partial_ids:
+            in_this_period = select(in_period.c.incident_id).where(in_period.c.incident_id.in_(partial_ids))
+            found += [r for r in self._records(list(self.session.scalars(in_this_period))) if r.summary.is_incident]
         found.sort(key=lambda r: (SEVERITY_RANK[r.summary.severity.level], r.last_seen_at, r.id), reverse=True)
         return found[:limit]
 
@@ -389,8 +407,15 @@ def conversation_became_private(repo: IncidentRepository, *, team_id: str, chann
         )
     )
     if marked:
+        # Its incidents have a private sighting now, and are mixed when any sighting is elsewhere.
+        elsewhere = exists().where(
+            Sighting.incident_id == Incident.id,
+            or_(Sighting.is_private.is_(False), Sighting.channel_id.is_(None), Sighting.channel_id != channel_id),
+        )
         repo.session.execute(
-            update(Incident).where(Incident.team_id == team_id, Incident.id.in_(set(marked))).values(has_private=True)
+            update(Incident)
+            .where(Incident.team_id == team_id, Incident.id.in_(set(marked)))
+            .values(has_private=True, mixed_visibility=elsewhere)
         )
     return len(marked)
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Text,
     bindparam,
     delete,
+    exists,
     func,
     insert,
     literal,
@@ -48,7 +49,7 @@ from storage.models import (
     SourceAnchor,
     UTCDateTime,
 )
-from storage.records import IncidentRecord, NewReport, StoreResult, SubscriptionRecord
+from storage.records import IncidentRecord, NewReport, StoreResult, Submission, SubscriptionRecord
 
 # Candidates examined per report: the most recent incidents sharing a victim, CVE or text anchor.
 # Anything beyond this is months old and outside the time window anyway.
@@ -262,9 +263,42 @@ _DELETE_KEY = delete(IncidentKey).where(
 )
 _INSERT_ANCHORS = insert(SourceAnchor)
 _INSERT_SIGHTING = insert(Sighting).returning(Sighting.id)
-_MARK_PRIVATE = update(Incident).where(Incident.id == bindparam("b_id")).values(has_private=True)
+# After one more sighting of a known incident: whether it now has a private sighting, and whether
+# its sightings now span more than one visibility class (public, or one private conversation), for
+# storage/privacy.py. The new sighting is already inserted; any other sighting of another class
+# makes the incident mixed.
+_OTHER_CLASS_THAN_PUBLIC = exists().where(Sighting.incident_id == bindparam("b_id"), Sighting.is_private.is_(True))
+_OTHER_CLASS_THAN_PRIVATE = exists().where(
+    Sighting.incident_id == bindparam("b_id"),
+    or_(
+        Sighting.is_private.is_(False),
+        Sighting.channel_id.is_(None),
+        Sighting.channel_id != bindparam("b_channel"),
+    ),
+)
+_MARK_SIGHTED_PUBLIC = (
+    update(Incident)
+    # Without a private sighting there is no other class: the common case costs one indexed update.
+    .where(Incident.id == bindparam("b_id"), Incident.has_private.is_(True), Incident.mixed_visibility.is_(False))
+    .values(mixed_visibility=_OTHER_CLASS_THAN_PUBLIC)
+)
+_MARK_SIGHTED_PRIVATE = (
+    update(Incident)
+    .where(Incident.id == bindparam("b_id"))
+    .values(has_private=True, mixed_visibility=or_(Incident.mixed_visibility, _OTHER_CLASS_THAN_PRIVATE))
+)
 # SQLite's FTS5 table of source texts is outside the ORM (see migration 0004).
-_FTS_INSERT = text("INSERT INTO source_search (rowid, body) VALUES (:id, :body)")
+_FTS_INSERT = text(
+    "INSERT INTO source_search (rowid, body, team_id, incident_id) VALUES (:id, :body, :team, :incident)"
+)
+
+
+def _mark_sighted(conn: Connection, incident_id: int, sub: Submission) -> None:
+    """Keep ``has_private`` and ``mixed_visibility`` true to the incident's sightings."""
+    if sub.is_private:
+        conn.execute(_MARK_SIGHTED_PRIVATE, {"b_id": incident_id, "b_channel": sub.channel_id})
+    else:
+        conn.execute(_MARK_SIGHTED_PUBLIC, {"b_id": incident_id})
 
 
 class IncidentRepository:
@@ -351,8 +385,6 @@ class IncidentRepository:
             conn.execute(
                 _UPDATE_INCIDENT, {"b_id": incident_id, "last_seen_at": last_seen, "updated_at": now, **values}
             )
-            if sub.is_private:
-                conn.execute(_MARK_PRIVATE, {"b_id": incident_id})
             old_keys = match.keys
         source_row = {
             "team_id": team,
@@ -391,9 +423,14 @@ class IncidentRepository:
         sighting_id: int = conn.execute(
             _INSERT_SIGHTING, _sighting(report, source_id=source_id, incident_id=incident_id)
         ).scalar_one()
+        if match is not None:
+            _mark_sighted(conn, incident_id, sub)
         if conn.dialect.name == "sqlite":
             # FTS5 is a virtual table outside the ORM; a source's text never changes once stored.
-            conn.execute(_FTS_INSERT, {"id": source_id, "body": source_row["search_text"]})
+            conn.execute(
+                _FTS_INSERT,
+                {"id": source_id, "body": source_row["search_text"], "team": team, "incident": incident_id},
+            )
         record = IncidentRecord(
             id=incident_id,
             team_id=team,
@@ -420,8 +457,7 @@ class IncidentRepository:
             _INSERT_SIGHTING, _sighting(report, source_id=source_id, incident_id=incident_id)
         ).scalar_one()
         conn.execute(_TOUCH_INCIDENT, {"b_id": incident_id, "b_seen": sub.submitted_at})
-        if sub.is_private:
-            conn.execute(_MARK_PRIVATE, {"b_id": incident_id})
+        _mark_sighted(conn, incident_id, sub)
         row = conn.execute(_INCIDENT_RECORD, {"b_id": incident_id}).one()
         how = "same link" if report.canonical_url and url == report.canonical_url else "same text"
         return StoreResult(

@@ -120,6 +120,24 @@ class World:
             at=NOW + 2 * HOUR,
         ).incident.id
         services.conversation_became_private(store=store, team_id=T, channel_id="C-conv")
+        # F: in two private conversations, each with its own facts.
+        self.f = report(
+            store,
+            breach_notice("Fenwick Mutual", "Derby", "620"),
+            make_summary(title="Fenwick Mutual breach", victims=["Fenwick Mutual"]),
+            channel="G-sec",
+            kind="private_channel",
+            at=NOW - HOUR,
+        ).incident.id
+        attached = report(
+            store,
+            follow_up("Fenwick Mutual", "The Mudskipper gang was named."),
+            make_summary(title="Fenwick Mutual breach", victims=["Fenwick Mutual"], attackers=["Mudskipper"]),
+            channel="M-grp",
+            kind="mpim",
+            at=NOW - 0.5 * HOUR,
+        )
+        assert attached.incident.id == self.f
         # E: in a group DM.
         self.e = report(
             store,
@@ -143,13 +161,13 @@ def conv(channel: str) -> Audience:
 # Who may see what. C is seen by everyone (its public report), but only the operator and the DM
 # see it whole.
 VISIBLE = {
-    "operator": {"a", "b", "c", "d", "e"},
+    "operator": {"a", "b", "c", "d", "e", "f"},
     "team": {"a", "c"},
     "C-pub": {"a", "c"},
-    "G-sec": {"a", "b", "c"},
+    "G-sec": {"a", "b", "c", "f"},
     "D-alice": {"a", "c"},
     "C-conv": {"a", "c", "d"},
-    "M-grp": {"a", "c", "e"},
+    "M-grp": {"a", "c", "e", "f"},
     "C-other": {"a", "c"},
 }
 SEES_C_WHOLE = {"operator", "D-alice"}
@@ -168,7 +186,7 @@ def ids(world: World, names: set[str]) -> set[int]:
 
 
 def name_of(world: World, incident_id: int) -> str:
-    return next(n for n in "abcde" if getattr(world, n) == incident_id)
+    return next(n for n in "abcdef" if getattr(world, n) == incident_id)
 
 
 @pytest.mark.parametrize("who", sorted(VISIBLE))
@@ -176,7 +194,7 @@ def test_list_show_and_count_show_exactly_what_the_audience_may_see(world: World
     audience = audience_of(who)
     listed = services.list_incidents(store=world.store, team_id=T, audience=audience, limit=50)
     assert {r.id for r in listed} == ids(world, VISIBLE[who])
-    for n in "abcde":
+    for n in "abcdef":
         shown = services.get_incident(store=world.store, team_id=T, incident_id=getattr(world, n), audience=audience)
         assert (shown is not None) == (n in VISIBLE[who]), n
     c = services.get_incident(store=world.store, team_id=T, incident_id=world.c, audience=audience)
@@ -192,6 +210,10 @@ def test_list_show_and_count_show_exactly_what_the_audience_may_see(world: World
     # What it was last seen as: the DM's reports are later than everything, but only for those who see them.
     assert c.last_seen_at == (NOW + 5 * HOUR if whole else NOW - 2 * HOUR)
     assert AudienceView_count(world, audience) == len(VISIBLE[who])
+    f = services.get_incident(store=world.store, team_id=T, incident_id=world.f, audience=audience)
+    if f is not None:  # each private conversation sees its own report of F, only the operator both
+        assert [a.text for a in f.summary.attackers] == (["Mudskipper"] if who in ("M-grp", "operator") else [])
+        assert f.source_count == (2 if who == "operator" else 1)
 
 
 def AudienceView_count(world: World, audience: Audience) -> int:  # reads as the method it calls
@@ -240,6 +262,7 @@ def test_search_matches_only_sources_the_audience_may_see(world: World, who: str
     assert search("ransomware") == ({world.c} if who in SEES_C_WHOLE else set())
     assert search("Delta Vine") == ({world.d} if "d" in VISIBLE[who] else set())
     assert search("breach") == ids(world, VISIBLE[who])
+    assert search("Mudskipper") == ({world.f} if who in ("M-grp", "operator") else set())
 
 
 @pytest.mark.parametrize("who", sorted(VISIBLE))
@@ -249,7 +272,7 @@ def test_evidence_of_a_source_only_where_it_may_be_seen(world: World, who: str) 
         sightings = [
             (s.incident_id, s.source_id, s.channel_id, s.is_private) for s in uow.session.scalars(select(Sighting))
         ]
-    assert len(sightings) == 8
+    assert len(sightings) == 10
     for incident_id, source_id, channel, private in sightings:  # each source was sighted once
         found = services.source_summary(
             store=world.store, team_id=T, incident_id=incident_id, source_id=source_id, audience=audience

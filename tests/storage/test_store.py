@@ -172,9 +172,12 @@ def test_search_by_victim_attacker_cve_type_and_text(store: Store) -> None:
     assert ids('" OR * NEAR(') == []  # search syntax in user input is never an error
 
 
-def _legacy_report(store: Store, *, title: str, victim: str, channel: str, private: bool) -> int:
-    """One incident with one source and one sighting, written as a store at revision 0002/0003 held
-    them (the application code of today writes columns those revisions do not have)."""
+def _legacy_report(
+    store: Store, *, title: str, victim: str, channel: str, private: bool, also_in: str | None = None
+) -> int:
+    """One incident with one source and one sighting (and one more in the private conversation
+    ``also_in``), written as a store at revision 0002/0003 held them (the application code of today
+    writes columns those revisions do not have)."""
     summary = make_summary(title=title, victims=[victim]).model_dump_json()
     now = NOW.isoformat()
     with store.engine.begin() as conn:
@@ -216,6 +219,14 @@ def _legacy_report(store: Store, *, title: str, victim: str, channel: str, priva
             ),
             {"source": source, "incident": incident, "channel": channel, "private": private, "now": now},
         )
+        if also_in:
+            conn.execute(
+                text(
+                    "INSERT INTO sightings (team_id, source_id, incident_id, submitter, channel_id, is_private,"
+                    " seen_at) VALUES ('T1', :source, :incident, 'U2', :channel, true, :now)"
+                ),
+                {"source": source, "incident": incident, "channel": also_in, "now": now},
+            )
     return int(incident)
 
 
@@ -228,13 +239,21 @@ def test_upgrading_a_store_that_holds_incidents_keeps_them_searchable_and_privat
     try:
         migrate(store.engine, start)
         public = _legacy_report(
-            store, title="Harbor Freightways breach", victim="Harbor Freightways", channel="C1", private=False
+            store,
+            title="Harbor Freightways breach",
+            victim="Harbor Freightways",
+            channel="C1",
+            private=False,
+            also_in="D1",
         )
         secret = _legacy_report(
             store, title="Lakeside payroll leak", victim="Lakeside Credit", channel="G1", private=True
         )
         store.upgrade()
         assert current(store.engine) == head()
+        with store.engine.connect() as conn:
+            flags = conn.execute(text("SELECT id, has_private, mixed_visibility FROM incidents ORDER BY id")).all()
+        assert [tuple(f) for f in flags] == [(public, True, True), (secret, True, False)]
 
         def ids(query: str, audience: Audience = OPERATOR) -> list[int]:
             return [r.id for r in services.search_incidents(store=store, team_id="T1", query=query, audience=audience)]

@@ -5,7 +5,9 @@
   text, so a conversation's search can only match what it may see (storage/privacy.py). The
   incident-level search objects (``incident_search``, ``incidents.search_tsv``,
   ``incidents.search_text``) are dropped.
-- ``incidents.has_private``: set once any sighting of the incident was private.
+- ``incidents.has_private``: set once any sighting of the incident was private;
+  ``incidents.mixed_visibility``: its sightings were made in more than one of public channels and
+  private conversations (only those can be visible in part).
 - The ids of the tables that grow with use become 64-bit on PostgreSQL (SQLite's are already).
 
 Rewrites the incidents, sources and sightings tables once on PostgreSQL: on a large store run
@@ -81,15 +83,29 @@ def upgrade() -> None:
     conn = op.get_bind()
     sqlite = conn.dialect.name == "sqlite"
     op.add_column("incidents", sa.Column("has_private", sa.Boolean(), nullable=False, server_default=sa.false()))
+    op.add_column("incidents", sa.Column("mixed_visibility", sa.Boolean(), nullable=False, server_default=sa.false()))
     op.execute(
         "UPDATE incidents SET has_private = EXISTS"
         " (SELECT 1 FROM sightings WHERE sightings.incident_id = incidents.id AND sightings.is_private)"
     )
+    # The visibility class of a sighting: public, or the private conversation it was made in.
+    op.execute(
+        "UPDATE incidents SET mixed_visibility = (SELECT count(DISTINCT CASE WHEN sightings.is_private"
+        " THEN 'private:' || coalesce(sightings.channel_id, '') ELSE 'public' END) FROM sightings"
+        " WHERE sightings.incident_id = incidents.id) > 1"
+    )
     op.add_column("sources", sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
     _backfill_source_text(conn)
     if sqlite:
-        op.execute("CREATE VIRTUAL TABLE source_search USING fts5(body, tokenize='porter unicode61')")
-        op.execute("INSERT INTO source_search (rowid, body) SELECT id, search_text FROM sources")
+        # The team and incident ride along unindexed: a search then never reads the (wide) sources rows.
+        op.execute(
+            "CREATE VIRTUAL TABLE source_search USING fts5(body, team_id UNINDEXED, incident_id UNINDEXED,"
+            " tokenize='porter unicode61')"
+        )
+        op.execute(
+            "INSERT INTO source_search (rowid, body, team_id, incident_id)"
+            " SELECT id, search_text, team_id, incident_id FROM sources"
+        )
         op.execute("DROP TABLE incident_search")
         # SQLite >= 3.35 drops a plain column in place (a batch copy would drop and re-create the
         # incidents table, and the foreign keys' ON DELETE CASCADE would empty its children).
@@ -107,9 +123,7 @@ def upgrade() -> None:
             op.execute(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE bigint")
         for table in _SEQUENCES:
             op.execute(f"ALTER SEQUENCE {table}_id_seq AS bigint")
-    op.create_index(
-        "ix_incidents_team_id_has_private_last_seen_at", "incidents", ["team_id", "has_private", "last_seen_at"]
-    )
+    op.create_index("ix_incidents_team_id_mixed_visibility", "incidents", ["team_id", "mixed_visibility"])
     op.create_index("ix_sightings_team_id_is_private_channel_id", "sightings", ["team_id", "is_private", "channel_id"])
 
 
@@ -117,7 +131,7 @@ def downgrade() -> None:
     conn = op.get_bind()
     sqlite = conn.dialect.name == "sqlite"
     op.drop_index("ix_sightings_team_id_is_private_channel_id", table_name="sightings")
-    op.drop_index("ix_incidents_team_id_has_private_last_seen_at", table_name="incidents")
+    op.drop_index("ix_incidents_team_id_mixed_visibility", table_name="incidents")
     op.add_column("incidents", sa.Column("search_text", sa.Text(), nullable=False, server_default=""))
     rows = conn.execute(sa.text("SELECT id, title, summary_json FROM incidents ORDER BY id")).all()
     bodies = [{"id": r.id, "body": _search_text(_json(r.summary_json), [r.title])} for r in rows]
@@ -129,6 +143,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE source_search")
         op.execute("ALTER TABLE sources DROP COLUMN search_text")
         op.execute("ALTER TABLE incidents DROP COLUMN has_private")
+        op.execute("ALTER TABLE incidents DROP COLUMN mixed_visibility")
         return
     op.execute(
         "ALTER TABLE incidents ADD COLUMN search_tsv tsvector"
@@ -139,6 +154,7 @@ def downgrade() -> None:
     op.execute("ALTER TABLE sources DROP COLUMN search_tsv")
     op.execute("ALTER TABLE sources DROP COLUMN search_text")
     op.execute("ALTER TABLE incidents DROP COLUMN has_private")
+    op.execute("ALTER TABLE incidents DROP COLUMN mixed_visibility")
     for table in _SEQUENCES:
         op.execute(f"ALTER SEQUENCE {table}_id_seq AS integer")
     for table, column in _ID_COLUMNS:
