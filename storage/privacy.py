@@ -31,7 +31,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -39,6 +39,7 @@ from sqlalchemy import (
     Float,
     Select,
     String,
+    Text,
     and_,
     bindparam,
     column,
@@ -53,6 +54,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.extraction.schema import IncidentSummary
@@ -129,14 +131,35 @@ class EarlierReport:
     message_ts: str | None
 
 
-@dataclass
-class _Loaded:
-    """An incident with what the audience may see of its sources and sightings."""
+class _Seen(NamedTuple):
+    """One visible sighting, as much of it as a record shows."""
 
-    incident: Incident
-    sources: list[Source]  # visible ones, oldest first
-    sightings: dict[int, list[Sighting]]  # visible ones, by source id
-    complete: bool  # every source and sighting is visible
+    source_id: int
+    channel_id: str | None
+    message_ts: str | None
+    submitter: str
+    seen_at: dt.datetime
+
+
+_SIGHTINGS_OF = select(
+    Sighting.incident_id,
+    Sighting.source_id,
+    Sighting.is_private,
+    Sighting.channel_id,
+    Sighting.message_ts,
+    Sighting.submitter,
+    Sighting.seen_at,
+).order_by(Sighting.id)
+_SOURCES_OF = select(
+    Source.id,
+    Source.incident_id,
+    Source.url,
+    Source.canonical_url,
+    Source.title,
+    Source.site,
+    Source.published,
+    sql_cast(Source.summary_json, Text).label("summary_raw"),
+).order_by(Source.id)
 
 
 class AudienceView:
@@ -189,60 +212,64 @@ class AudienceView:
 
     # -- loading and deriving ------------------------------------------------------------------
 
-    def _load(self, incident_ids: Sequence[int]) -> dict[int, _Loaded]:
-        """The incidents with their visible sources and sightings (three queries in all)."""
-        if not incident_ids:
-            return {}
-        incidents = self.session.scalars(
-            select(Incident).where(Incident.team_id == self.team_id, Incident.id.in_(incident_ids))
-        ).all()
-        ids = [i.id for i in incidents]
-        sources: dict[int, list[Source]] = {i: [] for i in ids}
-        for src in self.session.scalars(select(Source).where(Source.incident_id.in_(ids)).order_by(Source.id)):
-            sources[src.incident_id].append(src)
-        sightings: dict[int, list[Sighting]] = {}
-        hidden: set[int] = set()
-        for s in self.session.scalars(select(Sighting).where(Sighting.incident_id.in_(ids)).order_by(Sighting.id)):
-            if sighting_visible(self.audience, is_private=s.is_private, channel_id=s.channel_id):
-                sightings.setdefault(s.source_id, []).append(s)
-            else:
-                hidden.add(s.incident_id)
-        out: dict[int, _Loaded] = {}
-        for incident in incidents:
-            shown = [s for s in sources[incident.id] if s.id in sightings]
-            if shown:
-                out[incident.id] = _Loaded(incident, shown, sightings, complete=incident.id not in hidden)
-        return out
-
-    def _record(self, loaded: _Loaded, *, with_sources: bool) -> IncidentRecord:
-        incident, shown = loaded.incident, loaded.sources
-        records: tuple[SourceRecord, ...] = ()
-        if with_sources:
-            records = tuple(_source_record(s, loaded.sightings[s.id]) for s in shown)
-        if loaded.complete:
-            return IncidentRecord(
-                id=incident.id,
-                team_id=incident.team_id,
-                summary=IncidentSummary.model_validate(incident.summary_json),
-                source_count=incident.source_count,
-                first_seen_at=incident.first_seen_at,
-                last_seen_at=incident.last_seen_at,
-                sources=records,
-            )
-        return IncidentRecord(
-            id=incident.id,
-            team_id=incident.team_id,
-            summary=merge_summaries([IncidentSummary.model_validate(s.summary_json) for s in shown]),
-            source_count=len(shown),
-            first_seen_at=min(report_time(s.published, loaded.sightings[s.id][0].seen_at) for s in shown),
-            last_seen_at=max(v.seen_at for s in shown for v in loaded.sightings[s.id]),
-            sources=records,
-        )
-
     def _records(self, incident_ids: Sequence[int], *, with_sources: bool = False) -> list[IncidentRecord]:
-        """Records of the incidents the audience may see, in the order given."""
-        loaded = self._load(incident_ids)
-        return [self._record(loaded[i], with_sources=with_sources) for i in incident_ids if i in loaded]
+        """Records of the incidents the audience may see, in the order given.
+
+        An incident with no private sighting, or any incident for the operator, is what its own
+        columns say. For the others the sightings decide (``sighting_visible``): none visible, it is
+        left out; all visible, its columns again; some, it is re-derived from its visible sources.
+        Sources are read only for those, and when ``with_sources`` asks for them."""
+        if not incident_ids:
+            return []
+        flags = Incident.has_private.label("has_private")
+        rows = {
+            row.id: row
+            for row in self.session.execute(
+                select(*RECORD_COLUMNS, flags).where(Incident.team_id == self.team_id, Incident.id.in_(incident_ids))
+            )
+        }
+        checked = [i for i, row in rows.items() if row.has_private and self.audience.kind != "operator"]
+        wanted = list(rows) if with_sources else checked
+        seen: dict[int, dict[int, list[_Seen]]] = {i: {} for i in wanted}  # incident -> source -> sightings
+        hidden: set[int] = set()
+        if wanted:
+            for r in self.session.execute(_SIGHTINGS_OF.where(Sighting.incident_id.in_(wanted))):
+                if sighting_visible(self.audience, is_private=r.is_private, channel_id=r.channel_id):
+                    seen[r.incident_id].setdefault(r.source_id, []).append(
+                        _Seen(r.source_id, r.channel_id, r.message_ts, r.submitter, r.seen_at)
+                    )
+                else:
+                    hidden.add(r.incident_id)
+        partial = [i for i in checked if i in hidden and seen[i]]
+        need_sources = [i for i in wanted if i in partial or with_sources]
+        sources: dict[int, list[Any]] = {i: [] for i in need_sources}
+        if need_sources:
+            for src in self.session.execute(_SOURCES_OF.where(Source.incident_id.in_(need_sources))):
+                if src.id in seen[src.incident_id]:
+                    sources[src.incident_id].append(src)
+        out: list[IncidentRecord] = []
+        for incident_id in incident_ids:
+            row = rows.get(incident_id)
+            if row is None or (incident_id in checked and not seen[incident_id]):
+                continue  # not the team's, or not a sighting of it the audience may see
+            record = record_from_row(row)
+            if incident_id in partial:
+                shown = sources[incident_id]
+                visits = seen[incident_id]
+                record = record.model_copy(
+                    update={
+                        "summary": merge_summaries([IncidentSummary.model_validate_json(s.summary_raw) for s in shown]),
+                        "source_count": len(shown),
+                        "first_seen_at": min(report_time(s.published, visits[s.id][0].seen_at) for s in shown),
+                        "last_seen_at": max(v.seen_at for vs in visits.values() for v in vs),
+                    }
+                )
+            if with_sources:
+                record = record.model_copy(
+                    update={"sources": tuple(_source_record(s, seen[incident_id][s.id]) for s in sources[incident_id])}
+                )
+            out.append(record)
+        return out
 
     def _derived_in_order(self, ids: Iterable[int]) -> Iterable[IncidentRecord]:
         """Records of ``ids`` derived a batch at a time, so a walk that stops early loads little."""
@@ -430,7 +457,7 @@ def _fts5_query(words: Sequence[str]) -> str:
     return " ".join(phrases)
 
 
-def _source_record(s: Source, visible: list[Sighting]) -> SourceRecord:
+def _source_record(s: Any, visible: list[_Seen]) -> SourceRecord:
     """A source as its first *visible* sighting presents it: who sent it where and when is never
     taken from a submission the audience may not see."""
     first = visible[0]

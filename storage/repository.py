@@ -13,7 +13,6 @@ from sqlalchemy import (
     BigInteger,
     Connection,
     Integer,
-    Row,
     String,
     Text,
     bindparam,
@@ -159,10 +158,10 @@ RECORD_COLUMNS = (
 )
 
 
-RecordRow = Row[int, str, str, int, dt.datetime, dt.datetime]
 
 
-def record_from_row(row: RecordRow) -> IncidentRecord:
+def record_from_row(row: Any) -> IncidentRecord:
+    """The record of a row that holds RECORD_COLUMNS (and possibly more)."""
     return IncidentRecord(
         id=row.id,
         team_id=row.team_id,
