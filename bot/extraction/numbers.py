@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from bot.extraction.mentions import MAX_FIELD_MENTIONS, Context, dedupe, mention
 from bot.extraction.schema import Mention, Money
@@ -217,33 +218,38 @@ def _currency(m: re.Match[str]) -> str:
     return _AFTER_WORDS.get(word.split()[0], "USD")
 
 
-def _money(doc: Doc) -> list[tuple[Sentence, int, int, float, str]]:
-    """Every money amount (amount, currency) with its sentence, found once per document (losses and
-    ransoms both read it)."""
+def _money(doc: Doc) -> list[tuple[Sentence, int, int, str, str]]:
+    """Every money amount (number as written, currency) with its sentence, found once per document
+    (losses and ransoms both read it)."""
     return doc.memo("money", lambda: list(_find_money(doc)))
 
 
-def _find_money(doc: Doc) -> Iterator[tuple[Sentence, int, int, float, str]]:
+def _find_money(doc: Doc) -> Iterator[tuple[Sentence, int, int, str, str]]:
     for norm, sents in _sources(doc):
         for m in _MONEY.finditer(norm):
-            num = m.group("num") or m.group("num2")
-            value = parse_number(num)
-            if value is None or value <= 0:
-                continue
             sent = doc.sentence_at(sents[0].source, m.start())
             if sent is None:
                 continue
-            yield sent, m.start(), m.end(), value, _currency(m)
+            yield sent, m.start(), m.end(), m.group("num") or m.group("num2"), _currency(m)
+
+
+@lru_cache(maxsize=4096)
+def _amount(num: str) -> float | None:
+    return parse_number(num)
 
 
 def _money_mentions(doc: Doc, keep: Callable[[Sentence, str], bool]) -> list[Mention]:
     """The first mention of each different amount that ``keep`` accepts, in text order, up to the
     field limit: what ``dedupe`` keeps, without building a Mention for every repeat (200,000
-    characters of "$1," are 66,000 amounts; building each took 2 s)."""
+    characters of "$1," are 66,000 amounts; building each took 2 s). Amounts are valued only in
+    sentences ``keep`` accepts."""
     out: list[Mention] = []
     seen: set[tuple[float, str]] = set()
-    for sent, start, end, amount, currency in _money(doc):
-        if (amount, currency) in seen or not keep(sent, currency):
+    for sent, start, end, num, currency in _money(doc):
+        if not keep(sent, currency):
+            continue
+        amount = _amount(num)
+        if amount is None or amount <= 0 or (amount, currency) in seen:
             continue
         seen.add((amount, currency))
         out.append(mention(doc, sent, start, end, Money(amount=amount, currency=currency)))
