@@ -58,11 +58,12 @@ def _warm() -> None:
 
 @pytest.mark.parametrize("run_of", [".", "!", "?", ".!?"], ids=["dots", "bangs", "questions", "mixed"])
 def test_punctuation_run_in_body(run_of: str) -> None:
-    doc = Doc(text=INCIDENT + rep(run_of) + " Parcelo said. It is fixed")
+    # no capital after the run: it ends no sentence, and every start inside it used to be tried
+    doc = Doc(text=INCIDENT + rep(run_of) + " and more. Parcelo said so")
     sentences = run(lambda: doc.sentences)
-    assert [s.text[-13:] for s in sentences[1:]] == ["Parcelo said.", "It is fixed"]
+    assert [s.text for s in sentences[1:]] == ["Parcelo said so"]
     assert sentences[0].text.startswith(INCIDENT)
-    assert sentences[0].text.endswith(rep(run_of)[-3:])
+    assert sentences[0].text.endswith(rep(run_of)[-3:] + " and more.")
 
 
 def test_punctuation_run_in_title() -> None:
