@@ -91,7 +91,7 @@ def test_sentence_ends_unchanged() -> None:
 
 @pytest.mark.parametrize(
     "fragment",
-    ["-", "+", "CVE-", "a+", "1-", "Acme-", "-a", "a[.]", "a(.)", "a-@", "hxxp://x[.]", "x.y", "hxxp://x[.]yy "],
+    ["-", "+", "CVE-", "a+", "1-", "Acme-", "-a", "a[.]", "a(.)", "hxxp://x[.]", "x.y", "hxxp://x[.]yy "],
     ids=[
         "hyphens",
         "plus-signs",
@@ -102,7 +102,6 @@ def test_sentence_ends_unchanged() -> None:
         "hyphen-letter",
         "defanged-dots",
         "defanged-parens",
-        "local-parts",
         "one-long-defanged-url",
         "one-long-name",
         "many-defanged-urls",
@@ -168,18 +167,29 @@ def test_long_run_before_quote(fragment: str) -> None:
 
 
 # --- numbers inside a name (role_cues.TRAIL_NUM) ----------------------------------------------
-# (?:\s+\d[\w.]*)+$ was tried from every space of "Acme 123 123 ... 123 Bank".
+# (?:\s+\d[\w.]*)+$ was tried from every space of "Acme 12345 12345 ... 12345 Bank".
 
 
 def test_number_run_inside_name() -> None:
-    run(lambda: entities.extract_victims(ctx(INCIDENT + "Acme " + rep("123 ") + "Bank was hacked.")))
+    # the name must end inside the 200,000 characters names are looked for in
+    text = INCIDENT + "Acme " + rep("12345 ", N - 200) + "Bank was hacked."
+    run(lambda: entities.extract_victims(ctx(text)))
 
 
 # --- title line of pasted text (local.split_title) --------------------------------------------
-# Linear, but 200 steps per leading whitespace character: a 2 MB text/plain link took 3.7 s.
+# Linear, but 200 steps per leading whitespace character when no title follows: a 2 MB text/plain
+# link took 3.7 s.
 
 
-@pytest.mark.parametrize("blank", [" ", "\t", "   \n"], ids=["spaces", "tabs", "space-lines"])
-def test_leading_whitespace_before_title(blank: str) -> None:
-    title, rest = run(lambda: split_title(rep(blank, 2_000_000) + "Parcelo breach\n\nBody text."))
-    assert (title, rest) == ("Parcelo breach", "Body text.")
+@pytest.mark.parametrize("blank", [" ", "\t"], ids=["spaces", "tabs"])
+def test_leading_whitespace_before_no_title(blank: str) -> None:
+    # no blank line after the first line: the regex gave back the whitespace one character at a time
+    text = rep(blank, 2_000_000) + "Parcelo breach\nBody text."
+    assert run(lambda: split_title(text)) == (None, text)
+
+
+def test_title_line_unchanged() -> None:
+    assert split_title("  Parcelo breach\n \nBody.") == ("Parcelo breach", "Body.")
+    assert split_title("\n  ab\n\nBody.") == ("ab", "Body.")
+    assert split_title("A sentence.\n\nBody.") == (None, "A sentence.\n\nBody.")
+    assert split_title("   \n\n" + "x" * 300 + "\n\nBody.") == ("", "x" * 300 + "\n\nBody.")
