@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 from bot.batch import parse_published  # noqa: E402
 from bot.errors import UnsupportedInputError  # noqa: E402
 from bot.extraction import Article, summarize_article  # noqa: E402
-from bot.sources.html import extract_page  # noqa: E402
+from bot.sources.html import _fallback_text, extract_page  # noqa: E402
 from bot.sources.local import split_title  # noqa: E402
 
 
@@ -135,8 +135,9 @@ SOURCE_WORST_CASES: dict[str, Callable[[], object]] = {
     "page of 50,000 SVG paths and an article": lambda: extract_page(
         _page("<svg>" + "<path d='M0 0'/>" * 50_000 + "</svg>" + _ARTICLE_HTML)
     ),
-    "page with an unclosed 2 MB tail": lambda: extract_page(_page(_ARTICLE_HTML) + "<a b='>'" * 250_000),
-    "2 MB of spaces before a title line": lambda: split_title(" " * 2_000_000 + "Parcelo breach\n\n" + _BODY),
+    "text fallback, unclosed 2 MB tail of <a b='>'": lambda: _fallback_text(_ARTICLE_HTML + "<a b='>'" * 250_000),
+    "text fallback, unclosed 2 MB tail of <a": lambda: _fallback_text(_ARTICLE_HTML + "<a " * 666_000),
+    "2 MB of spaces before a first line (no title)": lambda: split_title(" " * 2_000_000 + "Parcelo\n" + _BODY),
 }
 
 
