@@ -66,45 +66,55 @@ def _rep(fragment: str, n: int = 1_990_000) -> str:
     return (fragment * (n // len(fragment) + 1))[:n]
 
 
-WORST_CASES = {
-    "repeated incident sentence": Article(
+# Built when run, one at a time: 2 MB each would otherwise sit in memory and in the peak RSS
+# reported for the corpus.
+WORST_CASES: dict[str, Callable[[], Article]] = {
+    "repeated incident sentence": lambda: Article(
         text="Hackers stole the passwords of 1,000 Acme Corp customers on May 3, 2024. " * 26_000
     ),
-    "one sentence, no punctuation": Article(text="the breach of acme systems " * 70_000),
-    "digit run": Article(text="9" * 1_900_000),
-    "html markup": Article(text="<div class='x'><p>Hackers <b>breached</b> Acme</p></div>" * 34_000),
-    "control characters": Article(text="\x00\x01\x02 junk \x1b[31m " * 90_000),
-    "capitalised words": Article(text="Acme Bank Of The North Group Holdings " * 50_000),
+    "one sentence, no punctuation": lambda: Article(text="the breach of acme systems " * 70_000),
+    "digit run": lambda: Article(text="9" * 1_900_000),
+    "html markup": lambda: Article(text="<div class='x'><p>Hackers <b>breached</b> Acme</p></div>" * 34_000),
+    "control characters": lambda: Article(text="\x00\x01\x02 junk \x1b[31m " * 90_000),
+    "capitalised words": lambda: Article(text="Acme Bank Of The North Group Holdings " * 50_000),
     # headlines are analysed too: one long sentence-case headline, and one cut into thousands of parts
-    "long headline": Article(title="Hackers breach Parcelo and steal records of Acme customers " * 3_400, text=_BODY),
-    "headline parts": Article(title="Parcelo breach: " * 12_500, text=_BODY),
+    "long headline": lambda: Article(
+        title="Hackers breach Parcelo and steal records of Acme customers " * 3_400, text=_BODY
+    ),
+    "headline parts": lambda: Article(title="Parcelo breach: " * 12_500, text=_BODY),
     # quadratic before (time for 20,000 characters then): sentence ends (5 s)
-    "run of dots": Article(text=_BODY + " " + _rep(".")),
-    "run of . ! ?": Article(text=_BODY + " " + _rep(".!?")),
-    "run of dots in the headline": Article(title="Parcelo breached" + _rep("."), text=_BODY),
+    "run of dots": lambda: Article(text=_BODY + " " + _rep(".")),
+    "run of . ! ?": lambda: Article(text=_BODY + " " + _rep(".!?")),
+    "run of dots in the headline": lambda: Article(title="Parcelo breached" + _rep("."), text=_BODY),
     # indicator candidates (7 s) and their validation
-    "hyphens after an incident sentence": Article(text=_BODY + " " + _rep("-")),
-    "CVE- repeated": Article(text=_BODY + " " + _rep("CVE-")),
-    "a+ repeated": Article(text=_BODY + " " + _rep("a+")),
-    "x[.] repeated": Article(text=_BODY + " " + _rep("a[.]")),
-    "hxxp://x[.] repeated": Article(text=_BODY + " " + _rep("hxxp://x[.]")),
-    "many defanged URLs": Article(text=_BODY + " " + _rep("hxxp://x[.]yy ")),
+    "hyphens after an incident sentence": lambda: Article(text=_BODY + " " + _rep("-")),
+    "CVE- repeated": lambda: Article(text=_BODY + " " + _rep("CVE-")),
+    "a+ repeated": lambda: Article(text=_BODY + " " + _rep("a+")),
+    "x[.] repeated": lambda: Article(text=_BODY + " " + _rep("a[.]")),
+    "hxxp://x[.] repeated": lambda: Article(text=_BODY + " " + _rep("hxxp://x[.]")),
+    "many defanged URLs": lambda: Article(text=_BODY + " " + _rep("hxxp://x[.]yy ")),
     # money and counts without a cue in their sentence (27 s; 47 s in a headline)
-    "$5( repeated": Article(text=_BODY + " " + _rep("$5(")),
-    "$5( repeated in the headline": Article(title=_rep("$5("), text=_BODY),
-    "counts without a cue": Article(text=_BODY + " " + _rep("5,000 customers ")),
-    "one amount repeated": Article(text=_BODY + " The bank lost " + _rep("$1,")),
-    # a long capitalised run before a quote (5.7 s for 16,000), numbers inside a name (2.9 s)
-    "capitals before a quote": Article(text=_BODY + " " + "A" * 199_000 + _QUOTE + _rep(" x", 1_790_000)),
-    "numbers inside a name": Article(text=_BODY + " Acme " + _rep("1 ") + "Bank was hacked."),
+    "$5( repeated": lambda: Article(text=_BODY + " " + _rep("$5(")),
+    "$5( repeated in the headline": lambda: Article(title=_rep("$5("), text=_BODY),
+    "counts without a cue": lambda: Article(text=_BODY + " " + _rep("5,000 customers ")),
+    "one amount repeated": lambda: Article(text=_BODY + " The bank lost " + _rep("$1,")),
+    # a long capitalised run before a quote (5.7 s for 16,000), numbers inside a name (2.9 s);
+    # both within the 200,000 characters analysed
+    "capitals before a quote": lambda: Article(text=_BODY + " " + "A" * 199_000 + _QUOTE + _rep(" x", 1_790_000)),
+    "numbers inside a name": lambda: Article(
+        text=_BODY + " Acme " + _rep("1 ", 199_000) + "Bank was hacked." + _rep(" x", 1_790_000)
+    ),
     # output size: every mention carries its sentence (14,000 CVE ids in one sentence: 2.8 GB of JSON)
-    "distinct CVE ids": Article(text="Researchers found " + " ".join(f"CVE-2024-{10_000 + i}" for i in range(130_000))),
+    "distinct CVE ids": lambda: Article(
+        text="Researchers found " + " ".join(f"CVE-2024-{10_000 + i}" for i in range(130_000))
+    ),
 }
 
 
 def worst_cases() -> dict[str, float]:
     out = {}
-    for name, article in WORST_CASES.items():
+    for name, make in WORST_CASES.items():
+        article = make()
         t = time.perf_counter()
         summarize_article(article)
         out[name] = round(time.perf_counter() - t, 3)
