@@ -42,8 +42,8 @@ def key(text: str) -> str:
 
 
 # At most this many mentions of one field (dates, counts, amounts, CVEs). Every mention carries its
-# sentence, so without a cap 14,000 different CVE ids in one 200,000-character sentence made a
-# summary of 2.8 GB when serialized. Real articles stay far below (CASIE dev: at most 13).
+# sentence, so without a cap 13,000 different CVE ids in one 200,000-character sentence made a
+# summary of about 2.7 GB when serialized. Real articles stay far below (CASIE dev: at most 13).
 MAX_FIELD_MENTIONS = 50
 
 

@@ -28,7 +28,7 @@ MIN_ARTICLE_CHARS = 200
 # what is never article text (scripts other than JSON-LD metadata, styles, inline SVG, templates,
 # frames, comments); if it still has more, it is refused with a message that asks for the text.
 # The 60 link-benchmark pages have at most 1,603 elements before stripping; a page at the limit
-# takes about a second.
+# takes about half a second (bench/speed.py).
 MAX_PAGE_ELEMENTS = 10_000
 # Start tags, counted on the raw text: an upper bound of the parsed element count (it also counts
 # tags written inside scripts and comments), enough to wave normal pages through unparsed.
@@ -173,13 +173,15 @@ def bounded_html(html: str) -> str:
     from lxml import html as lxml_html
 
     try:
-        tree = lxml_html.document_fromstring(html)
-    except ValueError:  # a str with an XML encoding declaration: lxml wants bytes for that
-        tree = lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
-    except etree.ParserError:
-        return html  # nothing lxml can parse: trafilatura will find nothing either, and fast
+        try:
+            tree = lxml_html.document_fromstring(html)
+        except ValueError:  # a str with an XML encoding declaration: lxml wants bytes for that
+            tree = lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
+    except etree.LxmlError:
+        raise UnsupportedInputError(too_complex_message(tags)) from None
     for node in tree.xpath(_NOT_TEXT):
-        node.drop_tree()  # the text after it stays
+        if node.getparent() is not None:  # not a comment beside the root element
+            node.drop_tree()  # the text after it stays
     elements = sum(1 for _ in tree.iter(etree.Element))
     if elements > MAX_PAGE_ELEMENTS:
         raise UnsupportedInputError(too_complex_message(elements))

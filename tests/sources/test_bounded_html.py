@@ -72,6 +72,15 @@ def test_clutter_is_stripped_and_the_article_read(clutter: str) -> None:
     assert found.title == "Northwind Logistics confirms customer data breach"
 
 
+def test_stripping_a_page_with_comments_beside_the_root() -> None:
+    html = (
+        "<!-- served by cache --><!DOCTYPE html>"
+        + article_html().replace("<article>", "<style>a{}</style>" * 20_000 + "<article>")
+        + "<!-- 0.2 s -->"
+    )
+    assert "stolen contractor password" in extract_page(html).text
+
+
 def test_deep_nesting() -> None:
     # lxml stops nesting at 256 levels, so what is below is cut off either way: bounded, and read
     html = page("<div>" * 20_000 + "<p>" + ARTICLE_BODY + "</p>" + "<p>x</p>" * 20_000 + "</div>" * 20_000)
