@@ -166,7 +166,7 @@ def test_long_run_before_quote(fragment: str) -> None:
     assert found[0].speaker is None
 
 
-# --- numbers inside a name (role_cues.TRAIL_NUM) ----------------------------------------------
+# --- numbers inside a name (role_cues.strip_trailing_numbers, was the TRAIL_NUM regex) ----------
 # (?:\s+\d[\w.]*)+$ was tried from every space of "Acme 12345 12345 ... 12345 Bank".
 
 
