@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extraction.mentions import Context, dedupe, mention
+from bot.extraction.mentions import MAX_FIELD_MENTIONS, Context, dedupe, mention
 from bot.extraction.schema import Mention
 from bot.extraction.text import Sentence
 
@@ -34,4 +34,4 @@ def extract_cves(ctx: Context) -> list[Mention]:
             if sent is None:
                 continue
             found.append(mention(doc, sent, m.start(), m.end(), canonical_cve(m.group(1), m.group(2))))
-    return dedupe(found)
+    return dedupe(found, limit=MAX_FIELD_MENTIONS)

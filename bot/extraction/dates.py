@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from bot.extraction.mentions import Context, dedupe, mention
+from bot.extraction.mentions import MAX_FIELD_MENTIONS, Context, dedupe, mention
 from bot.extraction.schema import Mention
 from bot.extraction.text import Doc, Sentence
 
@@ -304,4 +304,4 @@ def extract_dates(ctx: Context) -> list[Mention]:
         if sent is None or not _keep(c, sent, cache):
             continue
         found.append(mention(doc, sent, c.start, c.end, c.value))
-    return dedupe(found)
+    return dedupe(found, limit=MAX_FIELD_MENTIONS)

@@ -37,13 +37,13 @@ from bot.extraction.role_cues import (
     PRODUCT_RIGHT,
     SOURCE_LEFT,
     SOURCE_RIGHT,
-    TRAIL_NUM,
     V_LEFT_CUES,
     V_RIGHT_CUES,
     VICTIM_NATIONS,
     WINDOW,
     cue_score,
     lower_sent,
+    strip_trailing_numbers,
 )
 from bot.extraction.schema import IncidentType, Mention
 from bot.extraction.text import Doc, Sentence
@@ -395,7 +395,7 @@ def extract_victims(ctx: Context) -> list[Mention]:
     prev: Candidate | None = None
     for c in f.all:
         owner, prev = prev, c
-        k = _canon(TRAIL_NUM.sub("", c.key))
+        k = _canon(strip_trailing_numbers(c.key))
         if not k or len(k) < 2:
             continue
         if k in _NON_VICTIM_KEYS or k in _GENERIC_KEYS or k in people or k in lone:

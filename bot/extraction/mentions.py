@@ -41,6 +41,12 @@ def key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", t).strip()
 
 
+# At most this many mentions of one field (dates, counts, amounts, CVEs). Every mention carries its
+# sentence, so without a cap 13,000 different CVE ids in one 200,000-character sentence made a
+# summary of about 2.7 GB when serialized. Real articles stay far below (CASIE dev: at most 13).
+MAX_FIELD_MENTIONS = 50
+
+
 def dedupe(mentions: Iterable[Mention], limit: int | None = None) -> list[Mention]:
     """Keep the first mention of each distinct value/surface, in order, up to ``limit``."""
     out: list[Mention] = []

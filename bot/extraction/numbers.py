@@ -8,9 +8,10 @@ written ("117 million", "880,000", "$1.2 million") and the normalized value is c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import lru_cache
 
-from bot.extraction.mentions import Context, dedupe, mention
+from bot.extraction.mentions import MAX_FIELD_MENTIONS, Context, dedupe, mention
 from bot.extraction.schema import Mention, Money
 from bot.extraction.text import Doc, Sentence
 
@@ -137,7 +138,19 @@ def _sources(doc: Doc) -> Iterator[tuple[str, list[Sentence]]]:
         yield doc.norm, doc.sentences
 
 
+def _sentence_has(rx: re.Pattern[str], sent: Sentence, memo: dict[tuple[str, int], bool]) -> bool:
+    """Does ``rx`` occur in the sentence? Asked once per sentence, not once per number in it: a
+    sentence of 10,000 amounts and no cue word was otherwise searched whole for each (quadratic:
+    47 s for a 20,000-character headline of "$5(")."""
+    k = (sent.source, sent.index)
+    hit = memo.get(k)
+    if hit is None:
+        hit = memo[k] = rx.search(sent.norm) is not None
+    return hit
+
+
 def _count_mentions(doc: Doc, norm: str, sents: list[Sentence]) -> Iterator[Mention]:
+    cued: dict[tuple[str, int], bool] = {}
     for m in _COUNT.finditer(norm):
         num = m.group("num")
         if _YEAR_LIKE.match(num) or _PHONE_LIKE.fullmatch(num):
@@ -150,7 +163,7 @@ def _count_mentions(doc: Doc, norm: str, sents: list[Sentence]) -> Iterator[Ment
         if value is None or value < _MIN_COUNT:
             continue
         sent = doc.sentence_at(sents[0].source, m.start())
-        if sent is None or not _COUNT_CUES.search(sent.norm):
+        if sent is None or not _sentence_has(_COUNT_CUES, sent, cued):
             continue
         yield mention(doc, sent, m.start("num"), m.end("num"), _as_int(value))
 
@@ -165,7 +178,7 @@ def extract_affected_counts(ctx: Context) -> list[Mention]:
     found = list(_count_mentions(doc, doc.norm, doc.sentences)) if doc.sentences else []
     if not found and doc.title_sentences:
         found = list(_count_mentions(doc, doc.title_norm, doc.title_sentences))
-    return dedupe(found)
+    return dedupe(found, limit=MAX_FIELD_MENTIONS)
 
 
 # ----------------------------------------------------------------------------- money
@@ -205,22 +218,44 @@ def _currency(m: re.Match[str]) -> str:
     return _AFTER_WORDS.get(word.split()[0], "USD")
 
 
-def _money(doc: Doc) -> list[tuple[Sentence, int, int, Money]]:
-    """Every money amount with its sentence, found once per document (losses and ransoms both read it)."""
+def _money(doc: Doc) -> list[tuple[Sentence, int, int, str, str]]:
+    """Every money amount (number as written, currency) with its sentence, found once per document
+    (losses and ransoms both read it)."""
     return doc.memo("money", lambda: list(_find_money(doc)))
 
 
-def _find_money(doc: Doc) -> Iterator[tuple[Sentence, int, int, Money]]:
+def _find_money(doc: Doc) -> Iterator[tuple[Sentence, int, int, str, str]]:
     for norm, sents in _sources(doc):
         for m in _MONEY.finditer(norm):
-            num = m.group("num") or m.group("num2")
-            value = parse_number(num)
-            if value is None or value <= 0:
-                continue
             sent = doc.sentence_at(sents[0].source, m.start())
             if sent is None:
                 continue
-            yield sent, m.start(), m.end(), Money(amount=value, currency=_currency(m))
+            yield sent, m.start(), m.end(), m.group("num") or m.group("num2"), _currency(m)
+
+
+@lru_cache(maxsize=4096)
+def _amount(num: str) -> float | None:
+    return parse_number(num)
+
+
+def _money_mentions(doc: Doc, keep: Callable[[Sentence, str], bool]) -> list[Mention]:
+    """The first mention of each different amount that ``keep`` accepts, in text order, up to the
+    field limit: what ``dedupe`` keeps, without building a Mention for every repeat (200,000
+    characters of "$1," are 66,000 amounts; building each took 2 s). Amounts are valued only in
+    sentences ``keep`` accepts."""
+    out: list[Mention] = []
+    seen: set[tuple[float, str]] = set()
+    for sent, start, end, num, currency in _money(doc):
+        if not keep(sent, currency):
+            continue
+        amount = _amount(num)
+        if amount is None or amount <= 0 or (amount, currency) in seen:
+            continue
+        seen.add((amount, currency))
+        out.append(mention(doc, sent, start, end, Money(amount=amount, currency=currency)))
+        if len(out) >= MAX_FIELD_MENTIONS:
+            break
+    return out
 
 
 # Ransom cues; written from general knowledge of ransomware reporting.
@@ -237,23 +272,23 @@ _LOSS_CUES = re.compile(
 )
 
 
+_RANSOM_WORD = re.compile(r"ransom", re.IGNORECASE)
+
+
 def extract_financial_losses(ctx: Context) -> list[Mention]:
-    doc = ctx.doc
-    found: list[Mention] = []
-    for sent, start, end, money in _money(doc):
-        if not _LOSS_CUES.search(sent.norm):
-            continue
-        if money.currency in ("BTC", "XMR", "ETH", "DASH") or re.search(r"ransom", sent.norm, re.I):
-            continue
-        found.append(mention(doc, sent, start, end, money))
-    return dedupe(found)
+    cued: dict[tuple[str, int], bool] = {}
+    ransom: dict[tuple[str, int], bool] = {}
+
+    def keep(sent: Sentence, currency: str) -> bool:
+        return (
+            _sentence_has(_LOSS_CUES, sent, cued)
+            and currency not in ("BTC", "XMR", "ETH", "DASH")
+            and not _sentence_has(_RANSOM_WORD, sent, ransom)
+        )
+
+    return _money_mentions(ctx.doc, keep)
 
 
 def extract_ransom_demands(ctx: Context) -> list[Mention]:
-    doc = ctx.doc
-    found: list[Mention] = []
-    for sent, start, end, money in _money(doc):
-        if not _RANSOM_CUES.search(sent.norm):
-            continue
-        found.append(mention(doc, sent, start, end, money))
-    return dedupe(found)
+    cued: dict[tuple[str, int], bool] = {}
+    return _money_mentions(ctx.doc, lambda sent, _currency: _sentence_has(_RANSOM_CUES, sent, cued))

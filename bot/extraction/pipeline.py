@@ -27,11 +27,12 @@ from bot.extraction.text import Doc
 T = IncidentType
 
 # A long news feature is ~60 kB of text; 2 MB leaves room for pasted reports while keeping the
-# worst case (all rules are linear-time regexes) well under a second.
+# worst case under a second (every rule is linear: tests/extraction/test_linear.py; figures in
+# docs/performance.md).
 MAX_TEXT_CHARS = 2_000_000
 # Only the first 200,000 characters are analysed: ten times the longest article body in the
 # evaluation data (about 20,000 characters), and the facts of a news story sit at its top. This bounds the worst case
-# (bench/speed.py: pathological 2 MB inputs) to well under a second; offsets stay valid because
+# (bench/speed.py: pathological 2 MB inputs) to under a second; offsets stay valid because
 # the window is a prefix.
 ANALYSIS_CHARS = 200_000
 

@@ -78,7 +78,11 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) + whitespace, or at a
 # blank line / line break (headlines and list items in pasted text have no final period).
-_BOUNDARY = re.compile(r"[.!?]+[\"')\]]*(?=\s+[\"'(\[]?[A-Z0-9])|\n+")
+# Linear: a run of . ! ? is tried once, from its first character (the lookbehind), and taken whole
+# (possessive: giving characters back cannot help, the character after a shorter run is one of
+# . ! ? or a closer, never the whitespace the lookahead needs). Without both, a run of 39,000 dots
+# that no capital follows was re-scanned from each of its characters: 21 s.
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]++[\"')\]]*+(?=\s++[\"'(\[]?[A-Z0-9])|\n+")
 _WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
 # '"...!" Mr. Smith said.' is one sentence: a closing quote followed by its attribution.
 _ATTRIBUTION = re.compile(

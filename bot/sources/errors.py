@@ -60,3 +60,9 @@ class NotAnArticleError(FetchError):
     """A web page without article text: login walls, consent pages, empty single-page apps."""
 
     code = "not_an_article"
+
+
+class PageTooComplexError(FetchError):
+    """A page with more elements than the extractor reads in bounded time (``html.MAX_PAGE_ELEMENTS``)."""
+
+    code = "too_complex"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 from bot.errors import UnsupportedInputError
@@ -20,6 +21,24 @@ from bot.sources.errors import NO_ARTICLE_TEXT
 
 # Below this many characters of extracted text a page is a login wall, consent page or empty SPA.
 MIN_ARTICLE_CHARS = 200
+
+# trafilatura spends 50-100 us on every element of a page, scripts and styles included, so the
+# element count bounds the time a page can take: 100,000 tiny <p> (0.88 MB) kept it busy for 10 s,
+# a 5 MB page of them for over a minute. A page with more elements than this is first stripped of
+# what is never article text (scripts other than JSON-LD metadata, styles, inline SVG, templates,
+# frames, comments); if it still has more, it is refused with a message that asks for the text.
+# The 60 link-benchmark pages have at most 1,603 elements before stripping; a page at the limit
+# takes about half a second (bench/speed.py).
+MAX_PAGE_ELEMENTS = 10_000
+# Start tags, counted on the raw text: an upper bound of the parsed element count (it also counts
+# tags written inside scripts and comments), enough to wave normal pages through unparsed.
+_START_TAG = re.compile(r"<[A-Za-z]")
+# Above this many times the limit in start tags, a page is refused without parsing it.
+_STRIP_AT_MOST = 10
+_NOT_TEXT = (
+    "//script[not(@type='application/ld+json')] | //style | //noscript | //svg | //math | //template"
+    " | //iframe | //object | //embed | //canvas | //comment() | //processing-instruction()"
+)
 
 # Lines that are site furniture, not article: newsletter and subscription pitches, social
 # follow-ups, comment prompts, CMS shortcodes. Only short lines (see _BOILERPLATE_MAX) are
@@ -67,9 +86,21 @@ class _TextOnly(HTMLParser):
             self.parts.append(data)
 
 
+# HTMLParser.close() re-parses what feed() left unparsed (everything from a tag, comment or quote
+# that is never closed) from each "<" to the end of the page: quadratic, 15 s for 40,000 characters
+# of "<a ". A long unparsed tail is taken as text instead: when it has no ">" that is exactly what
+# close() makes of it; when it has (a malformed tail), what looks like a tag is dropped from it.
+_FALLBACK_TAIL = 2_000
+_TAG_LIKE = re.compile(r"<[^<>]*>")
+
+
 def _fallback_text(html: str) -> str:
     parser = _TextOnly()
     parser.feed(html)
+    tail = parser.rawdata
+    if len(tail) > _FALLBACK_TAIL:
+        parser.rawdata = ""
+        parser.handle_data(unescape(_TAG_LIKE.sub("", tail)))
     parser.close()
     lines = [" ".join(line.split()) for line in "".join(parser.parts).split("\n")]
     return "\n\n".join(line for line in lines if len(line.split()) >= 8)
@@ -121,9 +152,48 @@ class Page:
     canonical_url: str | None = None  # <link rel=canonical> / og:url, as the page states it
 
 
+def too_complex_message(elements: int) -> str:
+    return (
+        f"this page is too large or complex to read ({elements:,} elements; the limit is {MAX_PAGE_ELEMENTS:,}); "
+        "paste the article text instead"
+    )
+
+
+def bounded_html(html: str) -> str:
+    """The page as it is when it has at most MAX_PAGE_ELEMENTS elements; else the page without the
+    elements that are never article text, when that is few enough; else UnsupportedInputError."""
+    tags = sum(1 for _ in _START_TAG.finditer(html))
+    if tags <= MAX_PAGE_ELEMENTS:
+        return html
+    if tags > _STRIP_AT_MOST * MAX_PAGE_ELEMENTS:
+        # stripping never brings that many down to the limit on a real page; parsing them would
+        # cost ~0.5 GB of memory for a 5 MB page
+        raise UnsupportedInputError(too_complex_message(tags))
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        try:
+            tree = lxml_html.document_fromstring(html)
+        except ValueError:  # a str with an XML encoding declaration: lxml wants bytes for that
+            tree = lxml_html.document_fromstring(html.encode("utf-8"), parser=lxml_html.HTMLParser(encoding="utf-8"))
+    except etree.LxmlError:
+        raise UnsupportedInputError(too_complex_message(tags)) from None
+    for node in tree.xpath(_NOT_TEXT):
+        if node.getparent() is not None:  # not a comment beside the root element
+            node.drop_tree()  # the text after it stays
+    elements = sum(1 for _ in tree.iter(etree.Element))
+    if elements > MAX_PAGE_ELEMENTS:
+        raise UnsupportedInputError(too_complex_message(elements))
+    return str(lxml_html.tostring(tree, encoding="unicode"))
+
+
 def extract_page(html: str, *, url: str | None = None) -> Page:
-    """Main text and metadata of an HTML page; ``text`` is empty when there is no article."""
+    """Main text and metadata of an HTML page; ``text`` is empty when there is no article.
+    UnsupportedInputError when the page has too many elements to read in bounded time."""
     import trafilatura
+
+    html = bounded_html(html)
 
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False, favor_precision=True)
     text = ""

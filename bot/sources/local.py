@@ -18,7 +18,13 @@ HTML_SUFFIXES = frozenset({".html", ".htm"})
 # A share of NUL/control bytes this high means the bytes are not text at all.
 _BINARY_CONTROL_SHARE = 0.05
 _TITLE_MAX = 200
-_TITLE_LINE = re.compile(r"\s*([^\n]{3,%d})\n[ \t]*\n" % _TITLE_MAX)  # noqa: UP031 (regex braces)
+# A title line is what ``\s*([^\n]{3,200})\n[ \t]*\n`` matches at the start of a text. That regex
+# is linear but re-reads up to 200 characters for every character of leading whitespace it gives
+# back (3.7 s for 2 MB of spaces, as a text/plain link can be), so _title_line finds its match
+# directly: the title line starts after the leading whitespace (or gives back what it needs to
+# reach 3 characters), else it is a line of whitespace inside it, as the regex would take it.
+_BLANK_LINE = re.compile(r"\n[ \t]*+\n")
+_SHORT_LINE_END = re.compile(r"(?<=[^\n][^\n][^\n])\n(?=[ \t]*+\n)")
 
 
 def decode(data: bytes) -> str:
@@ -38,11 +44,36 @@ def decode(data: bytes) -> str:
         return str(best) if best is not None else data.decode("utf-8", errors="replace")
 
 
+def _title_line(text: str) -> tuple[str, int] | None:
+    r"""The title line at the start of ``text`` (up to _TITLE_MAX characters, then a blank line) and
+    where the text after it starts: the match of ``\s*([^\n]{3,200})\n[ \t]*\n``, the regex this
+    replaces, in time linear in the leading whitespace."""
+    ws_end = len(text) - len(text.lstrip())  # str.isspace is what \s matches
+    line_end = text.find("\n", ws_end)
+    if line_end >= 0:
+        # the longest \s* the line can follow: all the leading whitespace, less what a line of
+        # fewer than 3 characters needs, never back past a newline or over 200 characters
+        start = min(ws_end, line_end - 3)
+        blank = _BLANK_LINE.match(text, line_end)
+        if blank and start > text.rfind("\n", 0, ws_end) and line_end - start <= _TITLE_MAX:
+            return text[start:line_end], blank.end()
+    # else the regex's \s* gives back whole lines: the last line of at least 3 whitespace
+    # characters inside the leading whitespace that a blank line follows (3 characters of it)
+    last = None
+    for m in _SHORT_LINE_END.finditer(text, 0, ws_end):
+        last = m
+    if last is None:
+        return None
+    blank = _BLANK_LINE.match(text, last.start())
+    assert blank is not None  # the lookahead saw it
+    return text[last.start() - 3 : last.start()], blank.end()
+
+
 def split_title(text: str) -> tuple[str | None, str]:
     """A short first line followed by a blank line is the title (how people paste articles)."""
-    m = _TITLE_LINE.match(text)
-    if m and not m.group(1).rstrip().endswith((".", ":", ",")):
-        return m.group(1).strip(), text[m.end() :]
+    found = _title_line(text)
+    if found and not found[0].rstrip().endswith((".", ":", ",")):
+        return found[0].strip(), text[found[1] :]
     return None, text
 
 

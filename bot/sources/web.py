@@ -6,9 +6,10 @@ import functools
 from urllib.parse import urlsplit
 
 from bot.batch import UrlReader
+from bot.errors import UnsupportedInputError
 from bot.extraction.schema import Article
 from bot.settings import Settings
-from bot.sources.errors import NO_ARTICLE_TEXT, NotAnArticleError
+from bot.sources.errors import NO_ARTICLE_TEXT, NotAnArticleError, PageTooComplexError
 from bot.sources.fetch import fetch
 from bot.sources.html import MIN_ARTICLE_CHARS, extract_page
 from bot.sources.local import split_title
@@ -37,7 +38,10 @@ def read_url(url: str, *, settings: Settings, resolver: Resolver = system_resolv
         if len(text.strip()) < MIN_ARTICLE_CHARS:
             raise NotAnArticleError(NO_ARTICLE_TEXT)
         return Article(text=text.strip(), title=title, url=canonicalize(page.url), site=_site_host(page.url))
-    extracted = extract_page(page.text, url=page.url)
+    try:
+        extracted = extract_page(page.text, url=page.url)
+    except UnsupportedInputError as exc:  # too many elements to read in bounded time
+        raise PageTooComplexError(str(exc)) from exc
     if len(extracted.text.strip()) < MIN_ARTICLE_CHARS:
         raise NotAnArticleError(NO_ARTICLE_TEXT)
     return Article(
