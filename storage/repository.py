@@ -158,8 +158,6 @@ RECORD_COLUMNS = (
 )
 
 
-
-
 def record_from_row(row: Any) -> IncidentRecord:
     """The record of a row that holds RECORD_COLUMNS (and possibly more)."""
     return IncidentRecord(
