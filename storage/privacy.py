@@ -338,12 +338,26 @@ class AudienceView:
         else:
             vector: ColumnElement[Any] = literal_column("sources.search_tsv")
             tsquery = func.websearch_to_tsquery(PG_SEARCH_CONFIG, " ".join(words))
-            best = func.max(func.ts_rank(vector, tsquery)).label("best")
+            # The text match first, on its own (MATERIALIZED): given the team condition too, a
+            # planner without fresh statistics walked the team's index through every source and
+            # tested each vector (87 ms for one match at 100k); the GIN index alone takes 1 ms.
+            hits = (
+                select(
+                    Source.id.label("source_id"),
+                    Source.incident_id,
+                    Source.team_id,
+                    func.ts_rank(vector, tsquery).label("rank"),
+                )
+                .where(vector.op("@@")(tsquery))
+                .cte("hits")
+                .prefix_with("MATERIALIZED")
+            )
+            best = func.max(hits.c.rank).label("best")
             stmt = (
-                select(Source.incident_id, best)
-                .where(vector.op("@@")(tsquery), Source.team_id == self.team_id, self._visible_source(Source.id))
-                .group_by(Source.incident_id)
-                .order_by(desc(best), Source.incident_id.desc())
+                select(hits.c.incident_id, best)
+                .where(hits.c.team_id == self.team_id, self._visible_source(hits.c.source_id))
+                .group_by(hits.c.incident_id)
+                .order_by(desc(best), hits.c.incident_id.desc())
             )
         ids = [int(i) for i, _ in self.session.execute(stmt.limit(limit).offset(offset))]
         return self._records(ids)
