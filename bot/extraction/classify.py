@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from bot.extraction.learned import ModelSet
 from bot.extraction.schema import IncidentType
 from bot.extraction.text import Doc, Sentence
 
@@ -692,8 +693,9 @@ def _select(
     return out
 
 
-def classify(doc: Doc) -> Classification:
-    """Rank incident types by weighted cues and decide whether the text reports an incident."""
+def classify(doc: Doc, models: ModelSet | None = None) -> Classification:
+    """Rank incident types by weighted cues and decide whether the text reports an incident.
+    ``models``: the learned scorers to use (the shipped ones when None)."""
     scores: dict[IncidentType, float] = {}
     events: dict[IncidentType, float] = {}
     title_low = doc.title_norm.translate(_LOWER)

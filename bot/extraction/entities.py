@@ -15,6 +15,7 @@ by place and kind ("German companies", "an Ohio hospital"), are victims too.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -41,11 +42,14 @@ from bot.extraction.role_cues import (
     V_RIGHT_CUES,
     VICTIM_NATIONS,
     WINDOW,
+    Cues,
+    cue_names,
     cue_score,
     lower_sent,
     strip_trailing_numbers,
 )
-from bot.extraction.schema import IncidentType, Mention
+from bot.extraction.schema import Mention
+from bot.extraction.scoring import Scored, accepted
 from bot.extraction.text import Doc, Sentence
 
 # Legal-form suffixes folded away so "Acme Inc." and "Acme" are one name.
@@ -58,6 +62,8 @@ def _canon(key: str) -> str:
 
 @dataclass
 class _Agg:
+    """Everything the article says around one name: what the learned scorer's features are made of."""
+
     key: str
     score: float = 0.0
     cue: float = 0.0
@@ -68,6 +74,16 @@ class _Agg:
     blocked: int = 0
     tool: int = 0
     group: int = 0  # occurrences written as a group of people ("Android users")
+    source: int = 0  # quoted as a source ("said X", "X researchers")
+    owned: int = 0  # the owner of a platform named right after it ("X's Twitter account")
+    impersonated: int = 0  # a brand a phishing lure pretends to be
+    incident: int = 0  # occurrences in sentences that speak of the incident
+    first: int = 1_000_000  # index of the first sentence naming it (-1: the headline)
+    right: str = ""  # the cue right after the best occurrence (a role_cues name)
+    left: str = ""  # the cue right before it
+    kind: str = "name"  # name | group (nationality or place + kind of organisation)
+    listed: int = 0  # occurrences in a list of names
+    list_cue: float = 0.0  # the strongest cue a list it is in has
 
 
 _IMPERSONATED_KEYS = frozenset(name_key(k) for k in lx.IMPERSONATED_BRANDS)
@@ -77,6 +93,9 @@ _AGENCY_KEYS = frozenset(name_key(k) for k in lx.AGENCIES)
 _VENDOR_KEYS = frozenset(name_key(k) for k in lx.BIG_VENDORS)
 _PLATFORM_KEYS = frozenset(name_key(k) for k in lx.PLATFORMS)
 _ACTOR_KEYS = frozenset(name_key(k) for k in lx.THREAT_ACTORS)
+_SECURITY_FIRM_KEYS = frozenset(name_key(k) for k in lx.SECURITY_FIRMS)
+_NEWS_KEYS = frozenset(name_key(k) for k in lx.NEWS_OUTLETS)
+_MALWARE_KEYS = frozenset(name_key(k) for k in lx.MALWARE)
 _NON_ATTACKER_KEYS = (
     frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.AGENCIES | lx.BIG_VENDORS)
     - _ACTOR_KEYS
@@ -357,9 +376,18 @@ def _group_victims(sent: Sentence) -> Iterator[tuple[re.Match[str], bool]]:
             yield m, False
 
 
+def _note(a: _Agg, c: Candidate, w: float, text: str, s: int, e: int, right: Cues, left: Cues) -> None:
+    """Record one occurrence's position and, when it is the best so far, its cues."""
+    first = -1 if c.sent.source == "title" else c.sent.index
+    a.first = min(a.first, first)
+    if w > a.best_cue:
+        a.best, a.best_cue = c, w
+        a.right, a.left = cue_names(text, s, e, right, left)
+
+
 def _add_groups(f: CandidateFinder, aggs: dict[str, _Agg]) -> None:
-    """Score the groups of _group_victims like names: a base in incident sentences plus their cue;
-    elsewhere only a strong cue counts."""
+    """The groups of _group_victims as candidates: a nationality group or a place-qualified
+    organisation, with its cue (a count before a group of people cues it too)."""
     for sent in f.scanned_sentences:
         incident = f.incident(sent)
         low = f.lower(sent)
@@ -367,38 +395,99 @@ def _add_groups(f: CandidateFinder, aggs: dict[str, _Agg]) -> None:
             cue = cue_score(low, m.start(), m.end(), V_RIGHT_CUES, V_LEFT_CUES)
             if counted:
                 cue = max(cue, _count_cue(low, m.start()))
-            if not incident and cue < _DEMONYM_NI_CUE:
-                continue
             start = m.start(1) if m.re is _PLACE_ORG else m.start()
             text = sent.norm[start : m.end()]
             k = text.lower()
             a = aggs.get(k)
             if a is None:
-                a = aggs[k] = _Agg(k)
-            w = ((_DEMONYM_BASE + cue) if incident else cue) * (
+                a = aggs[k] = _Agg(k, kind="group")
+            w = (_DEMONYM_BASE * incident + cue) * (
                 _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
             )
-            a.score += w
-            if a.best is None or w > a.best_cue:
-                a.best = Candidate(sent, sent.start + start, sent.start + m.end(), text, k, start == 0, False)
-                a.best_cue = w
+            a.cue += w
+            a.count += 1
+            a.group += 1
+            a.incident += incident
+            a.in_title = a.in_title or sent.source == "title"
+            c = Candidate(sent, sent.start + start, sent.start + m.end(), text, k, start == 0, False)
+            _note(a, c, w + 1e-9, low, m.start(), m.end(), V_RIGHT_CUES, V_LEFT_CUES)
 
 
-def extract_victims(ctx: Context) -> list[Mention]:
+# At most this many victims and attackers on a card: a long list of names is shown as its first few.
+_V_LIMIT = 8
+_A_LIMIT = 3
+
+
+def _flag(features: dict[str, float], name: str, on: bool) -> None:
+    if on:
+        features[name] = 1.0
+
+
+def _name_features(a: _Agg, f: dict[str, float]) -> None:
+    """Features of the name itself and of where the article puts it (both roles)."""
+    n = max(a.count, 1)
+    key = a.key
+    words = key.split()
+    f["cue"] = a.cue
+    f["best_cue"] = max(a.best_cue, 0.0)
+    f["log_count"] = math.log1p(a.count)
+    f["incident_share"] = a.incident / n
+    f[f"kind:{a.kind}"] = 1.0
+    f[f"words:{min(len(words), 4)}"] = 1.0
+    f["first:title" if a.first < 0 else "first:lead" if a.first < _LEAD_SENTENCES else "first:later"] = 1.0
+    _flag(f, "in_title", a.in_title)
+    _flag(f, "org_head", bool(ORG_HEAD.search(key)))
+    _flag(f, "digit", any(ch.isdigit() for ch in key))
+    _flag(f, "acronym", a.best is not None and a.best.norm.isupper() and len(a.best.norm) <= 6)
+    _flag(f, "place", is_place_key(key))
+    _flag(f, "country", is_country_key(key))
+    _flag(f, "vendor", key in _VENDOR_KEYS)
+    _flag(f, "agency", key in _AGENCY_KEYS)
+    _flag(f, "platform", key in _PLATFORM_KEYS)
+    _flag(f, "security_firm", key in _SECURITY_FIRM_KEYS)
+    _flag(f, "news_outlet", key in _NEWS_KEYS)
+    _flag(f, "malware", key in _MALWARE_KEYS)
+    _flag(f, "threat_actor", key in _ACTOR_KEYS)
+    _flag(f, "generic", key in _GENERIC_KEYS)
+    if a.right:
+        f[f"right:{a.right}"] = 1.0
+    if a.left:
+        f[f"left:{a.left}"] = 1.0
+    if words:
+        f[f"last:{words[-1]}"] = 1.0
+
+
+def _victim_features(a: _Agg, *, person: bool, titled: bool, attacker_cue: float) -> dict[str, float]:
+    f: dict[str, float] = {}
+    _name_features(a, f)
+    n = max(a.count, 1)
+    f["blocked_share"] = a.blocked / (n + a.blocked)
+    f["tool_share"] = a.tool / (n + a.tool)
+    f["source_share"] = a.source / (n + a.source)
+    f["group_share"] = a.group / n
+    f["owned"] = math.log1p(a.owned)
+    f["attacker_cue"] = attacker_cue
+    f["attacker_share"] = attacker_cue / (attacker_cue + a.cue + 1.0)
+    f["list_cue"] = a.list_cue
+    _flag(f, "listed", a.listed > 0)
+    _flag(f, "person", person)
+    _flag(f, "titled", titled)
+    _flag(f, "impersonated", a.impersonated > 0)
+    return f
+
+
+def victim_candidates(ctx: Context) -> list[Scored]:
+    """Every name or group that could be the victim, with the features the victims model reads."""
     f = finder(ctx)
     aggs: dict[str, _Agg] = {}
-    people = people_named(f.body)
+    people = people_named(f.body) | speakers(f, f.all)
     titled = honorific_people(f, f.all)
     lone = lone_initials(f.all)
-    people |= speakers(f, f.all)
-    phishing = ctx.primary == IncidentType.PHISHING
     prev: Candidate | None = None
     for c in f.all:
         owner, prev = prev, c
         k = _canon(strip_trailing_numbers(c.key))
-        if not k or len(k) < 2:
-            continue
-        if k in _NON_VICTIM_KEYS or k in _GENERIC_KEYS or k in people or k in lone:
+        if not k or len(k) < 2 or k in lone:
             continue
         if HYPHEN_TAIL.search(c.norm) or NOT_NAME.search(c.norm):
             continue
@@ -412,7 +501,6 @@ def extract_victims(ctx: Context) -> list[Mention]:
             a.blocked += 1
             continue
         if NOT_VICTIM_RIGHT.match(text, e):
-            a.blocked += 1
             a.tool += 1
             continue
         if (
@@ -420,137 +508,120 @@ def extract_victims(ctx: Context) -> list[Mention]:
             or SOURCE_LEFT.search(text[max(0, s - WINDOW) : s])
             or (k in lx.STATE_ABBREVIATIONS and text[max(0, s - 2) : s] == ", ")
         ):
-            a.blocked += 1
+            a.source += 1
             continue
         if owner is not None and owner.sent is c.sent and owner.possessive and owner.end == c.start - 3:
-            # "the Met's Twitter account", "Trump's Twitter": the owner is the victim, not the platform
-            a.count += 1
+            # "the Met's Twitter account": the owner is the victim, not the platform
+            a.owned += 1
             continue
         if text[max(0, s - 4) : s] == " in ":
             # "a clinic in Dayton was hit": a place the victim is in, not the victim
             cue = cue_score(text, s, e, NO_CUES, V_LEFT_CUES)
         else:
             cue = cue_score(text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
-        if cue > 0 and not f.incident(c.sent):
-            cue *= 0.5
+        incident = f.incident(c.sent)
         g = _GROUP_NOUN.match(text, e)
-        if k in _PLATFORM_KEYS and not g:
-            # an operating system, file format or protocol is a victim only as its users
-            continue
         if g:
             # "Colorado officials said", "Vermont state employees": the group is the victim
             c = Candidate(c.sent, c.start, c.start + (g.end() - s), c.norm, c.key, c.initial, False)
             cue = max(cue, cue_score(text, s, g.end(), V_RIGHT_CUES, V_LEFT_CUES), _count_cue(text, s))
             a.group += 1
-        elif phishing and k in _IMPERSONATED_KEYS:
-            # the brand a phishing lure pretends to be is bait; its users are the victims
-            a.count += 1
-            continue
-        if k in titled and cue < _PERSON_MIN_CUE:
-            cue = 0.0
-        elif f.incident(c.sent):
-            cue += _INCIDENT_BASE
-        w = cue * _position_mult(c)
+        elif k in _IMPERSONATED_KEYS:
+            # a brand phishing lures pretend to be (the model weighs it; its users are victims)
+            a.impersonated += 1
+        w = (cue + _INCIDENT_BASE * incident) * _position_mult(c)
         a.cue += w
         a.count += 1
+        a.incident += incident
         if c.sent.source == "title":
             a.in_title = True
-        if w > a.best_cue:
-            a.best, a.best_cue = c, w
+        _note(a, c, w, text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
     lists = _propagate_lists(f.all, aggs)
+    for run in lists:
+        cue = _list_cue(f, run) if f.incident(run[0].sent) else 0.0
+        for c in run:
+            a = aggs.get(_canon(c.key))
+            if a is not None:
+                a.listed += 1
+                a.list_cue = max(a.list_cue, cue * (len(run) >= _LIST_MIN))
     _merge_aliases(aggs)
-    for a in aggs.values():
-        if a.cue <= _MIN_CUE:
-            a.score = 0.0
-            continue
-        a.score = a.cue + _COUNT_W * min(a.count, 8) + (_TITLE_BONUS if a.in_title else 0.0)
-        if ORG_HEAD.search(a.key):
-            a.score += 0.5
-        if a.blocked > a.count:
-            a.score *= 0.5
-        if (is_place_key(a.key) or a.key in _VENDOR_KEYS) and 2 * a.group < a.count:
-            # a place or a platform is rarely the victim itself; its people are ("Android users":
-            # not halved when at least half the mentions are such groups; exempting any one group
-            # mention let a vendor's score cut the names listed with it, lost on dev)
-            a.score *= 0.5
-        if is_country_key(a.key) and 2 * a.group < a.count:
-            a.score *= _COUNTRY_MULT
-        if a.key in _AGENCY_KEYS:
-            a.score *= 0.5
-        if a.tool:
-            # written "X ransomware" / "X hackers" somewhere: a tool or an attacker
-            a.score *= _TOOL_MULT
-    if _DROP_ATTACKERS > 0:
-        # a name the attacker extractor picks with more weight than it has as a victim ("the X
-        # hacking group claimed ...") is not a victim
-        for ak, ascore in _attackers(ctx)[1].items():
-            va = aggs.get(ak)
-            if va is not None and ascore >= _DROP_ATTACKERS * va.score:
-                va.score = 0.0
-            if " " in ak:
-                # a chosen attacker's acronym is no victim either ("APT" for "Advanced Persistent
-                # Threat"); group names often start with "The", which keys drop, so the acronym
-                # with a leading "t" counts too ("TDO" for "The Dark Overlord")
-                ini = _initials(ak)[0]
-                for short in (ini, "t" + ini):
-                    if len(short) >= 3 and short in aggs:
-                        aggs[short].score = 0.0
     _add_groups(f, aggs)
-    keys: dict[str, float] = {}
-    picked = _pick(ctx.doc, aggs.values(), _V_THRESHOLD, _V_LIMIT, _V_REL, keys)
-    if not picked:
-        # no name is cued as the victim: an organisation ("... Police Department", "... Medical
-        # Center") that the incident sentences name is the likeliest one
-        orgs = [a for a in aggs.values() if ORG_HEAD.search(a.key) and not a.tool and a.key not in _AGENCY_KEYS]
-        picked = _pick(ctx.doc, orgs, _V_ORG_FALLBACK, 1, 1.0, keys)
-    return picked + _list_victims(f, lists, aggs, keys)
+    attacker_cues = _attackers(ctx)[2]
+    out: list[Scored] = []
+    pool = list(aggs.values())
+    for a in pool:
+        if a.best is None or not a.count:
+            continue
+        shown = (_full_org_name(a.key, pool) if " " not in a.key and a.kind == "name" else None) or a
+        assert shown.best is not None
+        feats = _victim_features(
+            a,
+            person=a.key in people,
+            titled=a.key in titled,
+            attacker_cue=attacker_cues.get(a.key, 0.0),
+        )
+        c = shown.best
+        out.append(Scored(a.key, mention(ctx.doc, c.sent, c.start, c.end), feats))
+    return out
 
 
-# Attacker selection, swept on CASIE dev (threshold 2/3/4.5, limit 1-3, rel 0.3/0.6): 3/3/0.6 best.
-_A_THRESHOLD = 3.0
-_A_REL = 0.6
-_A_LIMIT = 3
+def _choose(ctx: Context, scored: list[Scored], model_name: str, limit: int) -> list[Mention]:
+    """The candidates the model accepts, most probable first, one name per entity."""
+    ranked = accepted(ctx, scored, model_name)
+    out: list[Mention] = []
+    seen: list[str] = []
+    for _, c in ranked:
+        shown = name_key(c.mention.text)
+        if any(k in s or s in k for s in seen for k in (c.key, shown)):
+            continue
+        out.append(c.mention)
+        seen += [c.key, shown]
+        if len(out) >= limit:
+            break
+    return out
+
+
+def extract_victims(ctx: Context) -> list[Mention]:
+    return _choose(ctx, victim_candidates(ctx), "victims", _V_LIMIT)
 
 
 def extract_attackers(ctx: Context) -> list[Mention]:
-    return list(_attackers(ctx)[0])
+    return _choose(ctx, _attackers(ctx)[0], "attackers", _A_LIMIT)
 
 
-def _attackers(ctx: Context) -> tuple[list[Mention], dict[str, float]]:
-    """The attackers and the scores of the names picked (computed once per doc: the victims use
-    them too)."""
-    return ctx.doc.memo("attackers", lambda: _extract_attackers(ctx))
+def attacker_candidates(ctx: Context) -> list[Scored]:
+    return _attackers(ctx)[0]
 
 
-def _extract_attackers(ctx: Context) -> tuple[list[Mention], dict[str, float]]:
+def _attackers(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], dict[str, float]]:
+    """The attacker candidates, their aggregates, and each name's attacker cue (computed once per
+    doc: the victims read the cue too)."""
+    return ctx.doc.memo("attackers", lambda: _attacker_candidates(ctx))
+
+
+def _attacker_candidates(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], dict[str, float]]:
     f = finder(ctx)
     doc = ctx.doc
     aggs: dict[str, _Agg] = {}
     for c in f.all:
         k = _canon(c.key)
-        if not k or len(k) < 2 or k in _NON_ATTACKER_KEYS or k in _GENERIC_KEYS:
+        if not k or len(k) < 2:
             continue
         text, s, e = lower_sent(f, c)
         cue = cue_score(text, s, e, A_RIGHT_CUES, A_LEFT_CUES, both=True)
         known = k in _ACTOR_KEYS
-        if known:
-            cue = max(cue, 3.0)
-        if cue <= 0:
+        if cue <= 0 and not known:
             continue
-        if not known and (is_place_key(k) and cue < 3.0):
-            continue
-        if not known and not f.incident(c.sent):
-            cue *= 0.5
         a = aggs.get(k)
         if a is None:
             a = aggs[k] = _Agg(k)
+        incident = f.incident(c.sent)
         w = cue * _position_mult(c)
         a.cue += w
         a.count += 1
-        if w > a.best_cue:
-            a.best, a.best_cue = c, w
-    for a in aggs.values():
-        a.score = a.cue
+        a.incident += incident
+        a.in_title = a.in_title or c.sent.source == "title"
+        _note(a, c, w + 1e-9, text, s, e, A_RIGHT_CUES, A_LEFT_CUES)
     # "Russian hackers", "North Korean hacker group": a nationality is often all the article says.
     for sent in f.scanned_sentences:
         for m in DEMONYM_ATTACKER.finditer(sent.norm, 0, MAX_SCAN_CHARS):
@@ -559,14 +630,21 @@ def _extract_attackers(ctx: Context) -> tuple[list[Mention], dict[str, float]]:
             k = m.group(0).lower()
             a = aggs.get(k)
             if a is None:
-                a = aggs[k] = _Agg(k)
-            w = 3.0 * (_TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0)
-            a.score += w
-            if a.best is None or w > a.best_cue:
-                a.best = Candidate(
-                    sent, sent.start + m.start(), sent.start + m.end(), m.group(0), k, m.start() == 0, False
-                )
-                a.best_cue = w
-    picked: dict[str, float] = {}
-    found = _pick(doc, aggs.values(), _A_THRESHOLD, _A_LIMIT, _A_REL, picked)
-    return found, picked
+                a = aggs[k] = _Agg(k, kind="group")
+            w = _TITLE_MULT if sent.source == "title" else _LEAD_MULT if sent.index < _LEAD_SENTENCES else 1.0
+            a.cue += w
+            a.count += 1
+            a.group += 1
+            a.incident += f.incident(sent)
+            a.in_title = a.in_title or sent.source == "title"
+            c = Candidate(sent, sent.start + m.start(), sent.start + m.end(), m.group(0), k, m.start() == 0, False)
+            _note(a, c, w + 1e-9, f.lower(sent), m.start(), m.end(), A_RIGHT_CUES, A_LEFT_CUES)
+    out: list[Scored] = []
+    for a in aggs.values():
+        if a.best is None:
+            continue
+        feats: dict[str, float] = {}
+        _name_features(a, feats)
+        c = a.best
+        out.append(Scored(a.key, mention(doc, c.sent, c.start, c.end), feats))
+    return out, aggs, {k: a.cue for k, a in aggs.items()}

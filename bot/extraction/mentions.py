@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from bot.extraction.learned import ModelSet, shipped
 from bot.extraction.schema import IncidentType, Mention, MentionValue
 from bot.extraction.text import Doc, Sentence
 
@@ -18,6 +19,16 @@ class Context:
     doc: Doc
     published: dt.date | None = None
     types: list[IncidentType] = field(default_factory=list)
+    # The learned scorers (bot/extraction/learned.py): the shipped ones, or one training fold's.
+    models: ModelSet = field(default_factory=shipped)
+    # When the text was handed over (Article.posted): the reference for relative dates when there
+    # is no publication date.
+    posted: dt.date | None = None
+
+    @property
+    def reference_date(self) -> dt.date | None:
+        """What "on Tuesday" is counted from: the publication date, else the posting date."""
+        return self.published or self.posted
 
     @property
     def primary(self) -> IncidentType | None:

@@ -346,6 +346,12 @@ class Cues:
                 return self.weights[n]
         return 0.0
 
+    def which(self, m: re.Match[str] | None) -> str | None:
+        """The name of the cue that matched (a feature of the learned scorers), or None."""
+        if m is None:
+            return None
+        return next((n for n in self.names if m.group(n) is not None), None)
+
 
 NO_CUES = Cues([])
 
@@ -367,6 +373,17 @@ def cue_score(
         else 0.0
     )
     return rs + ls if both else max(rs, ls)
+
+
+def cue_names(text: str, cand_start: int, cand_end: int, right_cues: Cues, left_cues: Cues) -> tuple[str, str]:
+    """Which right cue and which left cue match around a candidate ("" for none)."""
+    r = right_cues.which(right_cues.pattern.match(text, cand_end, cand_end + WINDOW)) if right_cues.names else None
+    left = (
+        left_cues.which(left_cues.pattern.search(text, max(0, cand_start - WINDOW), cand_start))
+        if left_cues.names
+        else None
+    )
+    return r or "", left or ""
 
 
 V_RIGHT_CUES = Cues(V_RIGHT)

@@ -62,6 +62,9 @@ class Article(_Frozen):
     published: dt.date | None = None
     url: str | None = None
     site: str | None = None
+    # When the text was handed over (a Slack message's time): relative dates ("on Tuesday") are
+    # resolved against it when the article has no publication date.
+    posted: dt.date | None = None
 
 
 class Evidence(_Frozen):
@@ -112,6 +115,41 @@ class SourceInfo(_Frozen):
     published: dt.date | None = None
 
 
+Exploited = Literal["yes", "no", "unknown"]
+
+
+class VulnerabilityInfo(_Frozen):
+    """What a reader of a vulnerability or patch story needs, each with its evidence."""
+
+    vendor: Mention | None = None
+    products: list[Mention] = []
+    affected_versions: list[Mention] = []
+    fixed_versions: list[Mention] = []
+    exploited: Exploited = "unknown"  # exploited in the wild, as the article says
+    exploited_evidence: Mention | None = None
+    cvss: list[Mention] = []  # value: the score, when stated
+
+
+class RelatedIncident(_Frozen):
+    """Another incident the article mentions for context (an earlier breach, a comparison): never
+    part of the card's own facts."""
+
+    name: str
+    incident_type: IncidentType
+    evidence: Evidence
+    victims: list[Mention] = []
+    attackers: list[Mention] = []
+    tools: list[Mention] = []
+    dates: list[Mention] = []
+    locations: list[Mention] = []
+    compromised_data: list[Mention] = []
+    affected_counts: list[Mention] = []
+    financial_losses: list[Mention] = []
+    ransom_demands: list[Mention] = []
+    cves: list[Mention] = []
+    affected_products: list[Mention] = []
+
+
 class IncidentSummary(_Frozen):
     """The structured, evidence-backed summary of one article."""
 
@@ -139,3 +177,6 @@ class IncidentSummary(_Frozen):
     statements: list[Statement] = []
     indicators: list[Indicator] = []
     source: SourceInfo = SourceInfo()
+    # Added in schema version 1 without breaking stored summaries (both have defaults).
+    vulnerability: VulnerabilityInfo | None = None
+    related_incidents: list[RelatedIncident] = []
