@@ -61,7 +61,17 @@ def _problem_text(source: str, exc: IncidentBotError) -> str:
     return f"I couldn't summarize {source}: {exc}."
 
 
+def posted_at(origin: Origin) -> dt.datetime:
+    """When the message was posted: its Slack timestamp (seconds since the epoch), else now."""
+    try:
+        return dt.datetime.fromtimestamp(float(origin.message_ts or ""), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        return dt.datetime.now(dt.UTC)
+
+
 def _one(*, store: Store, article: Article, source: str, origin: Origin) -> Outcome:
+    # "On Tuesday" in a pasted text with no publication date means the Tuesday before it was posted.
+    article = article.model_copy(update={"posted": posted_at(origin).date()})
     summary = summarize_article(article)
     if not summary.is_incident:
         return Outcome(kind="no_incident", source=source, summary=summary)

@@ -457,6 +457,28 @@ def _name_features(a: _Agg, f: dict[str, float]) -> None:
         f[f"last:{words[-1]}"] = 1.0
 
 
+def _tops(pool: Iterable[_Agg]) -> tuple[float, float, int]:
+    """The article's largest cue sum, best single cue and mention count (for relative features)."""
+    live = [a for a in pool if a.best is not None and a.count]
+    return (
+        max((a.cue for a in live), default=0.0),
+        max((a.best_cue for a in live), default=0.0),
+        max((a.count for a in live), default=0),
+    )
+
+
+def _relative_features(a: _Agg, tops: tuple[float, float, int], f: dict[str, float]) -> None:
+    """How a name compares with the article's other names: a short pasted text and a long feature
+    have very different absolute sums, but the victim is the most-cued name in both."""
+    top_cue, top_best, top_count = tops
+    f["cue_rel"] = a.cue / top_cue if top_cue > 0 else 0.0
+    f["best_rel"] = max(a.best_cue, 0.0) / top_best if top_best > 0 else 0.0
+    f["count_rel"] = a.count / top_count if top_count else 0.0
+    _flag(f, "top_cue", top_cue > 0 and a.cue >= top_cue)
+    _flag(f, "strong_cue", a.best_cue >= 2.5)
+    f["log_cue"] = math.log1p(max(a.cue, 0.0))
+
+
 def _victim_features(a: _Agg, *, person: bool, titled: bool, attacker_cue: float) -> dict[str, float]:
     f: dict[str, float] = {}
     _name_features(a, f)
@@ -549,6 +571,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
     attacker_cues = _attackers(ctx)[2]
     out: list[Scored] = []
     pool = list(aggs.values())
+    tops = _tops(pool)
     for a in pool:
         if a.best is None or not a.count:
             continue
@@ -560,6 +583,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
             titled=a.key in titled,
             attacker_cue=attacker_cues.get(a.key, 0.0),
         )
+        _relative_features(a, tops, feats)
         c = shown.best
         out.append(Scored(a.key, mention(ctx.doc, c.sent, c.start, c.end), feats))
     return out
@@ -640,11 +664,14 @@ def _attacker_candidates(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], d
             c = Candidate(sent, sent.start + m.start(), sent.start + m.end(), m.group(0), k, m.start() == 0, False)
             _note(a, c, w + 1e-9, f.lower(sent), m.start(), m.end(), A_RIGHT_CUES, A_LEFT_CUES)
     out: list[Scored] = []
+    tops = _tops(aggs.values())
     for a in aggs.values():
         if a.best is None:
             continue
         feats: dict[str, float] = {}
         _name_features(a, feats)
+        _relative_features(a, tops, feats)
+        _flag(feats, "known_actor", a.key in _ACTOR_KEYS)
         c = a.best
         out.append(Scored(a.key, mention(doc, c.sent, c.start, c.end), feats))
     return out, aggs, {k: a.cue for k, a in aggs.items()}

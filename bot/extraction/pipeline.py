@@ -16,6 +16,7 @@ from bot.extraction import (
     numbers,
     places,
     products,
+    related,
     statements,
     vector,
     vulnerability,
@@ -93,6 +94,30 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
     flaw = vulnerability.extract_vulnerability(ctx) if (vuln_story and cls.is_incident) else None
     iocs = indicators.extract_indicators(ctx) if cls.is_incident else []
 
+    # The main incident first: facts the article recalls about other incidents leave the card.
+    kept, related_incidents = related.split_related(
+        doc,
+        {
+            "victims": victims,
+            "attackers": attackers,
+            "tools": tools,
+            "dates": found_dates,
+            "locations": locations,
+            "compromised_data": compromised,
+            "affected_counts": counts,
+            "financial_losses": losses,
+            "ransom_demands": ransoms,
+            "cves": cve_list,
+            "affected_products": affected_products,
+        },
+        anchors=victims[:1],
+        reference=ctx.reference_date,
+    )
+    victims, attackers, tools = kept["victims"], kept["attackers"], kept["tools"]
+    found_dates, locations, compromised = kept["dates"], kept["locations"], kept["compromised_data"]
+    counts, losses, ransoms = kept["affected_counts"], kept["financial_losses"], kept["ransom_demands"]
+    cve_list, affected_products = kept["cves"], kept["affected_products"]
+
     severity = assess.assess_severity(
         doc,
         is_incident=cls.is_incident,
@@ -138,4 +163,5 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
         indicators=iocs,
         source=SourceInfo(url=article.url, title=article.title, site=article.site, published=article.published),
         vulnerability=flaw,
+        related_incidents=related_incidents,
     )

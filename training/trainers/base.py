@@ -8,6 +8,7 @@ from typing import Protocol
 
 from bot.extraction.learned import Model
 from bot.extraction.mentions import Context
+from bot.extraction.pipeline import prepare
 from bot.extraction.scoring import Scored
 from training.corpus import GoldArticle, Matcher
 from training.fit import Example, fit_binary
@@ -31,12 +32,20 @@ class BinaryTrainer:
     gold_field: str  # the CASIE scorer's field the labels come from
     candidates: Callable[[Context], Sequence[Scored]]
     c: float = 1.0  # inverse regularization strength of the logistic regression
+    # Also learn from each article without its headline: text pasted into Slack often has none,
+    # and a scorer that only ever saw headlines leans on them (the copy keeps the article's id, so
+    # it always sits in the same fold as the original).
+    untitled_copies: bool = False
 
     def examples(self, article: GoldArticle, ctx: Context, matcher: Matcher) -> list[Example]:
         gold = article.mentions(self.gold_field)
+        contexts = [ctx]
+        if self.untitled_copies and article.title:
+            contexts.append(prepare(article.article.model_copy(update={"title": None}), models=ctx.models)[0])
         return [
             Example(c.features, int(bool(gold) and matcher.matches(c.mention.text, gold, self.gold_field)), article.id)
-            for c in self.candidates(ctx)
+            for one in contexts
+            for c in self.candidates(one)
         ]
 
     def fit(self, examples: Sequence[Example]) -> Model:
