@@ -596,13 +596,26 @@ def _choose(ctx: Context, scored: list[Scored], model_name: str, limit: int) -> 
     seen: list[str] = []
     for _, c in ranked:
         shown = name_key(c.mention.text)
-        if any(k in s or s in k for s in seen for k in (c.key, shown)):
+        if any(_same_entity(k, s) for s in seen for k in (c.key, shown)):
             continue
         out.append(c.mention)
         seen += [c.key, shown]
         if len(out) >= limit:
             break
     return out
+
+
+def _same_entity(a: str, b: str) -> bool:
+    """Two name keys for one entity: one inside the other ("acme" / "acme bank"), the acronym of
+    the other ("cdot" / "colorado department of transportation"), or a clipped form whose words the
+    other has ("met police" / "metropolitan police service")."""
+    if a in b or b in a:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    sw, lw = short.split(), long_.split()
+    if len(sw) == 1 and len(sw[0]) >= 2 and sw[0] in _initials(long_):
+        return True
+    return len(sw[0]) >= 3 and lw[0].startswith(sw[0]) and set(sw[1:]) <= set(lw[1:]) and len(sw) <= len(lw)
 
 
 def extract_victims(ctx: Context) -> list[Mention]:

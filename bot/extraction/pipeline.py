@@ -95,7 +95,7 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
     iocs = indicators.extract_indicators(ctx) if cls.is_incident else []
 
     # The main incident first: facts the article recalls about other incidents leave the card.
-    kept, related_incidents = related.split_related(
+    kept, related_incidents, context = related.split_related(
         doc,
         {
             "victims": victims,
@@ -127,19 +127,24 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
         compromised_data=compromised,
     )
     status = assess.assess_status(doc, is_incident=cls.is_incident, types=types)
-    # Weights: who was hit and how say most; what was taken and how many say the impact.
-    facts = [
-        (2.0, victims),
-        (1.0, attackers),
-        (1.5, compromised),
-        (1.5, counts),
-        (1.0, losses),
-        (1.0, ransoms),
-        (2.0, attack_vector),
-        (1.0, cve_list),
-    ]
+    facts = compose.Facts(
+        types=types,
+        is_incident=cls.is_incident,
+        victims=victims,
+        attackers=attackers,
+        tools=tools,
+        vector=attack_vector,
+        data=compromised,
+        counts=counts,
+        losses=losses,
+        ransoms=ransoms,
+        cves=cve_list,
+        products=affected_products,
+        vulnerability=flaw,
+        context=context,
+    )
     return IncidentSummary(
-        title=compose.make_title(doc, types, victims, cls.is_incident),
+        title=compose.make_title(doc, facts),
         summary=compose.make_summary(doc, facts),
         incident_type=types[0],
         incident_types=types,

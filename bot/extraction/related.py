@@ -130,8 +130,9 @@ def split_related(
     *,
     anchors: Sequence[Mention],
     reference: dt.date | None,
-) -> tuple[dict[str, list[Mention]], list[RelatedIncident]]:
-    """The fields with context facts taken out, and those facts grouped into related incidents.
+) -> tuple[dict[str, list[Mention]], list[RelatedIncident], frozenset[tuple[str, int]]]:
+    """The fields with context facts taken out, those facts grouped into related incidents, and
+    the sentences they came from (source, index).
 
     ``anchors`` are the main incident's own names (its chosen victims): never moved, and a fact
     with the same name as one stays too."""
@@ -162,7 +163,8 @@ def split_related(
                 moved.setdefault(field, []).append((sent, m))
             else:
                 kept[field].append(m)
-    return kept, _group(doc, moved, anchor_keys | main_keys)
+    sources = frozenset((s.source, s.index) for pairs in moved.values() for s, _ in pairs)
+    return kept, _group(doc, moved, anchor_keys | main_keys), sources
 
 
 _NAME_FIELDS = ("tools", "attackers", "victims", "affected_products", "cves")
