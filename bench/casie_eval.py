@@ -1,13 +1,19 @@
-"""Quality evaluation of the extraction core.
+"""Quality evaluation of the extraction core: 5-fold cross-validated, and whole-dev beside it.
 
-Runs ``incident-bot extract`` over the CASIE dev articles, maps the IncidentSummary fields to the
-CASIE scorer's fields (mapping from DESIGN.md), scores them with ``shared/tools/casie_score.py``,
-and measures ``is_incident`` on the general-news article bodies (none reports an incident).
+Cross-validated (the figures that predict quality on articles nobody tuned on, and the ones the
+ratchet guards): every learned scorer is trained on four folds of the CASIE dev articles and the
+fifth is summarized with those models (training/evaluate.py); the predictions of all five folds are
+scored together by ``shared/tools/casie_score.py``.
 
-    python bench/casie_eval.py                    # print the table
-    python bench/casie_eval.py --write            # also record it in docs/quality.{json,md}
-    python bench/casie_eval.py --check            # fail if a headline figure dropped > 0.01
-    python bench/casie_eval.py --details d.jsonl  # per-article/per-field matching details
+Whole-dev (in-sample for everything learned; reported beside, never instead): ``incident-bot
+extract`` — the real command line with the shipped models — over all 600 dev articles, mapped to
+the scorer's fields (mapping from DESIGN.md), and ``is_incident`` on the general-news article
+bodies (none reports an incident).
+
+    python bench/casie_eval.py                    # print both
+    python bench/casie_eval.py --write            # also record them in docs/quality.{json,md}
+    python bench/casie_eval.py --check            # fail if a guarded CV figure dropped > 0.01
+    python bench/casie_eval.py --details d.jsonl  # per-article/per-field matching details (whole-dev)
 """
 
 from __future__ import annotations
@@ -21,48 +27,40 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from training.evaluate import cross_validate, to_casie  # noqa: E402
+
 RECORD = ROOT / "docs" / "quality.json"
 REPORT = ROOT / "docs" / "quality.md"
 TOLERANCE = 0.01
 
-TYPE_MAP = {
-    "data_breach": "Databreach",
-    "phishing": "Phishing",
-    "ransomware": "Ransom",
-    "vulnerability": "DiscoverVulnerability",
-    "patch": "PatchVulnerability",
-}
-FIELD_MAP = {
-    "victims": "victims",
-    "attackers": "attackers",
-    "dates": "times",
-    "locations": "places",
-    "compromised_data": "compromised_data",
-    "affected_counts": "victim_count",
-    "financial_losses": "damage",
-    "ransom_demands": "ransom_amount",
-    "cves": "cves",
-    "affected_products": "vulnerable_systems",
-    "tools": "tools",
-}
-# The figures the ratchet guards (higher is better for all of them).
+# The figures the ratchet guards, cross-validated (higher is better for all of them).
 HEADLINE = ["type_acc", "types_f1", "fields_core_micro_f1", "incident_recall_casie", "non_incident_rate_news"]
-# The issue's targets on CASIE dev (and for is_incident on the news bodies), shown beside the figures.
+FIELD_HEADLINE = [
+    "victims",
+    "attackers",
+    "times",
+    "places",
+    "compromised_data",
+    "victim_count",
+    "damage",
+    "cves",
+    "ransom_amount",
+]
+# The targets, for the cross-validated figures (and for is_incident on the news bodies).
 TARGETS = {
-    "type_acc": 0.86,
+    "type_acc": 0.88,
     "types_f1": 0.87,
-    "fields_core_micro_f1": 0.60,
+    "fields_core_micro_f1": 0.67,
     "incident_recall_casie": 0.98,
-    "non_incident_rate_news": 0.95,
-    "victims": 0.48,
-    "attackers": 0.42,
-    "times": 0.68,
-    "places": 0.45,
-    "compromised_data": 0.65,
+    "non_incident_rate_news": 0.98,
+    "victims": 0.55,
+    "attackers": 0.45,
+    "places": 0.50,
     "victim_count": 0.72,
-    "cves": 0.97,
+    "cves": 0.95,
 }
-FIELD_HEADLINE = ["victims", "attackers", "times", "places", "compromised_data", "victim_count", "cves"]
 
 
 def run_extract(records: list[dict[str, Any]], workdir: Path) -> dict[str, dict[str, Any]]:
@@ -80,22 +78,6 @@ def run_extract(records: list[dict[str, Any]], workdir: Path) -> dict[str, dict[
     return results
 
 
-def to_casie(result: dict[str, Any]) -> dict[str, Any]:
-    """IncidentSummary -> the scorer's prediction record (DESIGN.md mapping)."""
-    inc = result.get("incident")
-    pred: dict[str, Any] = {"id": result["id"]}
-    if not inc:
-        return pred
-    mapped = [TYPE_MAP[t] for t in inc["incident_types"] if t in TYPE_MAP]
-    # The primary type maps directly; a primary outside CASIE's five subtypes (e.g. malware)
-    # falls back to the best-ranked type that has a CASIE counterpart.
-    pred["incident_type"] = TYPE_MAP.get(inc["incident_type"]) or (mapped[0] if mapped else "Other")
-    pred["incident_types"] = list(dict.fromkeys(mapped))
-    for ours, theirs in FIELD_MAP.items():
-        pred[theirs] = [m["text"] for m in inc.get(ours, [])]
-    return pred
-
-
 def evaluate(shared: Path, details: Path | None) -> dict[str, Any]:
     gold_path = shared / "data" / "casie" / "gold_dev.jsonl"
     gold = [json.loads(line) for line in gold_path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -109,7 +91,7 @@ def evaluate(shared: Path, details: Path | None) -> dict[str, Any]:
         preds = work / "pred.jsonl"
         with preds.open("w", encoding="utf-8") as fh:
             for g in gold:
-                fh.write(json.dumps(to_casie(casie.get(g["id"], {"id": g["id"]}))) + "\n")
+                fh.write(json.dumps(to_casie(g["id"], casie.get(g["id"], {}).get("incident"))) + "\n")
         cmd = [
             sys.executable,
             str(shared / "tools" / "casie_score.py"),
@@ -133,7 +115,7 @@ def evaluate(shared: Path, details: Path | None) -> dict[str, Any]:
         "incident_recall_casie": round(incident_true / len(gold), 4),
         "non_incident_rate_news": round(news_false / len(news_res), 4),
     }
-    for f in FIELD_HEADLINE:
+    for f in [*FIELD_HEADLINE, "vulnerable_systems", "tools"]:
         figures[f] = summary_json[f]["f1"]
     return {
         "figures": figures,
@@ -144,57 +126,92 @@ def evaluate(shared: Path, details: Path | None) -> dict[str, Any]:
     }
 
 
-def write_record(res: dict[str, Any]) -> None:
-    RECORD.write_text(json.dumps(res["figures"], indent=2) + "\n", encoding="utf-8")
-    f = res["figures"]
+def _report(result: dict[str, Any], shared: Path) -> str:
+    """The scorer's own text report of a result."""
+    import io
+
+    from training.corpus import scorer
+
+    buf = io.StringIO()
+    scorer(shared).print_report(result, out=buf)
+    return buf.getvalue()
+
+
+def write_record(cv: dict[str, Any], whole: dict[str, Any], n_casie: int, n_news: int, shared: Path) -> None:
+    RECORD.write_text(json.dumps({"cv": cv["figures"], "whole_dev": whole["figures"]}, indent=2) + "\n", "utf-8")
+    c, w = cv["figures"], whole["figures"]
+    rows = [
+        ("type_acc", "incident_type accuracy", f"primary type vs CASIE's, {n_casie} dev articles"),
+        ("types_f1", "incident_types F1", "every type that applies, micro-F1"),
+        (
+            "fields_core_micro_f1",
+            "core fields micro-F1",
+            "victims, attackers, times, places, data, counts, damage, CVEs",
+        ),
+        ("incident_recall_casie", "is_incident on CASIE", "share of incident articles recognised"),
+        ("non_incident_rate_news", "not-incident on general news", f"share of the {n_news} news bodies rejected"),
+        *((k, k, "field F1") for k in [*FIELD_HEADLINE, "vulnerable_systems", "tools"]),
+    ]
+
+    def cell(d: dict[str, Any], k: str) -> str:
+        return f"{d[k]:.3f}" if k in d else "—"
+
+    def met(k: str) -> str:
+        if k not in TARGETS:
+            return ""
+        return "met" if c.get(k, w.get(k, 0.0)) >= TARGETS[k] else "**not met**"
+
     lines = [
         "# Extraction quality",
         "",
         "Measured by `python bench/casie_eval.py --write` (this file and `quality.json` are written by it).",
-        "`.ci/run` re-runs the evaluation and fails when a headline figure drops more than "
-        f"{TOLERANCE} below `quality.json`.",
+        "**Cross-validated** figures are 5-fold cross-validation on the 600 CASIE dev articles: every learned",
+        "scorer is trained on four folds and the fifth is summarized with those models (near-duplicate articles",
+        "share a fold; `training/evaluate.py`). They are the ones that predict the score on articles nobody",
+        "tuned on, the ones the targets are about, and the ones `.ci/run` guards: it fails when one drops more",
+        f"than {TOLERANCE} below `quality.json`. **Whole-dev** figures are the shipped models (trained on all",
+        "600) run through `incident-bot extract` on the same 600 articles: in-sample, shown beside, never instead.",
+        "The rules that remain were written looking at dev articles, so their share of every figure is",
+        "optimistic in both columns. General news is not used in training: its rejection rate is the shipped",
+        "models' on all 60 bodies.",
         "",
-        "## Headline figures",
-        "",
-        "| figure | value | what it is |",
-        "|---|---|---|",
-        f"| incident_type accuracy | {f['type_acc']:.3f} | primary type vs CASIE's, {res['n_casie']} dev articles |",
-        f"| incident_types F1 | {f['types_f1']:.3f} | every type that applies, micro-F1 |",
-        f"| core fields micro-F1 | {f['fields_core_micro_f1']:.3f} | victims, attackers, times, places, data, "
-        "counts, damage, CVEs |",
-        f"| is_incident on CASIE | {f['incident_recall_casie']:.3f} | share of incident articles recognised |",
-        f"| not-incident on general news | {f['non_incident_rate_news']:.3f} | share of the {res['n_news']} "
-        "news bodies (none an incident) correctly rejected |",
-        "",
-        "## Against the targets",
-        "",
-        "| figure | measured | target | |",
-        "|---|---|---|---|",
+        "| figure | cross-validated | whole-dev | target (CV) | | what it is |",
+        "|---|---|---|---|---|---|",
         *(
-            f"| {k} | {f[k]:.3f} | {t:.2f} | {'met' if f[k] >= t else '**not met**'} |"
-            for k, t in TARGETS.items()
-            if k in f
+            f"| {label} | {cell(c, k)} | {cell(w, k)} | {TARGETS.get(k, '') and f'{TARGETS[k]:.2f}'} | {met(k)} "
+            f"| {what} |"
+            for k, label, what in rows
         ),
         "",
         "What the misses are made of, and what was tried: [quality-analysis.md](quality-analysis.md).",
         "",
-        "## Full CASIE report (shared/tools/casie_score.py)",
+        "## CASIE report, cross-validated",
         "",
         "```",
-        res["report"].rstrip(),
+        _report(cv["result"], shared).rstrip(),
+        "```",
+        "",
+        "## CASIE report, whole-dev (shipped models, in-sample)",
+        "",
+        "```",
+        whole["report"].rstrip(),
         "```",
         "",
     ]
     REPORT.write_text("\n".join(lines), encoding="utf-8")
 
 
-def check(res: dict[str, Any]) -> list[str]:
+def guarded(figures: dict[str, Any]) -> dict[str, float]:
+    return {k: figures[k] for k in [*HEADLINE, *FIELD_HEADLINE] if k in figures}
+
+
+def check(cv: dict[str, Any]) -> list[str]:
     recorded = json.loads(RECORD.read_text(encoding="utf-8"))
     drops = []
-    for k, old in recorded.items():
-        new = res["figures"].get(k)
+    for k, old in guarded(recorded.get("cv", {})).items():
+        new = cv["figures"].get(k)
         if new is None or new < old - TOLERANCE:
-            drops.append(f"{k}: {old:.4f} recorded, {new} now")
+            drops.append(f"{k}: {old:.4f} recorded (cross-validated), {new} now")
     return drops
 
 
@@ -202,25 +219,31 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared", help="the shared data folder")
     ap.add_argument("--write", action="store_true", help="record the figures in docs/quality.*")
-    ap.add_argument("--check", action="store_true", help="fail when a recorded figure dropped")
-    ap.add_argument("--details", type=Path, help="write per-field matching details here")
+    ap.add_argument("--check", action="store_true", help="fail when a guarded cross-validated figure dropped")
+    ap.add_argument("--details", type=Path, help="write per-field matching details here (whole-dev)")
     a = ap.parse_args()
     if not (a.shared / "data" / "casie" / "gold_dev.jsonl").is_file():
         print(f"evaluation data not found under {a.shared}", file=sys.stderr)
         return 2
-    res = evaluate(a.shared, a.details)
-    print(res["report"])
-    print(json.dumps(res["figures"]))
-    if res["errors"]:
-        print(f"{res['errors']} records failed to extract", file=sys.stderr)
+    whole = evaluate(a.shared, a.details)
+    cv = cross_validate(a.shared)
+    cv["figures"]["non_incident_rate_news"] = whole["figures"]["non_incident_rate_news"]
+    print("## whole-dev (shipped models, in-sample)")
+    print(whole["report"])
+    print(json.dumps(whole["figures"]))
+    print("## cross-validated (5 folds)")
+    print(_report(cv["result"], a.shared))
+    print(json.dumps(cv["figures"]))
+    if whole["errors"]:
+        print(f"{whole['errors']} records failed to extract", file=sys.stderr)
     if a.write:
-        write_record(res)
+        write_record(cv, whole, whole["n_casie"], whole["n_news"], a.shared)
     if a.check:
-        drops = check(res)
+        drops = check(cv)
         if drops:
             print("quality dropped:\n  " + "\n  ".join(drops), file=sys.stderr)
             return 1
-        print(f"quality check passed (no headline figure dropped more than {TOLERANCE:.2f})")
+        print(f"quality check passed (no guarded cross-validated figure dropped more than {TOLERANCE:.2f})")
     return 0
 
 

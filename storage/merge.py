@@ -5,7 +5,9 @@ The rule is meant to be explained in one breath (docs/storage.md):
 - mentions: the union across sources, in order of submission, de-duplicated by text and value;
 - severity: the most severe; status: the latest report that states one;
 - primary type: the most frequent, earliest on a tie; types: the union;
-- is_incident if any report says so; confidence: the highest.
+- is_incident if any report says so; confidence: the highest;
+- related incidents: the union by name; vulnerability facts: lists united, "exploited" if any
+  report says so.
 Each merged mention keeps the evidence of the report it came from; the per-source summaries stay
 stored, so every fact can still be checked against its own article.
 """
@@ -16,7 +18,15 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TypeVar
 
-from bot.extraction.schema import IncidentSummary, Indicator, Mention, Severity, Statement, Status
+from bot.extraction.schema import (
+    IncidentSummary,
+    Indicator,
+    Mention,
+    Severity,
+    Statement,
+    Status,
+    VulnerabilityInfo,
+)
 
 SEVERITY_RANK = {
     Severity.UNKNOWN: 0,
@@ -89,4 +99,26 @@ def merge_summaries(summaries: Sequence[IncidentSummary]) -> IncidentSummary:
         statements=_union([s.statements for s in summaries]),
         indicators=_union([s.indicators for s in summaries]),
     )
+    update["related_incidents"] = list(
+        {r.name.casefold(): r for s in reversed(summaries) for r in s.related_incidents}.values()
+    )[::-1]
+    update["vulnerability"] = _merge_vulnerability([s.vulnerability for s in summaries if s.vulnerability])
     return lead.model_copy(update=update)
+
+
+def _merge_vulnerability(found: Sequence[VulnerabilityInfo]) -> VulnerabilityInfo | None:
+    """One flaw's facts from several reports: lists united; exploited "yes" when any report says
+    so (a later report often learns of attacks), else "no" when one says so, else unknown."""
+    if not found:
+        return None
+    said = [v for v in found if v.exploited != "unknown"]
+    verdict = next((v for v in said if v.exploited == "yes"), said[0] if said else None)
+    return VulnerabilityInfo(
+        vendor=next((v.vendor for v in found if v.vendor is not None), None),
+        products=_union([v.products for v in found]),
+        affected_versions=_union([v.affected_versions for v in found]),
+        fixed_versions=_union([v.fixed_versions for v in found]),
+        exploited=verdict.exploited if verdict else "unknown",
+        exploited_evidence=verdict.exploited_evidence if verdict else None,
+        cvss=_union([v.cvss for v in found]),
+    )

@@ -103,14 +103,18 @@ def cross_validate(shared: Path, k: int = corpus.FOLDS, *, progress: bool = True
     by_id = {a.id: a for a in articles}
     examples = examples_by_article(articles, shared)
     preds: dict[str, dict[str, Any]] = {}
+    recognised = 0
     for n, fold in enumerate(corpus.folds(articles, k), 1):
         held = set(fold)
         models = ModelSet(train(examples, (a.id for a in articles if a.id not in held)))
         for aid, summary in predict((by_id[i] for i in fold), models).items():
             preds[aid] = to_casie(aid, summary.model_dump(mode="json"))
+            recognised += summary.is_incident
         if progress:
             print(f"fold {n}/{k}: {len(fold)} articles", file=sys.stderr)
-    return score(shared, preds)
+    scored = score(shared, preds)
+    scored["figures"]["incident_recall_casie"] = round(recognised / len(articles), 4)
+    return scored
 
 
 def whole_dev(shared: Path, models: ModelSet | None = None) -> dict[str, Any]:

@@ -5,9 +5,34 @@ from __future__ import annotations
 from bot.extraction.schema import IncidentSummary, Mention, Money
 
 
+def vulnerability_rows(summary: IncidentSummary) -> list[tuple[str, list[Mention]]]:
+    """(label, mentions) of a flaw story's vulnerability facts, when it has any."""
+    v = summary.vulnerability
+    if v is None:
+        return []
+    exploited = [v.exploited_evidence] if v.exploited_evidence is not None else []
+    return [
+        ("Vendor", [v.vendor] if v.vendor is not None else []),
+        ("Affected versions", v.affected_versions),
+        ("Fixed in", v.fixed_versions),
+        (f"Exploited: {v.exploited}", exploited),
+        ("CVSS", v.cvss),
+    ]
+
+
+def exploited_label(summary: IncidentSummary) -> str | None:
+    """ "exploited in the wild" / "no known exploitation", when the article says so."""
+    v = summary.vulnerability
+    if v is None or v.exploited == "unknown":
+        return None
+    return "exploited in the wild" if v.exploited == "yes" else "no known exploitation"
+
+
 def fact_rows(summary: IncidentSummary) -> list[tuple[str, list[Mention]]]:
     """(label, mentions) for every fact field, in card order; empty fields included."""
+    vuln = [(label, ms) for label, ms in vulnerability_rows(summary) if not label.startswith("Exploited")]
     return [
+        *vuln[:1],
         ("Victims", summary.victims),
         ("Attackers", summary.attackers),
         ("Vector", summary.attack_vector),
@@ -19,8 +44,18 @@ def fact_rows(summary: IncidentSummary) -> list[tuple[str, list[Mention]]]:
         ("Where", summary.locations),
         ("CVEs", summary.cves),
         ("Products", summary.affected_products),
+        *vuln[1:],
         ("Tools", summary.tools),
     ]
+
+
+def related_line(summary: IncidentSummary, limit: int = 3) -> str | None:
+    """ "Also mentioned: WannaCry (2017) (ransomware); …" — the other incidents the article recalls."""
+    if not summary.related_incidents:
+        return None
+    shown = [f"{r.name} ({r.incident_type.value.replace('_', ' ')})" for r in summary.related_incidents[:limit]]
+    more = len(summary.related_incidents) - len(shown)
+    return "Also mentioned: " + "; ".join(shown) + (f"; … +{more}" if more > 0 else "")
 
 
 def with_value(m: Mention) -> str:

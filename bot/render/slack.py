@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from bot.digest import Digest
 from bot.extraction.schema import IncidentSummary, Mention
-from bot.render.facts import fact_rows, with_value
+from bot.render.facts import exploited_label, fact_rows, related_line, with_value
 
 # Block Kit limits (api.slack.com/reference/block-kit): a message holds 50 blocks; a section's
 # text 3000 characters; a header 150; a section has at most 10 fields of 2000 characters; a
@@ -144,6 +144,9 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
         f"{_SEVERITY_ICON[level]} *{level.upper()}* — {escape(summary.severity.reason)}   "
         f"*Type:* {escape(types)}   *Status:* {summary.status.value}"
     )
+    exploited = exploited_label(summary)
+    if exploited:
+        meta += f"   *{exploited.capitalize()}*"
     if ctx.already_reported:
         where = f" — <{ctx.first_report_link}|first report>" if ctx.first_report_link else ""
         meta = f":repeat: *Already reported*{where}\n" + meta
@@ -156,6 +159,9 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
     if summary.indicators:
         iocs = ", ".join(f"`{escape(i.value)}`" for i in summary.indicators[:10])
         blocks.append(_section(f"*Indicators* (defanged): {iocs}"))
+    related = related_line(summary)
+    if related:
+        blocks.append(_context([escape(related)]))
     src = summary.source
     ctx_bits: list[str] = []
     if src.url:

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.extraction.schema import IncidentSummary, Mention
-from bot.render.facts import fact_rows, with_value
+from bot.render.facts import exploited_label, fact_rows, related_line, with_value
 
 _MAX_ITEMS = 6
 
@@ -35,12 +35,18 @@ def card(summary: IncidentSummary) -> RenderableType:
     facts.add_row("Type", types)
     facts.add_row("Severity", f"{summary.severity.level.value} — {summary.severity.reason}")
     facts.add_row("Status", summary.status.value)
+    exploited = exploited_label(summary)
+    if exploited:
+        facts.add_row("Exploited", exploited)
     for label, mentions in fact_rows(summary):
         if mentions:
             facts.add_row(label, _join(mentions))
     if summary.indicators:
         facts.add_row("Indicators", ", ".join(i.value for i in summary.indicators[:_MAX_ITEMS]))
     parts: list[RenderableType] = [facts, Text(""), Text(summary.summary)]
+    related = related_line(summary)
+    if related:
+        parts.append(Text(related, style="dim"))
     src = summary.source
     if src.url or src.published:
         parts.append(Text(" · ".join(str(x) for x in (src.url, src.published) if x), style="dim"))
