@@ -84,6 +84,9 @@ class _Agg:
     kind: str = "name"  # name | group (nationality or place + kind of organisation)
     listed: int = 0  # occurrences in a list of names
     list_cue: float = 0.0  # the strongest cue a list it is in has
+    bare: int = 0  # occurrences without a possessive 's
+    initial: int = 0  # occurrences as a sentence's first word (a capital that may only be positional)
+    seen: int = 0  # occurrences of any kind
 
 
 _IMPERSONATED_KEYS = frozenset(name_key(k) for k in lx.IMPERSONATED_BRANDS)
@@ -376,6 +379,21 @@ def _group_victims(sent: Sentence) -> Iterator[tuple[re.Match[str], bool]]:
             yield m, False
 
 
+def _sighted(a: _Agg, c: Candidate) -> None:
+    a.seen += 1
+    a.bare += not c.possessive
+    a.initial += c.initial
+
+
+def _shown(doc: Doc, a: _Agg) -> Mention:
+    """The mention a chosen name is shown as: with its "'s" when the article never writes it
+    without one ("McDonald's", a brand, not "McDonald" owning something)."""
+    c = a.best
+    assert c is not None
+    end = c.end + 2 if c.possessive and a.seen and not a.bare else c.end
+    return mention(doc, c.sent, c.start, end)
+
+
 def _note(a: _Agg, c: Candidate, w: float, text: str, s: int, e: int, right: Cues, left: Cues) -> None:
     """Record one occurrence's position and, when it is the best so far, its cues."""
     first = -1 if c.sent.source == "title" else c.sent.index
@@ -449,6 +467,7 @@ def _name_features(a: _Agg, f: dict[str, float]) -> None:
     _flag(f, "malware", key in _MALWARE_KEYS)
     _flag(f, "threat_actor", key in _ACTOR_KEYS)
     _flag(f, "generic", key in _GENERIC_KEYS)
+    _flag(f, "initial_only", a.seen > 0 and a.initial == a.seen)
     if a.right:
         f[f"right:{a.right}"] = 1.0
     if a.left:
@@ -516,6 +535,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
         a = aggs.get(k)
         if a is None:
             a = aggs[k] = _Agg(k)
+        _sighted(a, c)
         text, s, e = lower_sent(f, c)
         if e - s <= 0:
             continue
@@ -584,8 +604,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
             attacker_cue=attacker_cues.get(a.key, 0.0),
         )
         _relative_features(a, tops, feats)
-        c = shown.best
-        out.append(Scored(a.key, mention(ctx.doc, c.sent, c.start, c.end), feats))
+        out.append(Scored(a.key, _shown(ctx.doc, shown), feats))
     return out
 
 
@@ -636,6 +655,12 @@ def _attackers(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], dict[str, f
     return ctx.doc.memo("attackers", lambda: _attacker_candidates(ctx))
 
 
+# Group names that are also English adjectives: followed by a lower-case word ("Anonymous hackers
+# broke in") the word is the adjective, not the group ("the hacking collective Anonymous said").
+_ADJECTIVE_NAMES = frozenset({"anonymous"})
+_LOWER_WORD_AFTER = re.compile(r" [a-z]")
+
+
 def _attacker_candidates(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], dict[str, float]]:
     f = finder(ctx)
     doc = ctx.doc
@@ -645,6 +670,8 @@ def _attacker_candidates(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], d
         if not k or len(k) < 2:
             continue
         text, s, e = lower_sent(f, c)
+        if k in _ADJECTIVE_NAMES and c.sent.norm.startswith(" ", e) and _LOWER_WORD_AFTER.match(c.sent.norm, e):
+            continue
         cue = cue_score(text, s, e, A_RIGHT_CUES, A_LEFT_CUES, both=True)
         known = k in _ACTOR_KEYS
         if cue <= 0 and not known:
@@ -652,6 +679,7 @@ def _attacker_candidates(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], d
         a = aggs.get(k)
         if a is None:
             a = aggs[k] = _Agg(k)
+        _sighted(a, c)
         incident = f.incident(c.sent)
         w = cue * _position_mult(c)
         a.cue += w
@@ -685,6 +713,5 @@ def _attacker_candidates(ctx: Context) -> tuple[list[Scored], dict[str, _Agg], d
         _name_features(a, feats)
         _relative_features(a, tops, feats)
         _flag(feats, "known_actor", a.key in _ACTOR_KEYS)
-        c = a.best
-        out.append(Scored(a.key, mention(doc, c.sent, c.start, c.end), feats))
+        out.append(Scored(a.key, _shown(doc, a), feats))
     return out, aggs, {k: a.cue for k, a in aggs.items()}

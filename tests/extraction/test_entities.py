@@ -311,3 +311,37 @@ def test_a_clipped_name_in_the_headline_shows_the_full_name() -> None:
         title="Police look into data breach at Tarnby after staff accessed patient records",
     )
     assert _texts(extract_victims(ctx)) == ["Tarnby Hospital"]
+
+
+# --- names whole, roles right (the failure patterns found by reading held-out cards) -------------
+
+
+def test_a_name_always_written_with_its_s_keeps_it() -> None:
+    ctx = _ctx(
+        "Hackers breached the payment systems of McDonald's and stole card numbers, McDonald's said on Friday.",
+        title="McDonald's payment systems breached",
+    )
+    assert "McDonald's" in _texts(extract_victims(ctx))
+    assert "McDonald" not in _texts(extract_victims(ctx))
+
+
+def test_the_researcher_who_found_a_leak_is_not_its_victim() -> None:
+    ctx = _ctx(
+        "Security researcher Dana Whitcombe of Orbis Labs found that Tallowby Home left a database of customer "
+        "records exposed to anyone. Whitcombe said the records included names and addresses. Tallowby Home "
+        "secured the database after Orbis Labs contacted it.",
+        title="Tallowby Home exposes customer records",
+    )
+    victims = _texts(extract_victims(ctx))
+    assert victims[0] == "Tallowby Home"
+    assert "Orbis Labs" not in victims
+    assert "Dana Whitcombe" not in victims
+
+
+def test_unnamed_anonymous_hackers_are_not_the_group_anonymous() -> None:
+    ctx = _ctx(
+        "Anonymous hackers broke into the payroll system of Redwick County and stole the bank details of "
+        "employees, the county said. The county has not identified the attackers.",
+        title="Hackers steal Redwick County payroll data",
+    )
+    assert "Anonymous" not in _texts(extract_attackers(ctx))

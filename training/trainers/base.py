@@ -31,7 +31,7 @@ class BinaryTrainer:
     name: str
     gold_field: str  # the CASIE scorer's field the labels come from
     candidates: Callable[[Context], Sequence[Scored]]
-    c: float = 1.0  # inverse regularization strength of the logistic regression
+    c: float | None = None  # inverse regularization strength (None: chosen by inner CV)
     # Also learn from each article without its headline: text pasted into Slack often has none,
     # and a scorer that only ever saw headlines leans on them (the copy keeps the article's id, so
     # it always sits in the same fold as the original).
