@@ -441,14 +441,22 @@ def _flag(features: dict[str, float], name: str, on: bool) -> None:
         features[name] = 1.0
 
 
+# Beyond these a name's cue sum and mention count say nothing more (the longest news articles name
+# their victim a few dozen times).
+_MAX_CUE_SUM = 40.0
+_MAX_COUNT = 30
+
+
 def _name_features(a: _Agg, f: dict[str, float]) -> None:
     """Features of the name itself and of where the article puts it (both roles)."""
     n = max(a.count, 1)
     key = a.key
     words = key.split()
-    f["cue"] = a.cue
+    # Sums grow with the number of mentions; capped where news articles stop (a pasted text that
+    # repeats a name thousands of times must not read as a thousand times more certain).
+    f["cue"] = min(a.cue, _MAX_CUE_SUM)
     f["best_cue"] = max(a.best_cue, 0.0)
-    f["log_count"] = math.log1p(a.count)
+    f["log_count"] = math.log1p(min(a.count, _MAX_COUNT))
     f["incident_share"] = a.incident / n
     f[f"kind:{a.kind}"] = 1.0
     f[f"words:{min(len(words), 4)}"] = 1.0
@@ -495,7 +503,7 @@ def _relative_features(a: _Agg, tops: tuple[float, float, int], f: dict[str, flo
     f["count_rel"] = a.count / top_count if top_count else 0.0
     _flag(f, "top_cue", top_cue > 0 and a.cue >= top_cue)
     _flag(f, "strong_cue", a.best_cue >= 2.5)
-    f["log_cue"] = math.log1p(max(a.cue, 0.0))
+    f["log_cue"] = math.log1p(min(max(a.cue, 0.0), _MAX_CUE_SUM))
 
 
 def _victim_features(a: _Agg, *, person: bool, titled: bool, attacker_cue: float) -> dict[str, float]:
