@@ -93,7 +93,8 @@ def test_extract_survives_bad_records(tmp_path: Path) -> None:
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [row["id"] for row in rows] == ["a", "line-2", "b", "line-4", "c", "d"]
     assert rows[0]["incident"]["incident_type"] == "ransomware"
-    assert rows[5]["incident"]["title"] == "Given title"
+    # The card's title says what happened; the article's own headline is kept as its source's title.
+    assert rows[5]["incident"]["source"]["title"] == "Given title"
     assert {row["error"]["code"] for row in rows[1:5]} == {"bad_input"}
     assert "2 extracted, 4 failed" in r.stderr.decode()
 

@@ -21,9 +21,14 @@ def test_seed_article(shared_dir: Path) -> None:
     assert s.attackers == []  # the article names no attacker
     assert any("MyNewsDesk" in m.text for m in s.attack_vector), s.attack_vector
     assert s.status is Status.INVESTIGATING
-    summary = s.summary.lower()
-    assert "metropolitan police" in summary
-    assert "mynewsdesk" in summary  # how they got in
+    # The card says what happened: the headline names the victim and how, and the summary leads
+    # with the Met's MyNewsDesk account being used, not with a politician's reaction to it.
+    assert s.title.startswith("Metropolitan Police Service"), s.title
+    assert "MyNewsDesk" in s.title, s.title
+    lead = s.summary.split(". ")[0].lower()
+    assert "the met" in lead, s.summary
+    assert "mynewsdesk" in lead, s.summary
+    assert "trump" not in s.summary.lower()
     quotes = " ".join(st.quote.text for st in s.statements)
     assert "IT infrastructure" in quotes  # the Met says its own systems were not hacked
     assert any("Twitter" in m.text for m in s.compromised_data)

@@ -243,7 +243,8 @@ def make_summary(doc: Doc, f: Facts) -> str:
         if _INCIDENT_WORDS.search(sent.norm):
             s += 1.5
         first = next(iter(finder.in_sentence(sent, False)), None)
-        if first is not None and first.start - sent.start <= 12 and first.key.split()[-1] in people:
+        last = first.key.split()[-1:] if first is not None else []
+        if first is not None and first.start - sent.start <= 12 and last and last[0] in people:
             # a person's reaction or comment ("Mr. X said", "President X mocked"), not the event
             s -= 4.0
         s += max(0.0, 1.0 - pos * 0.1)  # the lead is where news states what happened

@@ -31,6 +31,7 @@ from bot.extraction.role_cues import (
     DEMONYM_ATTACKER,
     DEMONYM_VICTIM,
     HYPHEN_TAIL,
+    MALWARE_NAMED_RIGHT,
     NO_CUES,
     NOT_NAME,
     NOT_VICTIM_RIGHT,
@@ -87,11 +88,12 @@ class _Agg:
     bare: int = 0  # occurrences without a possessive 's
     initial: int = 0  # occurrences as a sentence's first word (a capital that may only be positional)
     seen: int = 0  # occurrences of any kind
+    cued: int = 0  # occurrences with a role cue of their own (not just an incident sentence)
+    located: int = 0  # occurrences after "in" ("a clinic in Dayton"): where the victim is
+    malware: int = 0  # occurrences naming it as malware ("the X ransomware"): never the victim
 
 
 _IMPERSONATED_KEYS = frozenset(name_key(k) for k in lx.IMPERSONATED_BRANDS)
-_FILTER_VICTIM = lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.THREAT_ACTORS
-_NON_VICTIM_KEYS = frozenset(name_key(k) for k in _FILTER_VICTIM)
 _AGENCY_KEYS = frozenset(name_key(k) for k in lx.AGENCIES)
 _VENDOR_KEYS = frozenset(name_key(k) for k in lx.BIG_VENDORS)
 _PLATFORM_KEYS = frozenset(name_key(k) for k in lx.PLATFORMS)
@@ -99,13 +101,9 @@ _ACTOR_KEYS = frozenset(name_key(k) for k in lx.THREAT_ACTORS)
 _SECURITY_FIRM_KEYS = frozenset(name_key(k) for k in lx.SECURITY_FIRMS)
 _NEWS_KEYS = frozenset(name_key(k) for k in lx.NEWS_OUTLETS)
 _MALWARE_KEYS = frozenset(name_key(k) for k in lx.MALWARE)
-_NON_ATTACKER_KEYS = (
-    frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.AGENCIES | lx.BIG_VENDORS)
-    - _ACTOR_KEYS
-)
 
-# Position weights: a role cue in the headline or the first sentences counts more (the lead
-# states the incident). Values tried 1-3 on dev; these were best.
+# Position weights of a cue (features: the model learns how much they matter): the headline and
+# the lead state the incident.
 _TITLE_MULT = 2.0
 _LEAD_MULT = 1.5
 _LEAD_SENTENCES = 3
@@ -126,71 +124,11 @@ def _full_org_name(key: str, pool: list[_Agg]) -> _Agg | None:
     return max(longer, key=lambda a: (a.count, a.key)) if longer else None
 
 
-def _pick(
-    doc: Doc, aggs: Iterable[_Agg], threshold: float, limit: int, rel: float, scores: dict[str, float] | None = None
-) -> list[Mention]:
-    pool = list(aggs)
-    ranked = sorted((a for a in pool if a.best is not None and a.score >= threshold), key=lambda a: -a.score)
-    out: list[Mention] = []
-    seen: list[str] = []
-    top = ranked[0].score if ranked else 0.0
-    for a in ranked:
-        if a.score < rel * top:
-            break
-        # one name per entity: skip a name contained in (or containing) one already chosen
-        if any(a.key in s or s in a.key for s in seen):
-            continue
-        shown = (_full_org_name(a.key, pool) if " " not in a.key else None) or a
-        c = shown.best
-        assert c is not None
-        out.append(mention(doc, c.sent, c.start, c.end))
-        seen.append(a.key)
-        seen.append(shown.key)
-        if scores is not None:
-            scores[a.key] = a.score
-        if len(out) >= limit:
-            break
-    return out
-
-
-# Victim selection: minimum summed score and how close to the best the others must be.
-# Swept on CASIE dev with _INCIDENT_BASE (threshold 2/2.5/3 x base 0/0.25/0.5): 2.5 with base 0.25
-# was best on both the even and the odd ids (F1 0.444 / 0.425); rel 0.2-0.3 and limit 3-5 made
-# little difference in the earlier sweep. F1 figures in this file's comments are those of the dev
-# set when each value was chosen; later rules moved the baseline (victims 0.448 -> 0.544), after
-# which the threshold was checked again: 2.0 0.507/0.540, 2.5 0.525/0.558, 3.0 0.513/0.547.
-_V_THRESHOLD = 2.5
-_V_REL = 0.3
-_V_LIMIT = 3
-# Base score of a nationality group ("German companies") in an incident sentence.
-_DEMONYM_BASE = 1.0
-# Salience: each mention of a name adds this much (up to 8 mentions), a headline mention adds
-# _TITLE_BONUS.
-_COUNT_W = 0.25
-_MIN_CUE = 0.0
-_TITLE_BONUS = 1.0
-# A name also written as a tool or attacker ("X ransomware") keeps this share of its score
-# (0.3 and 0.5 scored the same on dev).
-_TOOL_MULT = 0.3
-# Each mention in a sentence that speaks of the incident adds this much even without a role cue
-# (swept 0/0.25/0.5/1 on dev together with _V_THRESHOLD; see above).
+# Feature constants of a mention's cue weight (the victims model weighs what they add up to):
+# every mention in a sentence that speaks of the incident adds _INCIDENT_BASE even without a role
+# cue, and a nationality group there ("German companies") adds _DEMONYM_BASE.
 _INCIDENT_BASE = 0.25
-# With no name over the threshold, the best organisation-shaped name ("... Police Department")
-# scoring at least this is taken. Swept 0.75/1/1.5/2/off on dev (F1 even/odd): off 0.441/0.444,
-# 2.0 0.446/0.443, 1.5 0.445/0.447, 1.0 0.438/0.445; 1.5 won on the sum and beats off on both.
-_V_ORG_FALLBACK = 1.5
-# A victim name the attacker extractor also picks is dropped when its attacker score is at least
-# this share of its victim score. 1.0 and 2.0 changed nothing on dev, 0.5 gained ~0.001 on both
-# halves (0 would drop every name that is also an attacker: tried, lost recall on the odd ids).
-_DROP_ATTACKERS = 0.5
-# A country named alone ("Norway", "U.S.") is seldom the victim (its agencies, companies or people
-# are); on top of the place halving its score is multiplied by this. On dev (F1 even/odd ids):
-# 1.0 0.496/0.525, 0.5 0.497/0.527, 0 0.499/0.527; 0.5 keeps a country that a strong cue names.
-_COUNTRY_MULT = 0.5
-# A nationality group in a sentence without incident words ("Japanese organisations have been
-# targeted") counts only with a strong cue, and without the base score. (Halving that cue, as
-# for names, never reached the threshold on dev; cue 2.0 and 2.5 scored the same.)
-_DEMONYM_NI_CUE = 2.5
+_DEMONYM_BASE = 1.0
 
 
 _GENERIC_KEYS = frozenset(name_key(k) for k in lx.GENERIC_CAPS) | frozenset(lx.DEMONYMS)
@@ -210,7 +148,7 @@ _COUNT_LEFT = re.compile(
     r"(?<![\w$£€.,])(?:(?!(?:19|20)\d\d )\d[\d,.]*|two|three|four|five|six|seven|eight|nine|ten|dozens|hundreds"
     r"|thousands|millions)(?: (?:hundred|thousand|million|billion|m|mn|bn|k))?(?: of)? (?:the )?$"
 )
-# A strong cue: tried 1.0/1.5/2.0/2.5/3.0 on dev; 2.0-3.0 scored the same and best on both halves.
+# A count before a group of people ("40,000 customers of X") is as strong a cue as a role verb.
 _COUNT_CUE = 2.5
 # A name listed next to a cued victim ("attacks on X, Y and Z") gets this share of its cue.
 _LIST_SHARE = 0.7
@@ -258,18 +196,9 @@ def _propagate_lists(cands: list[Candidate], aggs: dict[str, _Agg]) -> list[list
     return lists
 
 
-# A list of at least _LIST_MIN names that a victim cue of at least _LIST_CUE introduces or
-# closes ("breaches including X, Y and Z", "stole content from X, Y and Z", "X, Y and Z were
-# hacked") names victims, each mentioned once and so scoring below the threshold: they are taken
-# too, up to _LIST_EXTRA names (one long list should not flood the summary). On dev (F1 even/odd
-# ids): this rule 0.496/0.525, without it 0.492/0.482; min 2 tied on the even ids and added two
-# wrong names on the odd (pairs are often "the vendor and its product"); cue 2.5 (only cues that
-# say it outright) 0.487/0.472; cue 1.0 (also "like X, Y, Z": products listed as examples)
-# 0.492/0.536; requiring the list to hold a name already chosen 0.496/0.497. A cap of 12 gained on
-# one article only.
+# A list of at least _LIST_MIN names ("breaches at X, Y and Z") shares the victim cue that
+# introduces or closes it with every name in it (the list_cue feature).
 _LIST_MIN = 3
-_LIST_CUE = 2.0
-_LIST_EXTRA = 8
 
 
 def _list_cue(f: CandidateFinder, run: list[Candidate]) -> float:
@@ -277,27 +206,6 @@ def _list_cue(f: CandidateFinder, run: list[Candidate]) -> float:
     text, s, _ = lower_sent(f, run[0])
     e = run[-1].end - run[-1].sent.start
     return max(cue_score(text, s, s, NO_CUES, V_LEFT_CUES), cue_score(text, e, e, V_RIGHT_CUES, NO_CUES))
-
-
-def _list_victims(
-    f: CandidateFinder, lists: list[list[Candidate]], aggs: dict[str, _Agg], chosen: Iterable[str]
-) -> list[Mention]:
-    out: list[Mention] = []
-    seen = set(chosen)
-    for run in lists:
-        if len(run) < _LIST_MIN or not f.incident(run[0].sent) or _list_cue(f, run) < _LIST_CUE:
-            continue
-        for c in run:
-            k = _canon(c.key)
-            a = aggs.get(k)
-            # names the filters dropped (no agg, or no cue at all), tools and places stay out
-            if a is None or a.cue <= 0 or a.tool or is_place_key(k) or any(k in s or s in k for s in seen):
-                continue
-            seen.add(k)
-            out.append(mention(f.doc, c.sent, c.start, c.end))
-            if len(out) >= _LIST_EXTRA:
-                return out
-    return out
 
 
 def _initials(key: str) -> tuple[str, str]:
@@ -340,10 +248,6 @@ def _merge_aliases(aggs: dict[str, _Agg]) -> None:
         t.in_title = t.in_title or a.in_title
         a.cue = 0.0
         a.count = 0
-
-
-# A person is a victim only when a strong cue says so ("Smith's account was hacked").
-_PERSON_MIN_CUE = 2.5
 
 
 # An organisation named by where it is and what it is ("An Indiana hospital said it paid", "a
@@ -424,6 +328,7 @@ def _add_groups(f: CandidateFinder, aggs: dict[str, _Agg]) -> None:
             )
             a.cue += w
             a.count += 1
+            a.cued += cue > 0
             a.group += 1
             a.incident += incident
             a.in_title = a.in_title or sent.source == "title"
@@ -514,6 +419,10 @@ def _victim_features(a: _Agg, *, person: bool, titled: bool, attacker_cue: float
     f["tool_share"] = a.tool / (n + a.tool)
     f["source_share"] = a.source / (n + a.source)
     f["group_share"] = a.group / n
+    # A name the article never gives a role cue is only near the incident, not in it; one it only
+    # names after "in" is where the victim is ("a clinic in Dayton, Ohio, was hit").
+    f["cued_share"] = a.cued / n
+    f["located_share"] = a.located / n
     f["owned"] = math.log1p(a.owned)
     f["attacker_cue"] = attacker_cue
     f["attacker_share"] = attacker_cue / (attacker_cue + a.cue + 1.0)
@@ -552,6 +461,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
             continue
         if NOT_VICTIM_RIGHT.match(text, e):
             a.tool += 1
+            a.malware += bool(MALWARE_NAMED_RIGHT.match(text, e))
             continue
         if (
             SOURCE_RIGHT.match(text, e)
@@ -567,6 +477,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
         if text[max(0, s - 4) : s] == " in ":
             # "a clinic in Dayton was hit": a place the victim is in, not the victim
             cue = cue_score(text, s, e, NO_CUES, V_LEFT_CUES)
+            a.located += 1
         else:
             cue = cue_score(text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
         incident = f.incident(c.sent)
@@ -582,6 +493,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
         w = (cue + _INCIDENT_BASE * incident) * _position_mult(c)
         a.cue += w
         a.count += 1
+        a.cued += cue > 0
         a.incident += incident
         if c.sent.source == "title":
             a.in_title = True
@@ -601,7 +513,7 @@ def victim_candidates(ctx: Context) -> list[Scored]:
     pool = list(aggs.values())
     tops = _tops(pool)
     for a in pool:
-        if a.best is None or not a.count:
+        if a.best is None or not a.count or a.malware:
             continue
         shown = (_full_org_name(a.key, pool) if " " not in a.key and a.kind == "name" else None) or a
         assert shown.best is not None

@@ -91,7 +91,6 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
     tools = when(True, products.extract_tools)
     attack_vector = when(not vuln_story, vector.extract_attack_vector)
     quotes = statements.extract_statements(ctx) if cls.is_incident else []
-    flaw = vulnerability.extract_vulnerability(ctx) if (vuln_story and cls.is_incident) else None
     iocs = indicators.extract_indicators(ctx) if cls.is_incident else []
 
     # The main incident first: facts the article recalls about other incidents leave the card.
@@ -117,6 +116,7 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
     found_dates, locations, compromised = kept["dates"], kept["locations"], kept["compromised_data"]
     counts, losses, ransoms = kept["affected_counts"], kept["financial_losses"], kept["ransom_demands"]
     cve_list, affected_products = kept["cves"], kept["affected_products"]
+    flaw = vulnerability.extract_vulnerability(ctx, affected_products) if (vuln_story and cls.is_incident) else None
 
     severity = assess.assess_severity(
         doc,

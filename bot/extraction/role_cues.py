@@ -192,6 +192,12 @@ NOT_VICTIM_RIGHT = re.compile(
     r"|backdoor|rootkit|wiper|keylogger|dropper|loader)\b"
     r"(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
 )
+# A name the article itself calls a piece of malware ("the Grimlock ransomware"): that name is the
+# tool, wherever else it appears (a victim is written "X ransomware attack", which this excludes).
+MALWARE_NAMED_RIGHT = re.compile(
+    r" (?:ransomware|malware|trojan|botnet|virus|worm|variant|strain|spyware|backdoor|rootkit|wiper"
+    r"|keylogger|dropper|loader)\b(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
+)
 # An occurrence that names a product, not its maker as a victim ("Chrome extensions", "PDF
 # attachments", "Microsoft Office macros", "Plone CMS vulnerability"). "X's app" (a possessive)
 # stays a victim cue.

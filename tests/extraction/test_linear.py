@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import pytest
 
-from bot.extraction import entities, indicators, numbers, statements
+from bot.extraction import entities, indicators, numbers, statements, vulnerability
 from bot.extraction.cves import extract_cves
 from bot.extraction.mentions import MAX_FIELD_MENTIONS, Context
 from bot.extraction.schema import IncidentType
@@ -193,3 +193,28 @@ def test_title_line_unchanged() -> None:
     assert split_title("\n  ab\n\nBody.") == ("ab", "Body.")
     assert split_title("A sentence.\n\nBody.") == (None, "A sentence.\n\nBody.")
     assert split_title("   \n\n" + "x" * 300 + "\n\nBody.") == ("", "x" * 300 + "\n\nBody.")
+
+
+# --- vulnerability facts (vulnerability.py) ---------------------------------------------------
+# Hedges were looked for in everything before each "is exploited"; version lists and fix phrases
+# repeated without end must be read once.
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "if the flaw is exploited ",
+        "versions 1.2, 1.3 and ",
+        "the bug was fixed the flaw in ",
+        "a cvss score of 9.8 cvss ",
+        "no evidence of any of the ",
+        "upgrade to the new new new ",
+    ],
+    ids=["hedged-exploitation", "version-list", "fix-phrase", "cvss", "denial", "upgrade"],
+)
+def test_vulnerability_facts(fragment: str) -> None:
+    c = ctx(rep(fragment), types=[IncidentType.VULNERABILITY])
+    info = run(lambda: vulnerability.extract_vulnerability(c, []))
+    if info is not None:
+        assert len(info.affected_versions) <= 4
+        assert len(info.cvss) <= 4

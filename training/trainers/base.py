@@ -36,12 +36,20 @@ class BinaryTrainer:
     # and a scorer that only ever saw headlines leans on them (the copy keeps the article's id, so
     # it always sits in the same fold as the original).
     untitled_copies: bool = False
+    # Also learn from the first ``lead_copies`` sentences alone, without the headline: what people
+    # paste is often a paragraph, where a name is mentioned once and every count is small.
+    lead_copies: int = 0
 
     def examples(self, article: GoldArticle, ctx: Context, matcher: Matcher) -> list[Example]:
         gold = article.mentions(self.gold_field)
         contexts = [ctx]
         if self.untitled_copies and article.title:
             contexts.append(prepare(article.article.model_copy(update={"title": None}), models=ctx.models)[0])
+        if self.lead_copies:
+            lead = ctx.doc.sentences[: self.lead_copies]
+            if lead and len(lead) < len(ctx.doc.sentences):
+                short = article.article.model_copy(update={"title": None, "text": ctx.doc.text[: lead[-1].end]})
+                contexts.append(prepare(short, models=ctx.models)[0])
         return [
             Example(c.features, int(bool(gold) and matcher.matches(c.mention.text, gold, self.gold_field)), article.id)
             for one in contexts
