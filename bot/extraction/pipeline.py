@@ -24,6 +24,7 @@ from bot.extraction import (
 from bot.extraction.classify import Classification, classify
 from bot.extraction.learned import ModelSet, shipped
 from bot.extraction.mentions import Context
+from bot.extraction.mentions import key as mention_key
 from bot.extraction.schema import Article, IncidentSummary, IncidentType, Mention, SourceInfo
 from bot.extraction.text import Doc
 
@@ -116,6 +117,9 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
     found_dates, locations, compromised = kept["dates"], kept["locations"], kept["compromised_data"]
     counts, losses, ransoms = kept["affected_counts"], kept["financial_losses"], kept["ransom_demands"]
     cve_list, affected_products = kept["cves"], kept["affected_products"]
+    # The victim is what was hit, not a product of the flaw ("X's servers were breached").
+    hit = {mention_key(v.text) for v in victims}
+    affected_products = [p for p in affected_products if mention_key(p.text) not in hit]
     flaw = vulnerability.extract_vulnerability(ctx, affected_products) if (vuln_story and cls.is_incident) else None
 
     severity = assess.assess_severity(

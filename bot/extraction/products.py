@@ -78,11 +78,25 @@ _VULN_SENT = re.compile(
     r"\b(?:vulnerab|flaw|bug|exploit|patch|zero-day|0-day|cve-|remote code|privilege|injection|overflow"
     r"|security update|fix|advisory|attacker|affected)"
 )
-_NON_PRODUCT = frozenset(
-    name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.THREAT_ACTORS | lx.AGENCIES
-) | frozenset(
-    """cve nvd cvss cert us cert ics cert fbi zdi zero day initiative project zero ceo cto poc rce xss
+_NON_PRODUCT = (
+    frozenset(name_key(k) for k in lx.SECURITY_FIRMS | lx.NEWS_OUTLETS | lx.MALWARE | lx.THREAT_ACTORS | lx.AGENCIES)
+    | frozenset(
+        """cve nvd cvss cert us cert ics cert fbi zdi zero day initiative project zero ceo cto poc rce xss
     sql dos ddos api ip url http https html ssl tls usb pdf it pc""".split()
+    )
+    | frozenset(
+        # Kinds of flaw and words a headline capitalizes ("Buffer Overflow", "Vendor", "Critical"):
+        # what a product has or is called by, never a product itself.
+        name_key(k)
+        for k in """buffer overflow|heap overflow|stack overflow|integer overflow|memory corruption|use after free
+    |remote code execution|code execution|arbitrary code|cross site scripting|cross-site scripting|sql injection
+    |command injection|code injection|denial of service|privilege escalation|elevation of privilege
+    |information disclosure|authentication bypass|security bypass|directory traversal|path traversal
+    |out of bounds|race condition|proof of concept|zero-day|zero day|security update|security advisory
+    |patch tuesday|vendor|vendors|successful|critical|severe|serious|security|update|updates|patch|patches
+    |researchers|researcher|attackers|hackers|users|customers|company|flaw|flaws|bug|bugs|vulnerability
+    |vulnerabilities|exploit|exploits|advisory|new|latest|popular""".split("|")
+    )
 )
 _DIGITS = re.compile(r"[\d ]+")
 _P_THRESHOLD = 3.0
@@ -109,6 +123,32 @@ def _score(
     return sc
 
 
+_FLAW_TAIL = re.compile(
+    r"(?: (?:buffer|heap|stack|integer) overflow| memory corruption| zero-day| zero day| flaws?| bugs?"
+    r"| vulnerabilit(?:y|ies)| exploits?| security (?:update|advisory|flaw|bug)| patch(?:es)?| updates?)$"
+)
+
+
+def _without_flaw_kind(c: Candidate) -> Candidate:
+    """A title-case headline runs the product into the kind of flaw ("Heron Gateway Buffer
+    Overflow Flaw"): the product is the name before it."""
+    cut = c.key
+    while True:
+        m = _FLAW_TAIL.search(cut)
+        if m is None or m.start() == 0:
+            break
+        cut = cut[: m.start()]
+    if cut == c.key:
+        return c
+    words = len(cut.split())
+    ends = [m.end() for m in re.finditer(r"\S+", c.norm)]
+    if len(ends) < words:
+        return c
+    e = ends[words - 1]
+    text = c.norm[:e]
+    return Candidate(c.sent, c.start, c.start + e, text, name_key(text), c.initial, False)
+
+
 def _mult(c: Candidate) -> float:
     if c.sent.source == "title":
         return 2.0
@@ -121,6 +161,7 @@ def extract_products(ctx: Context) -> list[Mention]:
     best: dict[str, tuple[float, Candidate]] = {}
     vuln_cache: dict[tuple[str, int], bool] = {}
     for c in f.all:
+        c = _without_flaw_kind(c)
         k = c.key
         if not k or k in _NON_PRODUCT or k.startswith("cve ") or is_place_key(k):
             continue

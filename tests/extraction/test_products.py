@@ -41,3 +41,30 @@ def test_known_malware_family() -> None:
 def test_malware_dubbed() -> None:
     ctx = _ctx("Analysts described a new banking trojan dubbed Quillfish that steals passwords.")
     assert "Quillfish" in [m.text for m in extract_tools(ctx)]
+
+
+def test_kinds_of_flaw_and_headline_words_are_not_products() -> None:
+    ctx = _ctx(
+        "A Buffer Overflow in Heron Gateway firmware lets attackers run code. The Vendor says the flaw is "
+        "fixed, and Heron Gateway owners should update.",
+        title="Successful Exploit Of Heron Gateway Buffer Overflow Flaw",
+    )
+    texts = [m.text for m in extract_products(ctx)]
+    assert "Heron Gateway" in texts
+    assert not {"Buffer Overflow", "Vendor", "Successful", "Successful Exploit"} & set(texts)
+
+
+def test_the_victim_is_not_an_affected_product() -> None:
+    # (the product finder alone does take "Pembrook Bank" here: the card must not)
+    from bot.extraction import summarize_article
+    from bot.extraction.schema import Article
+
+    s = summarize_article(
+        Article(
+            text="Hackers breached Pembrook Bank and stole the records of 12,000 customers. The attackers got in "
+            "through a flaw in Pembrook Bank online banking, and Pembrook Bank is vulnerable to the same bug in "
+            "its app, researchers said."
+        )
+    )
+    assert "Pembrook Bank" in [m.text for m in s.victims]
+    assert "Pembrook Bank" not in [m.text for m in s.affected_products]
