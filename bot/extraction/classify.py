@@ -17,9 +17,9 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from bot.extraction.learned import ModelSet
+from bot.extraction.learned import ModelSet, shipped
 from bot.extraction.schema import IncidentType
 from bot.extraction.text import Doc, Sentence
 
@@ -403,7 +403,28 @@ exploited exploits infosec malspam"""
 # general English; the factor below was swept over 0.3-1.0 on dev (0.4-0.6 equally good).
 _IRREALIS_WORDS = """could would might can should must if whether tips advice recommend* beware avoid
 never"""
+# Genre words: what a job advertisement, a course or event announcement, product marketing or a
+# personal opinion is written with, and what a news report of an event is written with ("said",
+# "according to"). Security vocabulary is everywhere in those genres, so the incident model reads
+# how dense each of these classes is; their weights are learned (training/trainers/types.py).
+# Written from general knowledge of these genres, never from the texts the model is tested on.
+_JOB_WORDS = """responsibilities requirements qualifications qualified candidate candidates applicants
+apply applying salary salaries benefits hiring recruit* vacancy vacancies internship intern interns
+cv resume pension bonus interviews full-time part-time onboarding duties role"""
+_EVENT_WORDS = """course courses enrol* enroll* register registration webinar workshop workshops
+conference summit keynote keynotes speakers agenda tickets attendees participants cohort modules
+bootcamp curriculum certification certificate seats rsvp meetup hackathon podcast episode lecture
+lectures submissions proceedings"""
+_MARKET_WORDS = """demo trial pricing plans platform solution solutions subscription subscribers
+download integrates launches launched introducing premium revenue funding investors shares
+acquisition guidance quarter features"""
+_SECOND_WORDS = "you your yours yourself"
+_FIRST_WORDS = "i my me we our us"
+_REPORT_WORDS = """said says told according reported confirmed spokesperson spokesman spokeswoman
+statement"""
 _SEC, _STRONG, _IRREALIS = 1, 2, 4
+_JOB, _EVENT, _MARKET, _SECOND, _FIRST, _REPORT = 8, 16, 32, 64, 128, 256
+_GENRES = {"job": _JOB, "event": _EVENT, "market": _MARKET, "you": _SECOND, "we": _FIRST, "report": _REPORT}
 _IRREALIS_FACTOR = 0.5
 # Types whose cues describe what happened to a victim (realis matters for them); vulnerability
 # and patch stories are about what *could* be done, so their cues are not discounted.
@@ -502,7 +523,17 @@ for _t, _gates, _triggers, _pattern in _EVENTS:
     _EVENT_GATES.append(_gates)
 _WHOLE_WORD = frozenset(i for i, (_, p, _) in enumerate(_COMPILED) if p.pattern == r"\w+")  # match at any token
 _class_exact: dict[str, list[int]] = {}
-for _words, _bit in ((_SECURITY_WORDS, _SEC), (_STRONG_WORDS, _STRONG), (_IRREALIS_WORDS, _IRREALIS)):
+for _words, _bit in (
+    (_SECURITY_WORDS, _SEC),
+    (_STRONG_WORDS, _STRONG),
+    (_IRREALIS_WORDS, _IRREALIS),
+    (_JOB_WORDS, _JOB),
+    (_EVENT_WORDS, _EVENT),
+    (_MARKET_WORDS, _MARKET),
+    (_SECOND_WORDS, _SECOND),
+    (_FIRST_WORDS, _FIRST),
+    (_REPORT_WORDS, _REPORT),
+):
     for _w in _words.split():
         _add_trigger(_w, _bit, _class_exact, _CLASS_PREFIXED)
 _CLASS_EXACT = {w: sum(set(bits)) for w, bits in _class_exact.items()}
@@ -575,18 +606,30 @@ def _sentence_of(starts: list[int], sents: list[Sentence], pos: int) -> int:
     return i if i >= 0 and pos < sents[i].end else -1
 
 
+@dataclass
+class _Stats:
+    """What one source (title or body) says about the text's genre, beside its cue mass."""
+
+    sentences: int = 0
+    security: int = 0  # sentences with security vocabulary
+    irrealis: int = 0  # sentences about what could happen, or advice
+    strong: bool = False  # an unambiguous security word occurred
+    genres: dict[str, int] = field(default_factory=dict)  # genre word class -> occurrences
+
+
 def _score_source(
     low: str, sents: list[Sentence], title: bool, scores: dict[IncidentType, float], events: dict[IncidentType, float]
-) -> tuple[int, bool]:
-    """Add the cue mass of one source (title or body) into ``scores``; return the number of
-    sentences with security vocabulary and whether an unambiguous security word occurred."""
+) -> _Stats:
+    """Add the cue mass of one source (title or body) into ``scores`` and its event mentions into
+    ``events``; return its genre statistics."""
     if not sents:
-        return 0, False
+        return _Stats()
     hits = _scan(low, not title)
     starts = [s.start for s in sents]
     irrealis: set[int] = set()
     security: set[int] = set()
     strong = False
+    genres: dict[str, int] = {}
     for bits, pos in hits.classes:
         i = _sentence_of(starts, sents, pos)
         if i < 0:
@@ -597,6 +640,9 @@ def _score_source(
             security.add(i)
         if bits & _STRONG:
             strong = True
+        for name, bit in _GENRES.items():
+            if bits & bit:
+                genres[name] = genres.get(name, 0) + 1
     per: dict[tuple[IncidentType, int], float] = {}
     gated: list[tuple[IncidentType, int, float]] = []
     evs: list[tuple[int, IncidentType, int, int]] = []  # (event id, type, sentence, position)
@@ -638,7 +684,7 @@ def _score_source(
         pos_w = _TITLE_WEIGHT if title else (_LEAD_WEIGHT if i < _LEAD_SENTENCES else 1.0)
         f = _IRREALIS_FACTOR if (t in _EVENT_TYPES and i in irrealis) else 1.0
         scores[t] = scores.get(t, 0.0) + min(v, _SENTENCE_CAP) * pos_w * f
-    return len(security), strong
+    return _Stats(len(sents), len(security), len(irrealis), strong, genres)
 
 
 def _rank(scores: dict[IncidentType, float], events: dict[IncidentType, float]) -> list[IncidentType]:
@@ -693,27 +739,91 @@ def _select(
     return out
 
 
-def classify(doc: Doc, models: ModelSet | None = None) -> Classification:
-    """Rank incident types by weighted cues and decide whether the text reports an incident.
-    ``models``: the learned scorers to use (the shipped ones when None)."""
+@dataclass(frozen=True)
+class _Evidence:
+    scores: dict[IncidentType, float]
+    events: dict[IncidentType, float]
+    stats: _Stats  # title and body together
+    gate: bool  # the rule gate: enough cue mass and security vocabulary
+
+
+def _evidence(doc: Doc) -> _Evidence:
     scores: dict[IncidentType, float] = {}
     events: dict[IncidentType, float] = {}
     title_low = doc.title_norm.translate(_LOWER)
     low = doc.norm.translate(_LOWER)
-    title_sents, title_strong = _score_source(title_low, doc.title_sentences, True, scores, events)
-    body_sents, body_strong = _score_source(low, doc.sentences, False, scores, events)
-    security_sents, strong = title_sents + body_sents, title_strong or body_strong
-    scores = {t: round(v, 3) for t, v in scores.items() if v > 0}
-
+    t = _score_source(title_low, doc.title_sentences, True, scores, events)
+    b = _score_source(low, doc.sentences, False, scores, events)
+    genres = {g: t.genres.get(g, 0) + b.genres.get(g, 0) for g in _GENRES}
+    stats = _Stats(t.sentences + b.sentences, t.security + b.security, b.irrealis, t.strong or b.strong, genres)
+    scores = {k: round(v, 3) for k, v in scores.items() if v > 0}
     total = sum(scores.values())
-    need_sents = _MIN_SECURITY_SENTENCES - (1 if strong else 0)
-    is_incident = (
-        bool(scores) and total >= _MIN_TOTAL and security_sents >= need_sents and (strong or total >= 2 * _MIN_TOTAL)
+    need_sents = _MIN_SECURITY_SENTENCES - (1 if stats.strong else 0)
+    gate = (
+        bool(scores)
+        and total >= _MIN_TOTAL
+        and stats.security >= need_sents
+        and (stats.strong or total >= 2 * _MIN_TOTAL)
     )
+    return _Evidence(scores, events, stats, gate)
 
-    ranked = _rank(scores, events)
-    types = _select(ranked, scores, events) if ranked else [T.OTHER]
-    # Confidence grows with evidence mass (saturating) and is capped low when rejected.
-    evidence = 1.0 - math.exp(-total / 15.0)
-    confidence = 0.3 + 0.65 * evidence if is_incident else min(0.25, 0.25 * evidence)
-    return Classification(types, is_incident, round(confidence, 2), scores, events)
+
+# A genre class's density (occurrences per sentence) counts up to this much: a job advertisement
+# is one whether it says "apply" twice or ten times.
+_GENRE_CAP = 2.0
+
+
+def _features(ev: _Evidence) -> dict[str, float]:
+    """What the incident model reads: how much security evidence there is, how much of it reports
+    an event, and how the text is written (genre word densities, advice, reporting verbs)."""
+    st = ev.stats
+    n = max(st.sentences, 1)
+    total = sum(ev.scores.values())
+    f = {
+        "mass": math.log1p(total),
+        "events": math.log1p(sum(ev.events.values())),
+        "security_sentences": math.log1p(st.security),
+        "security_share": st.security / n,
+        "irrealis_share": st.irrealis / n,
+        "strong": float(st.strong),
+        "gate": float(ev.gate),
+        "top_share": max(ev.scores.values()) / total if total else 0.0,
+    }
+    for g in _GENRES:
+        f[f"genre:{g}"] = min(st.genres.get(g, 0) / n, _GENRE_CAP)
+    return f
+
+
+def incident_features(doc: Doc) -> dict[str, float]:
+    """The incident model's features of a text (training reads them through this)."""
+    return _features(_evidence(doc))
+
+
+INCIDENT_MODEL = "incident"
+# When the rule gate rejects a text (too little security vocabulary), the model's probability is
+# not trusted above this: texts without security words are far from anything it learned from.
+_REJECTED_CAP = 0.25
+
+
+def _decide(ev: _Evidence, models: ModelSet | None) -> tuple[bool, float]:
+    """is_incident and its confidence: the incident model's probability when it is available (the
+    shipped models, or a training fold's), else the saturating rule of cue mass."""
+    models = models or shipped()
+    if models.has(INCIDENT_MODEL):
+        model = models.linear(INCIDENT_MODEL)
+        p = model.probability(_features(ev))
+        if not ev.gate:
+            return False, min(p, _REJECTED_CAP)
+        return p >= model.threshold, p
+    evidence = 1.0 - math.exp(-sum(ev.scores.values()) / 15.0)
+    return ev.gate, (0.3 + 0.65 * evidence if ev.gate else min(0.25, 0.25 * evidence))
+
+
+def classify(doc: Doc, models: ModelSet | None = None) -> Classification:
+    """Rank incident types by weighted cues and decide whether the text reports an incident.
+    ``models``: the learned scorers to use (the shipped ones when None)."""
+    ev = _evidence(doc)
+    ranked = _rank(ev.scores, ev.events)
+    types = _select(ranked, ev.scores, ev.events) if ranked else [T.OTHER]
+    is_incident, confidence = _decide(ev, models)
+    return Classification(types, is_incident, round(confidence, 2), ev.scores, ev.events)
