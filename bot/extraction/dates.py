@@ -3,9 +3,12 @@
 Candidates come from a handful of linear regexes run once over the folded body text (calendar
 dates, month names, years after a preposition, weekdays, "yesterday", "last week", "N days ago").
 Each is normalized to an ISO string as precise as the text allows ("2018-03-01", "2018-03", "2018";
-ISO weeks "2018-W09" for "last week"), resolving relative expressions against ``ctx.published``.
+ISO weeks "2018-W09" for "last week"), resolving relative expressions against
+``ctx.reference_date`` (the published date, else when the text was posted to Slack).
 Only dates about the incident are kept: the sentence must carry an event cue (breach, attack,
-discovered, disclosed, patched, ...) and the date must not be a publication-style aside.
+discovered, disclosed, patched, ...) and the date must not be a publication-style aside, a
+product's version ("Exchange 2016 and 2019", "the October 2018 Update") or a deadline ("patch by
+Friday", "will disclose it by March 30").
 """
 
 from __future__ import annotations
@@ -148,9 +151,26 @@ def _iso_week(d: dt.date) -> str:
     return f"{y:04d}-W{w:02d}"
 
 
+# A release named by its date ("the October 2018 Update", "2019 Edition"): a version, not when
+# anything happened.
+_RELEASE_AFTER = re.compile(
+    r"\s+(?:(?:Feature|Creators|Anniversary|Security|Cumulative)\s+)?(?:Update|Edition|Release|Build)\b"
+)
+# A year after a product name ("Windows Server 2019", "Office 2016"), possibly followed by more of
+# its versions ("Exchange 2016 and 2019", "SQL Server 2012 through 2016"); the product word is
+# capitalized and is not a month, weekday or sentence-initial function word.
+_VERSION_BEFORE = re.compile(
+    rf"(?<![\w.-])(?!(?:{_MON}|{_WD}|In|By|Since|From|During|Until|Till|Through|Throughout|Between|After|Before|Of|And|To|Or|The|Early|Mid|Late"
+    r"|Spring|Summer|Fall|Autumn|Winter|Q[1-4]|FY|H[12])\b)"
+    rf"[A-Z][\w.+-]*\s+{_YEAR}(?:(?:,\s*|\s+(?:and|or|to|through|,)\s+){_YEAR})*(?:,\s*|\s+(?:and|or|to|through)\s+)$"
+)
+
+
 def _calendar(doc: Doc, published: dt.date | None) -> Iterator[_Cand]:
     norm = doc.norm
     for m in _CAL.finditer(norm):
+        if _RELEASE_AFTER.match(norm, m.end()):
+            continue
         mon = m.group("m1") or m.group("m2") or m.group("m3")
         day_s = m.group("d1") or m.group("d2")
         year_s = m.group("y1") or m.group("y2") or m.group("y3")
@@ -170,8 +190,22 @@ def _calendar(doc: Doc, published: dt.date | None) -> Iterator[_Cand]:
         yield _Cand(m.start(), m.end(), _iso(y, mo, d), "cal")
 
 
+_JOINERS = frozenset({"and", "or", "to", "through"})
+
+
+def _more_versions(norm: str, m: re.Match[str]) -> bool:
+    """Is a year after "and"/"to" the next version of a product ("Exchange 2016 and 2019")? (Only
+    those years are looked at, in a bounded window: the check stays constant per year.)"""
+    if not m.group("y") or m.group("pre").lower() not in _JOINERS:
+        return False
+    return bool(_VERSION_BEFORE.search(norm, max(0, m.start() - 60), m.start("y")))
+
+
 def _years(doc: Doc) -> Iterator[_Cand]:
-    for m in _YEAR_ALONE.finditer(doc.norm):
+    norm = doc.norm
+    for m in _YEAR_ALONE.finditer(norm):
+        if _RELEASE_AFTER.match(norm, m.end()) or _more_versions(norm, m):
+            continue
         if m.group("y"):
             pre = m.group("pre").lower()
             # keep part-of-period words in the span ("early 2016"); drop plain prepositions
@@ -285,8 +319,38 @@ def _candidates(doc: Doc, published: dt.date | None) -> list[_Cand]:
 _WEAK_RELATIVE = re.compile(rf"(?:today|tonight|next\s.*|(?:on\s+|this\s+|late\s+|early\s+)?{_WD}.*)$", re.I)
 
 
-def _keep(c: _Cand, sent: Sentence, cache: dict[int, bool]) -> bool:
+# A deadline, not an incident date: "patch by Friday", "no later than March 30", "the deadline of
+# 15 March", "has until June 1". A date after "by"/"before" counts as a deadline only when the
+# sentence speaks of what must or will be done ("will notify customers by March 30"): "had
+# stolen the data by March" is the past.
+_DEADLINE_LEFT = re.compile(
+    r"(?:no\s+later\s+than|deadline(?:\s+(?:of|is|was))?|due(?:\s+(?:on|by))?|(?:has|have|had)\s+until)\s+$"
+)
+_BY_LEFT = re.compile(r"\b(?:by|before|until)\s+$")
+_FUTURE = re.compile(
+    r"\b(?:will|must|should|shall|need\s+to|needs\s+to|has\s+to|have\s+to|required\s+to|ordered\s+to|asked\s+to|urged|plans?\s+to|expected\s+to|going\s+to)\b"
+)
+_LEFT_WINDOW = 40
+# How far back in its sentence a will/must is looked for: about a clause ("the firm said it will
+# notify customers by ..."). Bounded, so that a long sentence with many dates stays linear.
+_FUTURE_WINDOW = 120
+
+
+def _deadline(c: _Cand, sent: Sentence, low: str) -> bool:
+    """Is the date a deadline or a future plan rather than when something happened? (``low`` is
+    the lower-cased body, offsets as in the doc.)"""
+    left = low[max(sent.start, c.start - _LEFT_WINDOW) : c.start]
+    if c.kind == "rel" and low.startswith("by ", c.start):
+        return True  # "patch by Friday": a weekday after "by" is when something is due
+    if _DEADLINE_LEFT.search(left):
+        return True
+    return bool(_BY_LEFT.search(left)) and bool(_FUTURE.search(low, max(sent.start, c.start - _FUTURE_WINDOW), c.start))
+
+
+def _keep(c: _Cand, sent: Sentence, low: str, cache: dict[int, bool]) -> bool:
     if c.kind == "rel" and _WEAK_RELATIVE.match(sent.norm[c.start - sent.start : c.end - sent.start]):
+        return False
+    if _deadline(c, sent, low):
         return False
     if sent.index not in cache:
         cache[sent.index] = _event_sentence(sent)
@@ -299,9 +363,9 @@ def extract_dates(ctx: Context) -> list[Mention]:
         return []
     found: list[Mention] = []
     cache: dict[int, bool] = {}
-    for c in _candidates(doc, ctx.published):
+    for c in _candidates(doc, ctx.reference_date):
         sent = doc.sentence_at("text", c.start)
-        if sent is None or not _keep(c, sent, cache):
+        if sent is None or not _keep(c, sent, doc.lower, cache):
             continue
         found.append(mention(doc, sent, c.start, c.end, c.value))
     return dedupe(found, limit=MAX_FIELD_MENTIONS)

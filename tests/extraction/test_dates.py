@@ -67,3 +67,44 @@ def test_large_repetitive_input() -> None:
     text = ("The breach happened in 2017 on March 3 and was disclosed yesterday. " * 3000) + "1" * 200_000
     got = extract_dates(Context(doc=Doc(text=text), published=PUB))
     assert {m.text for m in got} >= {"2017", "March 3"}
+
+
+def test_product_versions_are_not_dates() -> None:
+    text = "Attackers breached Pellworth Bank through servers running Orbix Server 2019 and Orbix Mail 2016 and 2019."
+    assert _dates(text) == {}
+    assert _dates("The breach hit phones on Quillon OS 17 and laptops with Orbix Office 2016.") == {}
+
+
+def test_a_release_named_by_its_date_is_not_a_date() -> None:
+    assert _dates("The Orbix 10 October 2017 Update patched the flaw.") == {}
+    assert _dates("The flaw was patched in the Orbix 2017 Edition.") == {}
+
+
+def test_years_of_a_period_are_still_dates() -> None:
+    got = _dates("Between 2016 and 2017 the attackers stole records from the clinic.")
+    assert got == {"2016 and 2017": "2016/2017"}
+
+
+def test_deadlines_and_plans_are_not_incident_dates() -> None:
+    assert _dates("Agencies must patch by Friday, the regulator warned after the breach.") == {}
+    assert _dates("By Monday, every affected customer will be notified of the breach.") == {}
+    assert _dates("The firm said it will disclose the breach by March 30.") == {}
+    assert _dates("Vendors have until 15 March to patch the flaw.") == {}
+    assert _dates("Clinics face a deadline of 15 March to patch the flaw.") == {}
+
+
+def test_by_a_date_in_the_past_is_kept() -> None:
+    got = _dates("The intruders had stolen the files by March 2017, the breach notice said.")
+    assert got == {"March 2017": "2017-03"}
+
+
+def test_relative_dates_fall_back_to_the_posting_date() -> None:
+    text = "Hackers stole the records yesterday and the leak was noticed last Friday."
+    ctx = Context(doc=Doc(text=text), posted=PUB)
+    got = {m.text: m.value for m in extract_dates(ctx)}
+    assert got == {"yesterday": "2018-03-13", "last Friday": "2018-03-09"}
+
+
+def test_the_published_date_wins_over_the_posting_date() -> None:
+    ctx = Context(doc=Doc(text="Hackers stole the records yesterday."), published=PUB, posted=dt.date(2019, 1, 10))
+    assert [m.value for m in extract_dates(ctx)] == ["2018-03-13"]
