@@ -805,18 +805,29 @@ INCIDENT_MODEL = "incident"
 _REJECTED_CAP = 0.25
 
 
-def _decide(ev: _Evidence, models: ModelSet | None) -> tuple[bool, float]:
+# Types whose reports the lexicon counts no event mentions for: the incident model learned from
+# CASIE's five types, whose event mentions it weighs most, and cannot judge these. For them the
+# rule gate decides, as it did before the model.
+_UNCOUNTED = frozenset({T.DDOS, T.DEFACEMENT})
+
+
+def _rule_decision(ev: _Evidence) -> tuple[bool, float]:
+    """The saturating rule of cue mass: the gate decides, the confidence grows with the evidence."""
+    evidence = 1.0 - math.exp(-sum(ev.scores.values()) / 15.0)
+    return ev.gate, (0.3 + 0.65 * evidence if ev.gate else min(0.25, 0.25 * evidence))
+
+
+def _decide(ev: _Evidence, models: ModelSet | None, primary: IncidentType) -> tuple[bool, float]:
     """is_incident and its confidence: the incident model's probability when it is available (the
-    shipped models, or a training fold's), else the saturating rule of cue mass."""
+    shipped models, or a training fold's) and the text is of a type it can judge, else the rule."""
     models = models or shipped()
-    if models.has(INCIDENT_MODEL):
+    if models.has(INCIDENT_MODEL) and primary not in _UNCOUNTED:
         model = models.linear(INCIDENT_MODEL)
         p = model.probability(_features(ev))
         if not ev.gate:
             return False, min(p, _REJECTED_CAP)
         return p >= model.threshold, p
-    evidence = 1.0 - math.exp(-sum(ev.scores.values()) / 15.0)
-    return ev.gate, (0.3 + 0.65 * evidence if ev.gate else min(0.25, 0.25 * evidence))
+    return _rule_decision(ev)
 
 
 def classify(doc: Doc, models: ModelSet | None = None) -> Classification:
@@ -825,5 +836,5 @@ def classify(doc: Doc, models: ModelSet | None = None) -> Classification:
     ev = _evidence(doc)
     ranked = _rank(ev.scores, ev.events)
     types = _select(ranked, ev.scores, ev.events) if ranked else [T.OTHER]
-    is_incident, confidence = _decide(ev, models)
+    is_incident, confidence = _decide(ev, models, types[0])
     return Classification(types, is_incident, round(confidence, 2), ev.scores, ev.events)
