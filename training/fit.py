@@ -69,6 +69,8 @@ def best_threshold(labels: Sequence[int], probs: Sequence[float]) -> float:
     best, best_f1, tp = 0.5, -1.0, 0
     for n, (p, y) in enumerate(pairs, 1):
         tp += y
+        if n < len(pairs) and pairs[n][0] == p:
+            continue  # a cut at p keeps every candidate of probability p: judge it after the last
         f1 = 2 * tp / (n + positives)
         if f1 > best_f1:
             best_f1, best = f1, p
