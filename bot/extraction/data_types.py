@@ -183,7 +183,7 @@ _MAX_MODS = 3
 
 
 def _data_features(
-    ctx: Context, sent: Sentence, m: re.Match[str], a: int, a2: int, low: str, strong: list[int], weak: bool
+    ctx: Context, sent: Sentence, m: re.Match[str], a: int, a2: int, low: str, strong: list[int], weak: bool, lure: bool
 ) -> dict[str, float]:
     """Features of the data phrase that head ``m`` (offsets within ``low``) ends, starting at ``a2``
     (absolute) where the head starts at ``a``."""
@@ -199,8 +199,7 @@ def _data_features(
     _flag(f, "strong_near", k < len(strong) and strong[k] <= m.start() + _STRONG_AFTER)
     _flag(f, "strong_sentence", bool(strong))
     _flag(f, "weak_sentence", weak)
-    _flag(f, "advice", _ADVICE.search(low) is not None)
-    _flag(f, "lure", _LURE.search(low) is not None)
+    _flag(f, "lure", lure)
     _flag(f, "object", _OBJECT.search(low, max(0, m.start() - 60), m.start()) is not None)
     _flag(f, "listed", low[max(0, m.start() - 2) : m.start()] == ", " or low[m.end() : m.end() + 1] == ",")
     f[f"type:{ctx.primary.value if ctx.primary else 'none'}"] = 1.0
@@ -237,7 +236,8 @@ def _sentence_candidates(ctx: Context, sent: Sentence) -> Iterator[tuple[int, in
     low = norm[sent.start : sent.end].translate(_LOWER)
     strong = [m.start() for m in _STRONG_CUE.finditer(low)]
     weak = _WEAK_CUE.search(low) is not None
-    advice = _ADVICE.search(low) is not None
+    if _ADVICE.search(low):
+        return  # advice or a hypothetical ("change your passwords"): not what was taken
     lure = _LURE.search(low) is not None
     weak_ok = ctx.primary not in _LOOT_ASIDE
     for m in _HEAD.finditer(low):
@@ -251,12 +251,11 @@ def _sentence_candidates(ctx: Context, sent: Sentence) -> Iterator[tuple[int, in
         k = bisect.bisect_left(strong, m.start() - _STRONG_BEFORE)
         near = k < len(strong) and strong[k] <= m.start() + _STRONG_AFTER
         rule = (
-            not advice
-            and (near or (weak and weak_ok))
+            (near or (weak and weak_ok))
             and not (lure and m.group().startswith(("e", "mess", "text")))
             and not (m.group("gen") and low[a2 - sent.start : m.start()].split(" ", 1)[0] in _NOT_TAKEN)
         )
-        feats = _data_features(ctx, sent, m, a, a2, low, strong, weak)
+        feats = _data_features(ctx, sent, m, a, a2, low, strong, weak, lure)
         _flag(feats, "rule_data", rule)
         _flag(feats, "lure_mail", lure and m.group().startswith(("e", "mess", "text")))
         yield a2, b, feats

@@ -477,6 +477,20 @@ _EXTORTION = re.compile(r"ransom|extort|blackmail|demand|decrypt|unlock|in excha
 _CRYPTO = frozenset({"BTC", "XMR", "ETH", "DASH"})
 
 
+def _sentence_flags(doc: Doc, sent: Sentence) -> frozenset[str]:
+    """Whole-sentence cues of an amount, searched once per sentence (not once per amount in it)."""
+    memo: dict[tuple[str, int], frozenset[str]] = doc.memo("money_sentence_flags", dict)
+    k = (sent.source, sent.index)
+    flags = memo.get(k)
+    if flags is None:
+        low = _sentence_lower(doc, sent)
+        found = {"extortion": _EXTORTION.search(low) is not None, "loss": _LOSS_CUES.search(low) is not None}
+        found["ransom_cue"] = _RANSOM_CUES.search(low) is not None
+        found["ransom_word"] = "ransom" in low
+        flags = memo[k] = frozenset(name for name, on in found.items() if on)
+    return flags
+
+
 def _money_features(doc: Doc, sent: Sentence, start: int, end: int, amount: float, currency: str) -> dict[str, float]:
     low = _sentence_lower(doc, sent)
     f: dict[str, float] = {"bias_money": 1.0, f"pos:{_position(sent)}": 1.0, f"mag:{_magnitude(amount)}": 1.0}
@@ -484,14 +498,15 @@ def _money_features(doc: Doc, sent: Sentence, start: int, end: int, amount: floa
     _flag(f, "crypto", currency in _CRYPTO)
     a, b = start - sent.start, end - sent.start
     _flag(f, "paren", a > 0 and low[max(0, a - 2) : a].strip() in ("(", "-", ","))
-    _flag(f, "extortion_sentence", _EXTORTION.search(low) is not None)
+    flags = _sentence_flags(doc, sent)
+    _flag(f, "extortion_sentence", "extortion" in flags)
     # the earlier hand rules, as features: a loss cue (and no ransom) / a ransom cue in the sentence
-    _flag(f, "rule_loss", _LOSS_CUES.search(low) is not None and "ransom" not in low and currency not in _CRYPTO)
-    _flag(f, "rule_ransom", _RANSOM_CUES.search(low) is not None)
+    _flag(f, "rule_loss", "loss" in flags and "ransom_word" not in flags and currency not in _CRYPTO)
+    _flag(f, "rule_ransom", "ransom_cue" in flags)
     add_cues(f, _MONEY_FAMILIES, low, sent, a, b, doc)
     prev = _previous(doc, sent)
     if prev is not None:
-        _flag(f, "extortion_prev", _EXTORTION.search(_sentence_lower(doc, prev)) is not None)
+        _flag(f, "extortion_prev", "extortion" in _sentence_flags(doc, prev))
         for fam in cue_set(_MONEY_FAMILIES, _sentence_lower(doc, prev), prev, doc):
             f[f"p:{fam}"] = 1.0
     return f

@@ -103,7 +103,7 @@ def test_a_payment_to_a_fraudster_is_not_a_ransom() -> None:
     )
     assert ransom_candidates(_ctx(text)) == []
     assert extract_ransom_demands(_ctx(text)) == []
-    assert [m.value for m in money_candidates(_ctx(text))] == [Money(amount=1_900_000, currency="USD")]
+    assert [c.mention.value for c in money_candidates(_ctx(text))] == [Money(amount=1_900_000, currency="USD")]
 
 
 def test_ransom_needs_an_extortion_cue_tied_to_the_amount() -> None:
