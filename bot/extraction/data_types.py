@@ -15,8 +15,15 @@ import re
 from collections.abc import Iterator
 
 from bot.extraction.mentions import Context, dedupe, key, mention
+from bot.extraction.numbers import add_cues, cue_families
 from bot.extraction.schema import IncidentType, Mention
+from bot.extraction.scoring import Scored, accepted
 from bot.extraction.text import Sentence
+
+# The learned scorer that keeps or drops the data phrases (bot/extraction/learned.py).
+DATA_MODEL = "data"
+# More candidates than any news article has: a bound on the work a pasted text can cause.
+_MAX_CANDIDATES = 500
 
 # Head nouns of data-type phrases (lower case, separated by |, no groups inside an item; longer
 # items are tried first so that the longest wins).
@@ -90,13 +97,19 @@ _ADVICE = re.compile(
     r"\b(?:should|change (?:your|their)|never|make sure|be sure|recommend\w*|advis\w+|"
     r"urged?|encourag\w+|protect (?:your|their)|tips?|if you)\b"
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z][\w'-]*)\s+$")
+# A whole word: "2M customer records" must not make "M" a modifier (the magnitude suffix of a number).
+_WORD_BEFORE = re.compile(r"(?<![\w'.,$-])([A-Za-z][\w'-]*)\s+$")
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _MAX_MODIFIERS = 3
 # At most this many per article. Swept 6-25 on dev: F1 rises to 12 and is flat from 16 on.
 _LIMIT = 16
 # Names that are not data owners even when capitalised before a head ("The names").
 _NOT_OWNER = frozenset("the a an all some any these those this that such other more most".split())
+
+
+def _flag(f: dict[str, float], name: str, on: bool) -> None:
+    if on:
+        f[name] = 1.0
 
 
 def _extend_left(norm: str, start: int, floor: int) -> int:
@@ -116,6 +129,7 @@ def _extend_left(norm: str, start: int, floor: int) -> int:
         if (
             not owner
             and word[0].isupper()
+            and _owner_ok(word)
             and lw not in _NOT_OWNER
             and m.start(1) > floor
             and norm[m.start(1) - 2 : m.start(1)] not in {". ", "\n"}
@@ -149,53 +163,116 @@ _LURE = re.compile(r"\b(?:phish\w*|scam\w*|spam\w*|sent|send\w*|spoof\w*|fake|ma
 _NOT_TAKEN = frozenset({"encrypted", "locked"})
 
 
-def _candidates(ctx: Context, sent: Sentence) -> Iterator[tuple[int, int]]:
-    """Absolute spans of the data-type phrases of one sentence that pass the cues."""
+# Words of a data phrase's sentence, by family (the cues above, split by what they say, and words
+# of sentences about something other than loot: a product, a policy, a lure). The model weighs them.
+_DATA_FAMILIES = cue_families(
+    theft=r"stole|stolen|steal\w*|theft|swip\w+|grab\w*|siphon\w*|harvest\w*|exfiltrat\w+|scrap\w+",
+    exposed=r"expos\w+|leak\w*|dump\w*|posted|publish\w*|divulg\w+|at risk|exposure",
+    accessed=r"access\w*|viewed|obtain\w*|acquired|copied|download\w*|intercept\w*|snoop\w*|captur\w+",
+    breach=r"breach\w*|hack\w*|compromis\w+|unauthori[sz]ed",
+    sold=r"sold|sell\w*|selling|for sale|dark web",
+    collected=r"collect\w*|phish\w*|hand(?:ed)? over|lost",
+    including=r"includ\w+|contain\w*|such as|involv\w+|like",
+    affected=r"affected|impacted|taken|took|revealed|disclos\w+|held|stored",
+    encrypted=r"encrypt\w*|locked|lock\w*|ransom\w*",
+    protect=r"protect\w*|secur\w+|safe\w*|encourag\w+|remind\w*|monitor\w*|credit report\w*",
+    negation=r"no|not|nor|neither|never|without",
+)
+# Heads that are generic ("data", "information", "records"): only a modifier says what data.
+_MAX_MODS = 3
+
+
+def _data_features(
+    ctx: Context, sent: Sentence, m: re.Match[str], a: int, a2: int, low: str, strong: list[int], weak: bool, lure: bool
+) -> dict[str, float]:
+    """Features of the data phrase that head ``m`` (offsets within ``low``) ends, starting at ``a2``
+    (absolute) where the head starts at ``a``."""
+    head = m.group()
+    f: dict[str, float] = {"bias_data": 1.0, f"head:{head}": 1.0, "spec" if m.group("spec") else "gen": 1.0}
+    f["pos:title" if sent.source == "title" else "pos:lead" if sent.index < 3 else "pos:body"] = 1.0
+    mods = ctx.doc.norm[a2:a].split() if sent.source == "text" else ctx.doc.title_norm[a2:a].split()
+    f[f"mods:{min(len(mods), _MAX_MODS)}"] = 1.0
+    for w in mods:
+        f[f"mod:{w.lower()}"] = 1.0
+    _flag(f, "not_taken", bool(mods) and mods[0].lower() in _NOT_TAKEN)
+    k = bisect.bisect_left(strong, m.start() - _STRONG_BEFORE)
+    _flag(f, "strong_near", k < len(strong) and strong[k] <= m.start() + _STRONG_AFTER)
+    _flag(f, "strong_sentence", bool(strong))
+    _flag(f, "weak_sentence", weak)
+    _flag(f, "lure", lure)
+    _flag(f, "object", _OBJECT.search(low, max(0, m.start() - 60), m.start()) is not None)
+    _flag(f, "listed", low[max(0, m.start() - 2) : m.start()] == ", " or low[m.end() : m.end() + 1] == ",")
+    f[f"type:{ctx.primary.value if ctx.primary else 'none'}"] = 1.0
+    add_cues(f, _DATA_FAMILIES, low, sent, a2 - sent.start, m.end(), ctx.doc)
+    return f
+
+
+def _owner_ok(word: str) -> bool:
+    """May a capitalised word before a data phrase name whose data it is? Not when it is a verb or
+    noun of the incident itself (a headline's "Leaks", "Breach", "Hackers")."""
+    return _STRONG_CUE.search(word.lower()) is None and _WEAK_CUE.search(word.lower()) is None
+
+
+def candidates(ctx: Context) -> list[Scored]:
+    """Every data-type phrase of the article that says what data (a specific head, or a generic
+    one with a modifier), with the features the data model reads."""
+    return ctx.doc.memo("data_candidates", lambda: list(_all_candidates(ctx)))
+
+
+def _all_candidates(ctx: Context) -> Iterator[Scored]:
+    n = 0
+    for sent in ctx.doc.all_sentences:
+        for a, b, feats in _sentence_candidates(ctx, sent):
+            yield Scored(f"{0 if sent.source == 'title' else 1}:{a:09d}", mention(ctx.doc, sent, a, b), feats)
+            n += 1
+            if n >= _MAX_CANDIDATES:
+                return
+
+
+def _sentence_candidates(ctx: Context, sent: Sentence) -> Iterator[tuple[int, int, dict[str, float]]]:
+    """Absolute spans of the data-type phrases of one sentence, with their features."""
     doc = ctx.doc
     norm = doc.title_norm if sent.source == "title" else doc.norm
     low = norm[sent.start : sent.end].translate(_LOWER)
-    if _ADVICE.search(low):
-        return
     strong = [m.start() for m in _STRONG_CUE.finditer(low)]
     weak = _WEAK_CUE.search(low) is not None
-    if not strong and not weak:
-        return
+    if _ADVICE.search(low):
+        return  # advice or a hypothetical ("change your passwords"): not what was taken
     lure = _LURE.search(low) is not None
-    # In phishing and ransomware stories most data words describe the lure or the locked files;
-    # there only a verb of taking next to the phrase counts (checked on dev: precision 0.41 ->
-    # 0.5 for those stories, recall unchanged).
     weak_ok = ctx.primary not in _LOOT_ASIDE
     for m in _HEAD.finditer(low):
-        if lure and m.group().startswith(("e", "mess", "text")):
-            continue  # the e-mails/messages of a phishing story are the bait, not the loot
-        # a strong cue in [start - BEFORE, start + AFTER] (binary search: long sentences stay linear)
+        if not _AFTER_OK.match(low, m.end()):
+            continue  # a head followed by another noun is a modifier ("login page", "data center")
+        a, b = sent.start + m.start(), sent.start + m.end()
+        a2 = _extend_left(norm, a, sent.start)
+        if m.group("gen") and a2 == a:
+            continue  # bare "data" / "records": does not say what data
+        # the earlier hand rule, as a feature (see the cue comments above)
         k = bisect.bisect_left(strong, m.start() - _STRONG_BEFORE)
         near = k < len(strong) and strong[k] <= m.start() + _STRONG_AFTER
-        if not near and not (weak and weak_ok):
-            continue
-        a, b = sent.start + m.start(), sent.start + m.end()
-        if not _AFTER_OK.match(low, m.end()):
-            continue
-        a2 = _extend_left(norm, a, sent.start)
-        if m.group("gen") and a2 == a and not _OBJECT.search(low, max(0, m.start() - 60), m.start()):
-            continue  # bare "data" / "information": too vague unless it is what was taken
-        if m.group("gen") and low[a2 - sent.start : m.start()].split(" ", 1)[0] in _NOT_TAKEN:
-            continue
-        yield a2, b
+        rule = (
+            (near or (weak and weak_ok))
+            and not (lure and m.group().startswith(("e", "mess", "text")))
+            and not (m.group("gen") and low[a2 - sent.start : m.start()].split(" ", 1)[0] in _NOT_TAKEN)
+        )
+        feats = _data_features(ctx, sent, m, a, a2, low, strong, weak, lure)
+        _flag(feats, "rule_data", rule)
+        _flag(feats, "lure_mail", lure and m.group().startswith(("e", "mess", "text")))
+        yield a2, b, feats
 
 
 def extract_compromised_data(ctx: Context) -> list[Mention]:
-    """Data types that the article says were taken, exposed or accessed, in text order."""
+    """Data types that the data model accepts (the article says they were taken, exposed or
+    accessed), in text order, headline first."""
+    ranked = sorted(accepted(ctx, candidates(ctx), DATA_MODEL), key=lambda pc: pc[1].key)
     found: list[Mention] = []
     seen: set[str] = set()
-    for sent in ctx.doc.all_sentences:
-        src = ctx.doc.original(sent.source)
-        for a, b in _candidates(ctx, sent):
-            k = key(src[a:b])
-            if k in seen:
-                continue
-            seen.add(k)
-            found.append(mention(ctx.doc, sent, a, b))
-            if len(found) >= _LIMIT:
-                return dedupe(found)
+    for _, c in ranked:
+        k = key(c.mention.text)
+        if k in seen:
+            continue
+        seen.add(k)
+        found.append(c.mention)
+        if len(found) >= _LIMIT:
+            break
     return dedupe(found)

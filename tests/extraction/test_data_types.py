@@ -42,9 +42,21 @@ def test_including_list() -> None:
     assert got == ["dates of birth", "phone numbers", "bank account numbers"]
 
 
-def test_bare_generic_word_only_as_object_of_taking() -> None:
-    assert _data("The hacker leaked the entire database online.") == ["database"]
+def test_bare_generic_word_is_not_a_data_type() -> None:
+    # a data type says what data: "data" or "the entire database" alone does not
+    assert _data("The hacker leaked the entire database online.") == []
+    assert _data("Intruders stole data and information from the lender.") == []
     assert _data("The company said data is important and information matters.") == []
+
+
+def test_headline_verb_is_not_the_owner_of_the_data() -> None:
+    got = _data("", title="Pellucid Bank Leaks Data Of Customers")
+    assert got == []
+
+
+def test_magnitude_suffix_stays_with_its_number() -> None:
+    got = _data("Hackers stole 2M customer records and 1.5bn email addresses from Quillon Retail.")
+    assert got == ["customer records", "email addresses"]
 
 
 def test_evidence_points_at_the_text() -> None:

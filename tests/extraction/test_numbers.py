@@ -4,17 +4,21 @@ from __future__ import annotations
 
 from bot.extraction.mentions import Context
 from bot.extraction.numbers import (
+    count_candidates,
     extract_affected_counts,
     extract_financial_losses,
     extract_ransom_demands,
+    money_candidates,
     parse_number,
+    ransom_candidates,
 )
-from bot.extraction.schema import Money
+from bot.extraction.pipeline import summarize_article
+from bot.extraction.schema import Article, IncidentType, Money
 from bot.extraction.text import Doc
 
 
 def _ctx(text: str, title: str = "") -> Context:
-    return Context(doc=Doc(text=text, title=title))
+    return Context(doc=Doc(text=text, title=title), types=[IncidentType.RANSOMWARE])
 
 
 def test_parse_number() -> None:
@@ -23,6 +27,30 @@ def test_parse_number() -> None:
     assert parse_number("a dozen") == 12
     assert parse_number("148million") == 148_000_000
     assert parse_number("two billion") == 2_000_000_000
+    # a magnitude suffix belongs to its number
+    assert parse_number("2M") == 2_000_000
+    assert parse_number("1.5bn") == 1_500_000_000
+    assert parse_number("two dozen") == 24
+
+
+def test_parse_number_reads_ascii_digits_only() -> None:
+    assert parse_number("\u0661\u0662\u0663") is None  # Arabic-Indic digits
+    assert parse_number("\uff15\uff10") is None  # full-width digits
+
+
+def test_count_candidates_are_never_years_phones_percents_or_money() -> None:
+    text = (
+        "In 2019 the breach exposed 555-0199 customers' data. Hackers stole records of 45 percent "
+        "of users. The thieves stole $3,000 from 12 customers and posted wallet 1A9zQ7eP5 for 300 victims."
+    )
+    values = {c.mention.value for c in count_candidates(_ctx(text))}
+    assert values == {12, 300}
+
+
+def test_small_and_vague_counts_are_not_reported() -> None:
+    # "two dozen" must not be read as two; counts under five are not an incident's size
+    text = "Hackers stole the records of two dozen customers and the passwords of 3 users."
+    assert extract_affected_counts(_ctx(text)) == []
 
 
 def test_counts_of_victims_and_records() -> None:
@@ -62,6 +90,38 @@ def test_financial_losses() -> None:
     (m,) = extract_financial_losses(_ctx(text))
     assert m.text == "\u00a3400,000"
     assert m.value == Money(amount=400_000, currency="GBP")
+
+
+def test_amounts_of_nothing_are_not_money() -> None:
+    assert money_candidates(_ctx("The firm lost $0 and $0.00 in the breach.")) == []
+
+
+def test_a_payment_to_a_fraudster_is_not_a_ransom() -> None:
+    text = (
+        "Kestrel Freight paid $1.9 million to criminals posing as one of its suppliers after a "
+        "business email compromise. The money was wired to an account abroad."
+    )
+    assert ransom_candidates(_ctx(text)) == []
+    assert extract_ransom_demands(_ctx(text)) == []
+    assert [c.mention.value for c in money_candidates(_ctx(text))] == [Money(amount=1_900_000, currency="USD")]
+
+
+def test_ransom_needs_an_extortion_cue_tied_to_the_amount() -> None:
+    text = (
+        "The gang demanded a ransom from Ortolan Clinic. It paid $30,000 in the end. The board met on $5,000 budgets."
+    )
+    got = [c.mention.text for c in ransom_candidates(_ctx(text))]
+    assert got == ["$30,000"]
+
+
+def test_another_victims_payment_is_not_this_ransom() -> None:
+    text = (
+        "Ransomware encrypted the servers of Wrenfield Hospital on Monday, and the attackers "
+        "demanded $40,000 in bitcoin to unlock the files. Another hospital paid $55,000 last year "
+        "to recover its data."
+    )
+    card = summarize_article(Article(text=text, title="Ransomware hits Wrenfield Hospital"))
+    assert [m.value for m in card.ransom_demands] == [Money(amount=40_000, currency="USD")]
 
 
 def test_large_repetitive_input() -> None:
