@@ -92,6 +92,16 @@ _WEAK_CUE = re.compile(
 _STRONG_BEFORE = 60  # chars between a strong cue and the phrase; swept 40-150 on dev
 _STRONG_AFTER = 60
 _LOOT_ASIDE = frozenset({IncidentType.PHISHING, IncidentType.RANSOMWARE})
+# The types of the annotated articles the data model learned from.
+_MODEL_TYPES = frozenset(
+    {
+        IncidentType.DATA_BREACH,
+        IncidentType.PHISHING,
+        IncidentType.RANSOMWARE,
+        IncidentType.VULNERABILITY,
+        IncidentType.PATCH,
+    }
+)
 # Advice or hypotheticals ("change your passwords", "never share your PIN"): not what was taken.
 _ADVICE = re.compile(
     r"\b(?:should|change (?:your|their)|never|make sure|be sure|recommend\w*|advis\w+|"
@@ -107,6 +117,9 @@ _LIMIT = 16
 _NOT_OWNER = frozenset("the a an all some any these those this that such other more most".split())
 
 
+_PARTICIPLES = frozenset("stolen leaked collected compromised exposed hacked dumped".split())
+
+
 def _flag(f: dict[str, float], name: str, on: bool) -> None:
     if on:
         f[name] = 1.0
@@ -116,6 +129,7 @@ def _extend_left(norm: str, start: int, floor: int) -> int:
     """Move ``start`` left over modifier words (and one capitalised owner name)."""
     used = 0
     owner = False
+    participle = False  # the word just taken is "stolen", "leaked" ...: a verb's object may follow
     while used < _MAX_MODIFIERS:
         m = _WORD_BEFORE.search(norm, max(floor, start - 40), start)
         if not m:
@@ -125,9 +139,11 @@ def _extend_left(norm: str, start: int, floor: int) -> int:
         if lw in _MODIFIERS or lw.rstrip("s") in _MODIFIERS:
             start = m.start(1)
             used += 1
+            participle = lw in _PARTICIPLES
             continue
         if (
             not owner
+            and not participle  # "API leaked records": the API leaked them, it does not own them
             and word[0].isupper()
             and _owner_ok(word)
             and lw not in _NOT_OWNER
@@ -137,7 +153,7 @@ def _extend_left(norm: str, start: int, floor: int) -> int:
             start = m.start(1)
             owner = True
             used += 1
-            continue
+            break  # the owner starts the phrase ("Acme customer records")
         break
     return start
 
@@ -264,7 +280,14 @@ def _sentence_candidates(ctx: Context, sent: Sentence) -> Iterator[tuple[int, in
 def extract_compromised_data(ctx: Context) -> list[Mention]:
     """Data types that the data model accepts (the article says they were taken, exposed or
     accessed), in text order, headline first."""
-    ranked = sorted(accepted(ctx, candidates(ctx), DATA_MODEL), key=lambda pc: pc[1].key)
+    pool = candidates(ctx)
+    chosen = accepted(ctx, pool, DATA_MODEL)
+    if ctx.primary is not None and ctx.primary not in _MODEL_TYPES:
+        # The model learned from CASIE's five types only; for an account takeover or a defacement
+        # what the earlier rule reads as taken ("its Twitter account was hijacked") is kept too.
+        taken = {c.key for _, c in chosen}
+        chosen += [(1.0, c) for c in pool if c.features.get("rule_data") and c.key not in taken]
+    ranked = sorted(chosen, key=lambda pc: pc[1].key)
     found: list[Mention] = []
     seen: set[str] = set()
     for _, c in ranked:

@@ -92,7 +92,8 @@ V_LEFT: list[tuple[re.Pattern[str], float]] = [
             r"(?:customers|users|patients|employees|staff|members|clients|students|subscribers"
             r"|account holders"
             r"|guests|shoppers|visitors|workers|residents|policyholders|cardholders|donors|players"
-            r"|systems|servers|networks?|computers|databases?|website|data|records|accounts) (?:of|at"
+            r"|systems|servers|networks?|computers|databases?|websites?|data|records|accounts?|twitter account"
+            r"|social media accounts?|email accounts?|feeds?) (?:of|at"
             r"|from) (?:the )?$"
         ),
         2.5,

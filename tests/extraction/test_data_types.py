@@ -89,3 +89,19 @@ def test_large_text_gives_the_same_items() -> None:
     text = "Hackers stole the passwords and Social Security numbers of Acme customers. " * 27000
     got = _data(text)
     assert got == ["passwords", "Social Security numbers"]
+
+
+def test_a_hijacked_account_is_what_an_account_takeover_took() -> None:
+    # the data model learned from CASIE's five types; an account takeover keeps the rule's reading
+    got = _data(
+        "Hackers hijacked the Twitter account of Harbor Transit Authority and posted fake alerts.",
+        primary=T.ACCOUNT_COMPROMISE,
+    )
+    assert "Twitter account" in got
+
+
+def test_a_name_before_a_participle_is_not_the_owner_of_the_data() -> None:
+    got = _data("An exposed API leaked records of Corvel Health patients, including insurance numbers.")
+    assert not any(g.startswith(("API", "An exposed", "exposed API")) for g in got)
+    got = _data("Hackers stole Pembrook customer records, the bank said.")
+    assert "Pembrook customer records" in got

@@ -144,7 +144,8 @@ def test_counts_without_cue() -> None:
 
 def test_repeated_amount_with_cue() -> None:
     found = run(lambda: numbers.extract_financial_losses(ctx("The bank lost " + rep("$100,"))))
-    assert len(found) == 1
+    # one amount written 40,000 times is one fact at most (whether it is a loss, the model says)
+    assert len(found) <= 1
 
 
 def test_mentions_per_field_are_capped() -> None:
