@@ -364,6 +364,20 @@ class CandidateFinder:
     def all(self) -> list[Candidate]:
         return self.title + self.body
 
+    @cached_property
+    def _by_sentence(self) -> dict[tuple[str, int], list[Candidate]]:
+        out: dict[tuple[str, int], list[Candidate]] = {}
+        for c in self.all:
+            out.setdefault((c.sent.source, c.sent.index), []).append(c)
+        return out
+
+    def names_in(self, sent: Sentence) -> list[Candidate]:
+        """The candidates of one sentence, as ``all`` has them (found once per document: the
+        summary and the related-incident split read every lead sentence's names)."""
+        if sent.source == "text" and sent.start >= MAX_SCAN_CHARS:
+            return []
+        return self._by_sentence.get((sent.source, sent.index), [])
+
 
 def finder(ctx: Context) -> CandidateFinder:
     """The doc's shared finder (built once per Context, cached on the Doc)."""

@@ -195,7 +195,7 @@ def _covers(sent: Sentence, mentions: Sequence[Mention]) -> int:
 
 
 def _names_in(finder: CandidateFinder, sent: Sentence) -> set[str]:
-    return {c.key for c in finder.in_sentence(sent, False)}
+    return {c.key for c in finder.names_in(sent)}
 
 
 def _mentions_victim(names: set[str], victim_keys: Sequence[str]) -> bool:
@@ -242,7 +242,7 @@ def make_summary(doc: Doc, f: Facts) -> str:
             naming.add(sent.index)
         if _INCIDENT_WORDS.search(sent.norm):
             s += 1.5
-        first = next(iter(finder.in_sentence(sent, False)), None)
+        first = next(iter(finder.names_in(sent)), None)
         last = first.key.split()[-1:] if first is not None else []
         if first is not None and first.start - sent.start <= 12 and last and last[0] in people:
             # a person's reaction or comment ("Mr. X said", "President X mocked"), not the event

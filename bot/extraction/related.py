@@ -142,17 +142,26 @@ def split_related(
     main_keys: set[str] = set()
     moved: dict[str, list[tuple[Sentence, Mention]]] = {}
     kept: dict[str, list[Mention]] = {}
+    # One reading per sentence: many facts can share one (long) sentence.
+    memo: dict[tuple[str, int], str | None] = {}
+
+    def context(sent: Sentence) -> str | None:
+        k = (sent.source, sent.index)
+        if k not in memo:
+            memo[k] = _context(sent, year)
+        return memo[k]
+
     for mentions in fields.values():
         for m in mentions:
             sent = _sentence_of(doc, m)
-            if sent is None or sent.source == "title" or _context(sent, year) is None:
+            if sent is None or sent.source == "title" or context(sent) is None:
                 main_keys.add(mention_key(m.text))
     for field, mentions in fields.items():
         kept[field] = []
         for m in mentions:
             sent = _sentence_of(doc, m)
             k = mention_key(m.text)
-            why = _context(sent, year) if sent is not None and sent.source == "text" else None
+            why = context(sent) if sent is not None and sent.source == "text" else None
             if (
                 sent is not None
                 and field in MOVABLE
@@ -175,7 +184,7 @@ def _first_name(doc: Doc, sents: Sequence[Sentence], exclude: set[str]) -> str |
     earlier breach hit, when no extracted fact names it)."""
     finder = doc.memo("candidate_finder", lambda: CandidateFinder(doc))
     for sent in sents:
-        for c in finder.in_sentence(sent, False):
+        for c in finder.names_in(sent):
             if c.key and c.key not in exclude and not c.initial:
                 return c.norm
     return None

@@ -15,10 +15,10 @@ from typing import TypeVar
 
 import pytest
 
-from bot.extraction import entities, indicators, numbers, statements, vulnerability
+from bot.extraction import entities, indicators, numbers, statements, summarize_article, vulnerability
 from bot.extraction.cves import extract_cves
 from bot.extraction.mentions import MAX_FIELD_MENTIONS, Context
-from bot.extraction.schema import IncidentType
+from bot.extraction.schema import Article, IncidentType
 from bot.extraction.text import Doc
 from bot.sources.local import split_title
 
@@ -219,3 +219,14 @@ def test_vulnerability_facts(fragment: str) -> None:
     if info is not None:
         assert len(info.affected_versions) <= 4
         assert len(info.cvss) <= 4
+
+
+# --- related incidents (related.py) -----------------------------------------------------------
+# Each fact's sentence was read again for every fact: 50 CVE ids in one 200,000-character
+# sentence meant 100 searches of the whole sentence.
+
+
+def test_many_facts_in_one_long_sentence() -> None:
+    text = ("Researchers found " + " ".join(f"CVE-2024-{10_000 + i}" for i in range(20_000)))[:N]
+    s = run(lambda: summarize_article(Article(text=text)))
+    assert len(s.cves) == MAX_FIELD_MENTIONS
