@@ -562,7 +562,36 @@ def extract_victims(ctx: Context) -> list[Mention]:
 
 
 def extract_attackers(ctx: Context) -> list[Mention]:
-    return _choose(ctx, _attackers(ctx)[0], "attackers", _A_LIMIT)
+    chosen = _choose(ctx, _attackers(ctx)[0], "attackers", _A_LIMIT)
+    named = _self_named(ctx)
+    if not named:
+        return chosen
+    keys = {name_key(m.text) for m in named}
+    rest = [m for m in chosen if not any(_same_entity(name_key(m.text), k) for k in keys)]
+    return (named + rest)[:_A_LIMIT]
+
+
+# "a criminal group calling itself X", "hackers known as X": the article names the attackers by
+# the name they go by. That is what the construction means in any text, so it is not left to a
+# model that saw it in a handful of articles.
+_SELF_NAMED_LEFT = re.compile(
+    r"(?:group|gang|hackers|hacker|collective|crew|actors?|outfit|operators|cybercriminals|criminals)"
+    r",? (?:calling (?:itself|themselves)|that calls? (?:itself|themselves)|who call themselves"
+    r"|known as|dubbed|going by(?: the name)?) (?:the )?$"
+)
+
+
+def _self_named(ctx: Context) -> list[Mention]:
+    f = finder(ctx)
+    out: list[Mention] = []
+    seen: set[str] = set()
+    for c in f.all:
+        text, s, _ = lower_sent(f, c)
+        if c.key in seen or not _SELF_NAMED_LEFT.search(text, max(0, s - 60), s):
+            continue
+        seen.add(c.key)
+        out.append(mention(ctx.doc, c.sent, c.start, c.end))
+    return out
 
 
 def attacker_candidates(ctx: Context) -> list[Scored]:

@@ -331,3 +331,11 @@ def test_unnamed_anonymous_hackers_are_not_the_group_anonymous() -> None:
         title="Hackers steal Redwick County payroll data",
     )
     assert "Anonymous" not in _texts(extract_attackers(ctx))
+
+
+def test_group_calling_itself_is_attacker() -> None:
+    ctx = _ctx("The attackers, a criminal group calling itself Velvet Otter, demanded a ransom after the breach.")
+    assert _texts(extract_attackers(ctx))[0] == "Velvet Otter"
+    ctx = _ctx("Hackers known as Copper Heron stole the files of Tamworth Books last week.")
+    assert _texts(extract_attackers(ctx))[0] == "Copper Heron"
+    assert "Copper Heron" not in _texts(extract_victims(ctx))
