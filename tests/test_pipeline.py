@@ -11,7 +11,7 @@ from bot.extraction import Article, IncidentSummary, summarize_article
 from bot.extraction.schema import Evidence, IncidentType, Mention
 from tests.conftest import example
 
-EXAMPLES = ["ransomware-hospital.txt", "credential-leak.txt", "patch-release.txt"]
+EXAMPLES = ["ransomware-hospital.txt", "credential-leak.txt", "patch-release.txt", "payment-fraud.txt"]
 
 SPORTS = Article(
     title="Late winner sends Harbour City into the cup final",
@@ -46,6 +46,22 @@ def _all_evidence(s: IncidentSummary) -> list[tuple[str, str, Evidence]]:
         out.append(("statements.quote", st.quote.text, st.quote.evidence))
         if st.speaker:
             out.append(("statements.speaker", st.speaker.text, st.speaker.evidence))
+    v = s.vulnerability
+    if v is not None:
+        singles = [("vulnerability.vendor", v.vendor), ("vulnerability.exploited", v.exploited_evidence)]
+        lists = [
+            ("vulnerability.products", v.products),
+            ("vulnerability.affected_versions", v.affected_versions),
+            ("vulnerability.fixed_versions", v.fixed_versions),
+            ("vulnerability.cvss", v.cvss),
+        ]
+        out += [(f, m.text, m.evidence) for f, m in singles if m is not None]
+        out += [(f, m.text, m.evidence) for f, ms in lists for m in ms]
+    for r in s.related_incidents:
+        for name in type(r).model_fields:
+            value = getattr(r, name)
+            if isinstance(value, list):
+                out += [(f"related.{name}", m.text, m.evidence) for m in value if isinstance(m, Mention)]
     return out
 
 
