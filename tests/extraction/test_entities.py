@@ -339,3 +339,14 @@ def test_group_calling_itself_is_attacker() -> None:
     ctx = _ctx("Hackers known as Copper Heron stole the files of Tamworth Books last week.")
     assert _texts(extract_attackers(ctx))[0] == "Copper Heron"
     assert "Copper Heron" not in _texts(extract_victims(ctx))
+
+
+def test_a_leaking_system_is_not_the_attacker() -> None:
+    ctx = _ctx(
+        "An unsecured API at Corvel Health leaked the records of 2M customers, security researcher Dana "
+        "Whitfield found. The Corvel Health API exposed names and insurance numbers for months.",
+        title="Corvel Health API leaks customer records",
+    )
+    attackers = _texts(extract_attackers(ctx))
+    assert not any("API" in a or "Corvel" in a or "Whitfield" in a for a in attackers)
+    assert "Corvel Health" in _texts(extract_victims(ctx))
