@@ -94,7 +94,9 @@ _STATUS_CUES: list[tuple[Status, re.Pattern[str]]] = [
         Status.RESOLVED,
         re.compile(
             r"has been (?:fixed|resolved|restored|patched)|have been (?:fixed|resolved|restored|patched)|"
-            r"(?:fully )?restored|released (?:a )?(?:patch|fix|update)|(?:patch|fix|update) (?:is|was) (?:now )?available"
+            r"(?:fully )?restored|(?:released|issued|shipped|rolled out) (?:a |an )?(?:\w+ ){0,2}?(?:patch|fix|update)"
+            r"|(?:patch|fix|update)(?:es|s)? (?:is|are|was|were) (?:now )?available"
+            r"|\bpatch(?:es|ed) (?:a |the |an )?(?:\w+ ){0,2}?(?:flaw|bug|vulnerabilit|hole|zero-day)"
         ),
     ),
     (
