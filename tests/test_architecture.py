@@ -1,8 +1,17 @@
-"""The dependency rule of docs/architecture.md, checked on the source's import statements."""
+"""The dependency rule of docs/architecture.md, checked on the source's import statements.
+
+Every import is resolved to absolute module names: ``from bot import services`` counts as both
+``bot`` and ``bot.services``, and relative imports (``from ..storage import uow``) are resolved
+against the importing file's package. The pure layers (extraction, render) are checked through
+every project module they import, so a forbidden library cannot come in through a helper module.
+A layer named by a rule must exist: renaming a package fails the test instead of skipping it.
+"""
 
 from __future__ import annotations
 
 import ast
+from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -11,55 +20,159 @@ from tests.conftest import ROOT
 NETWORK = ("httpx", "requests", "urllib.request", "http.client", "socket", "aiohttp", "trafilatura")
 SLACK = ("slack_bolt", "slack_sdk")
 DATABASE = ("sqlalchemy", "alembic", "psycopg", "sqlite3")
+# The store's machinery; handlers see only its records and the Store they are handed.
+STORE_INTERNALS = (
+    "storage.uow",
+    "storage.repository",
+    "storage.engine",
+    "storage.models",
+    "storage.views",
+    "storage.digests",
+    "storage.migrations",
+)
+TRAINING = ("training", "sklearn", "scipy", "numpy")
+PROJECT = ("bot", "handlers", "storage", "training")
 
 
-def _imports(package: str) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for path in (ROOT / package).rglob("*.py"):
-        names: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                names.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names.add(node.module)
-        found[str(path.relative_to(ROOT))] = names
-    return found
+def _module_of(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
 
 
-def _offending(package: str, banned: tuple[str, ...]) -> list[str]:
-    return [
-        f"{file}: {name}"
-        for file, names in _imports(package).items()
-        for name in sorted(names)
-        if any(name == b or name.startswith(b + ".") for b in banned)
-    ]
+def _path_of(module: str) -> Path | None:
+    base = ROOT.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_names(source: str, module: str, is_package: bool) -> set[str]:
+    """Every absolute module name an import statement of ``source`` may bring in."""
+    package = module if is_package else module.rpartition(".")[0]
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                parts = package.split(".")
+                anchor = parts[: len(parts) - (node.level - 1)] if node.level - 1 <= len(parts) else []
+                base = ".".join([*anchor, node.module] if node.module else anchor)
+            else:
+                base = node.module or ""
+            if base:
+                names.add(base)
+            # "from bot import services" imports the module bot.services
+            names.update(f"{base}.{a.name}" if base else a.name for a in node.names)
+    return names
+
+
+@cache
+def _direct(path: Path) -> frozenset[str]:
+    return frozenset(imported_names(path.read_text(encoding="utf-8"), _module_of(path), path.name == "__init__.py"))
+
+
+def _reachable(path: Path) -> dict[str, str]:
+    """Every name imported by ``path`` or by the project modules it imports (transitively), each
+    with the chain of modules that brings it in."""
+    seen: dict[str, str] = {}
+    todo = [(path, _module_of(path))]
+    visited: set[Path] = set()
+    while todo:
+        current, chain = todo.pop()
+        if current in visited:
+            continue
+        visited.add(current)
+        for name in sorted(_direct(current)):
+            seen.setdefault(name, chain)
+            if name.split(".")[0] in PROJECT:
+                target = _path_of(name)
+                if target is not None and target not in visited:
+                    todo.append((target, f"{chain} -> {name}"))
+    return seen
+
+
+def _banned(name: str, banned: tuple[str, ...]) -> bool:
+    return any(name == b or name.startswith(b + ".") for b in banned)
+
+
+def offending(package: str, banned: tuple[str, ...], *, transitive: bool) -> list[str]:
+    folder = ROOT / package
+    assert folder.is_dir(), f"{package} is named by the dependency rule but does not exist (renamed?)"
+    out: list[str] = []
+    for path in sorted(folder.rglob("*.py")):
+        if transitive:
+            out += [f"{chain} imports {name}" for name, chain in _reachable(path).items() if _banned(name, banned)]
+        else:
+            rel = path.relative_to(ROOT)
+            out += [f"{rel}: {name}" for name in sorted(_direct(path)) if _banned(name, banned)]
+    return sorted(set(out))
 
 
 @pytest.mark.parametrize(
-    ("package", "banned"),
+    ("package", "banned", "transitive"),
     [
-        ("bot/extraction", (*NETWORK, *SLACK, *DATABASE, "bot.sources", "storage", "handlers", "bot.cli")),
-        ("storage", SLACK),
-        ("handlers", DATABASE),
-        ("bot/render", (*NETWORK, *DATABASE)),
+        # the pure core, through everything it imports
+        (
+            "bot/extraction",
+            (*NETWORK, *SLACK, *DATABASE, *TRAINING, "bot.sources", "storage", "handlers", "bot.cli", "bot.services"),
+            True,
+        ),
+        ("bot/render", (*NETWORK, *DATABASE, *SLACK, *TRAINING, "storage", "handlers", "bot.services"), True),
+        ("storage", (*SLACK, "handlers", *TRAINING), False),
+        ("handlers", (*DATABASE, *STORE_INTERNALS, *TRAINING), False),
         # the learned scorers run on their weight files alone: training code and its libraries
         # are for rebuilding them, never imported by what is installed
-        ("bot", ("training", "sklearn", "scipy", "numpy")),
-        ("handlers", ("training", "sklearn", "scipy", "numpy")),
-        ("storage", ("training", "sklearn", "scipy", "numpy")),
+        ("bot", TRAINING, False),
     ],
 )
-def test_dependency_rule(package: str, banned: tuple[str, ...]) -> None:
-    if not (ROOT / package).is_dir():
-        pytest.skip(f"{package} does not exist yet")
-    assert _offending(package, banned) == []
+def test_dependency_rule(package: str, banned: tuple[str, ...], transitive: bool) -> None:
+    assert offending(package, banned, transitive=transitive) == []
 
 
 def test_only_sources_fetch_urls() -> None:
     outside = [
         off
         for pkg in ("bot", "handlers", "storage")
-        for off in _offending(pkg, ("httpx", "requests", "urllib.request", "http.client", "aiohttp"))
+        for off in offending(pkg, ("httpx", "requests", "urllib.request", "http.client", "aiohttp"), transitive=False)
         if not off.startswith("bot/sources/")
     ]
     assert outside == []
+
+
+# --- the checker itself: each way the old one could be fooled -------------------------------
+
+
+def test_a_from_import_of_a_module_is_that_module() -> None:
+    assert "bot.services" in imported_names("from bot import services\n", "bot.extraction.cves", False)
+    assert "storage.uow" in imported_names("from storage import uow\n", "handlers.actions", False)
+
+
+def test_relative_imports_are_resolved() -> None:
+    assert "bot.sources.fetch" in imported_names("from ..sources import fetch\n", "bot.extraction.cves", False)
+    assert "bot.sources" in imported_names("from ..sources import fetch\n", "bot.extraction", True)
+    assert "bot.services" in imported_names("from .. import services\n", "bot.extraction.cves", False)
+    assert "bot.extraction.text" in imported_names("from .text import Doc\n", "bot.extraction.cves", False)
+
+
+def test_a_forbidden_library_through_a_helper_module_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "bot" / "extraction").mkdir(parents=True)
+    (tmp_path / "bot" / "__init__.py").write_text("")
+    (tmp_path / "bot" / "extraction" / "__init__.py").write_text("")
+    (tmp_path / "bot" / "extraction" / "cves.py").write_text("from bot import helper\n")
+    (tmp_path / "bot" / "helper.py").write_text("import httpx\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["ROOT"]), "ROOT", tmp_path)
+    _direct.cache_clear()
+    try:
+        found = offending("bot/extraction", NETWORK, transitive=True)
+    finally:
+        _direct.cache_clear()
+    assert found == ["bot.extraction.cves -> bot.helper imports httpx"]
+
+
+def test_a_renamed_layer_fails_instead_of_skipping() -> None:
+    with pytest.raises(AssertionError, match="does not exist"):
+        offending("bot/no_such_layer", NETWORK, transitive=False)
