@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from bot.cli_output import fail
-from bot.errors import BadInputError, ConfigurationError, IncidentBotError
+from bot.errors import BadInputError, ConfigurationError, IncidentBotError, SlackError
 from bot.render.slack import digest_blocks
 from bot.settings import Settings
 
@@ -77,6 +77,10 @@ def preview(
         )
 
 
+# Exit code of a command whose Slack call failed (0 ok, 1 bug, 2 bad input, 3 link, 4 database).
+SLACK_FAILED_EXIT = SlackError.exit_code
+
+
 @digest_app.command()
 def send(
     channel: ChannelOpt,
@@ -110,6 +114,9 @@ def send(
         )
     finally:
         store.close()
-    typer.echo(result.message)
     if result.status == "failed":
-        raise typer.Exit(1)
+        # Slack refused or failed (a 5xx, a timeout): an outside failure, not a bug; the period was
+        # given back, so the next attempt posts it.
+        typer.echo(result.message, err=True)
+        raise typer.Exit(SLACK_FAILED_EXIT)
+    typer.echo(result.message)

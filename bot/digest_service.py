@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot import digest as d
-from bot.errors import IncidentBotError
+from bot.errors import IncidentBotError, SlackError
 from bot.render.slack import digest_blocks
 from storage import Store
 from storage import digests as runs
@@ -28,11 +28,11 @@ MAX_DIGEST_INCIDENTS = 1000  # far more than a message shows; the rest is "… a
 LINKED_ITEMS = 40  # thread links are looked up for the lines a message can show
 
 
-class PostError(IncidentBotError):
+class PostError(SlackError):
     """Posting to Slack failed for good (after the client's own retries)."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
+        super().__init__(f"Slack refused or failed the post: {reason}")
         self.reason = reason
 
 

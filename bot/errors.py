@@ -46,6 +46,14 @@ class StorageError(IncidentBotError):
     code = "storage_failed"
 
 
+class SlackError(IncidentBotError):
+    """Slack refused or failed a call after the client's own retries (exit code 5): an outside
+    failure, not a bug."""
+
+    exit_code = 5
+    code = "slack_failed"
+
+
 class ConfigurationError(BadInputError):
     """A setting the command needs is missing or invalid (exit code 2)."""
 

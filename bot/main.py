@@ -23,7 +23,11 @@ log = logging.getLogger("incident_bot")
 
 def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     """Run the bot until interrupted."""
-    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # force: the command line configured WARNING before it knew it was starting the bot, and
+    # basicConfig does nothing once the root logger has a handler.
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
+    )
     # Brings the schema up to date first; safe when replicas start together (see storage docs).
     store = services.open_store(database_url=settings.database_url, migrate=True)
     scheduler: DigestScheduler | None = None

@@ -25,6 +25,7 @@ class Call:
     body: dict[str, Any]
     headers: dict[str, str]
     at: float = field(default_factory=time.monotonic)
+    failed: bool = False  # answered with an injected failure (fail_next): nothing took effect
 
 
 @dataclass
@@ -155,10 +156,10 @@ class SlackStandIn:
     # -- answers ---------------------------------------------------------------------------------
     def _answer(self, method: str, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any, dict[str, str]]:
         with self._cond:
-            self.calls.append(Call(method, body, headers))
-            self._cond.notify_all()
             queue = self._failures.get(method)
             failure = queue.pop(0) if queue else None
+            self.calls.append(Call(method, body, headers, failed=failure is not None))
+            self._cond.notify_all()
             answer = self._answers.get(method)
         if failure is not None:
             extra = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}

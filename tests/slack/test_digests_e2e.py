@@ -18,8 +18,10 @@ from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
 from bot import digest_service
+from bot.cli_digest import SLACK_FAILED_EXIT
 from bot.extraction import Article
 from bot.services import open_store, summarize_and_store
+from bot.slack_client import SERVER_ERROR_RETRIES
 from storage.models import DigestSubscription
 from tests.conftest import EXAMPLES, ROOT
 from tests.slack.conftest import BOT_USER, SECRET, TEAM, Bot, start_bot
@@ -43,7 +45,12 @@ def cli(*args: str, slack: SlackStandIn, database_url: str) -> subprocess.Comple
 
 
 def digests_posted(slack: SlackStandIn) -> list[str]:
-    return [json.dumps(c.body) for c in slack.calls_to("chat.postMessage") if "Incident digest" in json.dumps(c.body)]
+    """The digests Slack accepted (a call answered with an error posted nothing)."""
+    return [
+        json.dumps(c.body)
+        for c in slack.calls_to("chat.postMessage")
+        if not c.failed and "Incident digest" in json.dumps(c.body)
+    ]
 
 
 def test_subscribe_status_preview_and_send(bot: Bot, slack: SlackStandIn, tmp_path: Path) -> None:
@@ -81,6 +88,15 @@ def test_subscribe_status_preview_and_send(bot: Bot, slack: SlackStandIn, tmp_pa
     not_due = cli("digest", "send", "--channel", "C0PUBLIC", slack=slack, database_url=database_url)
     assert not_due.returncode == 0, not_due.stderr
     assert "not due yet" in not_due.stdout
+    assert digests_posted(slack) == []
+
+    # Slack answers 500 to the first try and every retry: an outside failure (exit 5, not the bug
+    # code 1), nothing posted, and the period is given back for the next attempt
+    slack.fail_next("chat.postMessage", status=500, times=1 + SERVER_ERROR_RETRIES)
+    down = cli("digest", "send", "--channel", "C0PUBLIC", "--force", slack=slack, database_url=database_url)
+    assert down.returncode == SLACK_FAILED_EXIT, down.stderr
+    assert "Slack refused or failed the post" in down.stderr
+    assert sum(c.failed for c in slack.calls_to("chat.postMessage")) == 1 + SERVER_ERROR_RETRIES
     assert digests_posted(slack) == []
 
     forced = cli("digest", "send", "--channel", "C0PUBLIC", "--force", slack=slack, database_url=database_url)

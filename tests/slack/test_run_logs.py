@@ -1,0 +1,36 @@
+"""What `incident-bot run` says about itself, at the level INCIDENT_BOT_LOG_LEVEL asks for."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from tests.slack.conftest import Bot, start_bot
+from tests.slack_standin import SlackStandIn
+
+
+def _log_once_it_says(bot: Bot, words: str, timeout: float = 10.0) -> str:
+    deadline = time.monotonic() + timeout
+    text = ""
+    while time.monotonic() < deadline:
+        text = bot.log.read_text(errors="replace")
+        if words in text:
+            break
+        time.sleep(0.05)
+    return text
+
+
+def test_info_level_shows_that_it_is_listening(bot: Bot) -> None:
+    # the command line sets WARNING before it knows it starts the bot; the bot's setting must win
+    port = bot.url.rsplit(":", 1)[1]
+    text = _log_once_it_says(bot, "listening")
+    assert f"incident-bot listening on http://127.0.0.1:{port}/slack/events" in text
+
+
+def test_warning_level_keeps_it_quiet(slack: SlackStandIn, tmp_path: Path) -> None:
+    quiet = start_bot(slack, tmp_path, INCIDENT_BOT_LOG_LEVEL="WARNING")
+    try:
+        time.sleep(0.2)
+        assert "listening" not in quiet.log.read_text(errors="replace")
+    finally:
+        quiet.stop()
