@@ -54,7 +54,7 @@ def parse_schedule(args: tuple[str, ...], *, default_zone: str) -> Schedule:
         low = arg.lower()
         if low in ("daily", "weekly"):
             cadence = "daily" if low == "daily" else "weekly"
-        elif low in _WEEKDAYS or (low[:3] in [w[:3] for w in _WEEKDAYS] and len(low) >= 3 and low.isalpha()):
+        elif low in _WEEKDAYS or (low[:3] in [w[:3] for w in _WEEKDAYS] and low.isalpha()):
             cadence, weekday = "weekly", [w[:3] for w in _WEEKDAYS].index(low[:3])
         elif re.fullmatch(r"\d{1,2}:\d{2}", arg):
             h, m = (int(x) for x in arg.split(":"))

@@ -9,8 +9,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.digest import Schedule, next_slot_after, parse_schedule, period_name, slot_at_or_before
+from bot.digest import (
+    DigestItem,
+    Schedule,
+    build_digest,
+    next_slot_after,
+    parse_schedule,
+    period_name,
+    slot_at_or_before,
+)
 from bot.errors import BadInputError
+from bot.extraction.schema import Severity
+from tests.storage.conftest import make_summary
 
 LONDON = Schedule("daily", dt.time(9, 0), "Europe/London")
 UTC = dt.UTC
@@ -83,3 +93,53 @@ def test_now_lies_between_its_slot_and_the_next(now: dt.datetime, zone: str, at:
     last, nxt = slot_at_or_before(sched, now), next_slot_after(sched, now)
     assert last <= now < nxt
     assert next_slot_after(sched, last) == nxt
+
+
+# --- each rule of the parser and of the digest's order, one case each -----------------------
+
+
+@pytest.mark.parametrize("time_", ["24:00", "23:60", "99:99"])
+def test_times_past_the_day_are_refused(time_: str) -> None:
+    with pytest.raises(BadInputError, match="HH:MM"):
+        parse_schedule((time_,), default_zone="UTC")
+
+
+def test_the_last_minute_of_the_day_is_a_time() -> None:
+    assert parse_schedule(("23:59",), default_zone="UTC").local_time == dt.time(23, 59)
+    assert parse_schedule(("0:00",), default_zone="UTC").local_time == dt.time(0, 0)
+
+
+@pytest.mark.parametrize(
+    ("word", "weekday"),
+    [("mon", 0), ("Tue", 1), ("wednesday", 2), ("THURS", 3), ("fri", 4), ("sat", 5), ("Sunday", 6)],
+)
+def test_weekdays_by_name_or_abbreviation(word: str, weekday: int) -> None:
+    s = parse_schedule((word,), default_zone="UTC")
+    assert s.cadence == "weekly"
+    assert s.weekday == weekday
+
+
+@pytest.mark.parametrize("word", ["mo", "fr", "fri5", "sun-day"])
+def test_too_short_or_not_words_are_not_weekdays(word: str) -> None:
+    with pytest.raises(BadInputError, match="daily\\|weekly"):
+        parse_schedule((word,), default_zone="UTC")
+
+
+def test_a_zone_must_be_an_iana_name() -> None:
+    assert parse_schedule(("UTC",), default_zone="Europe/London").timezone == "UTC"
+    # ("posix/Europe/London" is a file of the system's zone database, not a zone name)
+    for bad in ("Europe/Atlantis", "../etc/passwd", "EST5EDT/x", "posix/Europe/London"):
+        with pytest.raises(BadInputError, match="IANA"):
+            parse_schedule((bad,), default_zone="UTC")
+
+
+def test_most_severe_first_then_newest() -> None:
+    def item(n: int, severity: Severity) -> DigestItem:
+        return DigestItem(n, make_summary(title=f"t{n}", severity=severity), None)
+
+    now = dt.datetime(2026, 1, 5, tzinfo=UTC)
+    items = [item(1, Severity.LOW), item(2, Severity.HIGH), item(3, Severity.HIGH), item(4, Severity.CRITICAL)]
+    digest = build_digest(period="p", start=now, end=now, items=items, previous_total=None)
+    assert [i.incident_id for i in digest.items] == [4, 3, 2, 1]
+    assert list(digest.by_severity) == ["critical", "high", "low"]
+    assert digest.by_severity["high"] == 2
