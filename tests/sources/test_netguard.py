@@ -126,3 +126,26 @@ def test_allow_private_lifts_the_check() -> None:
 def test_unresolvable_names_are_a_fetch_error() -> None:
     with pytest.raises(FetchConnectError, match="resolve"):
         vetted_addresses("nothing.example", 80, allow_private=False, resolver=resolver_for({}))
+
+
+# The bounds of each inet_aton form, on both sides: one more than the largest part, or a fifth
+# part, makes a name.
+@pytest.mark.parametrize(
+    ("spelling", "address"),
+    [
+        ("1.2.3.255", "1.2.3.255"),
+        ("255.1.1.1", "255.1.1.1"),
+        ("1.2.65535", "1.2.255.255"),
+        ("1.16777215", "1.255.255.255"),
+        ("4294967295", "255.255.255.255"),
+    ],
+)
+def test_the_largest_part_of_each_form_is_an_address(spelling: str, address: str) -> None:
+    assert parse_ip_literal(spelling) == ipaddress.ip_address(address)
+
+
+@pytest.mark.parametrize(
+    "name", ["1.2.3.4.0", "1.2.3.256", "256.1.1.1", "1.256.1.1", "1.2.65536", "1.16777216", "4294967296"]
+)
+def test_one_past_the_largest_part_is_not_an_address(name: str) -> None:
+    assert parse_ip_literal(name) is None
