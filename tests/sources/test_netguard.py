@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+import time
+from typing import Any
 
+import httpcore
 import pytest
 
 from bot.sources.errors import BlockedAddressError, FetchConnectError
-from bot.sources.netguard import blocked_reason, parse_ip_literal, vetted_addresses
+from bot.sources.netguard import GuardedBackend, blocked_reason, parse_ip_literal, vetted_addresses
 
 
 def resolver_for(table: dict[str, list[str]]):  # type: ignore[no-untyped-def]
@@ -149,3 +152,84 @@ def test_the_largest_part_of_each_form_is_an_address(spelling: str, address: str
 )
 def test_one_past_the_largest_part_is_not_an_address(name: str) -> None:
     assert parse_ip_literal(name) is None
+
+
+# --- the total time budget caps every wait (connect, read, write, TLS) -----------------------
+
+
+class _RecordingStream(httpcore.NetworkStream):
+    def __init__(self) -> None:
+        self.timeouts: list[float | None] = []
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        self.timeouts.append(timeout)
+        return b""
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self.timeouts.append(timeout)
+
+    def close(self) -> None:
+        pass
+
+    def start_tls(self, ssl_context: Any, server_hostname: str | None = None, timeout: float | None = None) -> Any:
+        self.timeouts.append(timeout)
+        return self
+
+
+class _RecordingBackend(httpcore.NetworkBackend):
+    def __init__(self) -> None:
+        self.timeouts: list[float | None] = []
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, *args: Any, **kw: Any) -> Any:
+        self.timeouts.append(timeout)
+        return _RecordingStream()
+
+
+def _backend(seconds_left: float) -> tuple[GuardedBackend, _RecordingBackend]:
+    guarded = GuardedBackend(
+        allow_private=True, deadline=time.monotonic() + seconds_left, resolver=lambda host, port: ["203.0.113.7"]
+    )
+    inner = _RecordingBackend()
+    guarded._inner = inner  # type: ignore[assignment]  # the one seam: the socket layer
+    return guarded, inner
+
+
+@pytest.mark.parametrize("asked", [30.0, None])
+def test_a_connect_waits_no_longer_than_the_budget_left(asked: float | None) -> None:
+    guarded, inner = _backend(2.0)
+    guarded.connect_tcp("news.example", 443, timeout=asked)
+    (given,) = inner.timeouts
+    assert given is not None
+    assert 0 < given <= 2.0
+
+
+def test_a_shorter_connect_timeout_is_kept() -> None:
+    guarded, inner = _backend(60.0)
+    guarded.connect_tcp("news.example", 443, timeout=1.5)
+    assert inner.timeouts == [1.5]
+
+
+@pytest.mark.parametrize("asked", [30.0, None])
+def test_reads_writes_and_tls_wait_no_longer_than_the_budget_left(asked: float | None) -> None:
+    guarded, _ = _backend(2.0)
+    stream = guarded.connect_tcp("news.example", 443)
+    inner = stream._inner  # type: ignore[attr-defined]
+    stream.read(10, timeout=asked)
+    stream.write(b"x", timeout=asked)
+    stream.start_tls(None, "news.example", timeout=asked)
+    assert len(inner.timeouts) == 3
+    assert all(t is not None and 0 < t <= 2.0 for t in inner.timeouts)
+
+
+def test_a_shorter_read_timeout_is_kept() -> None:
+    guarded, _ = _backend(60.0)
+    stream = guarded.connect_tcp("news.example", 443)
+    stream.read(10, timeout=0.5)
+    assert stream._inner.timeouts == [0.5]  # type: ignore[attr-defined]
+
+
+def test_a_spent_budget_refuses_to_wait_at_all() -> None:
+    guarded, inner = _backend(-1.0)
+    with pytest.raises(httpcore.ConnectTimeout):
+        guarded.connect_tcp("news.example", 443)
+    assert inner.timeouts == []
