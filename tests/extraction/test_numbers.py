@@ -131,3 +131,14 @@ def test_large_repetitive_input() -> None:
     ransoms = extract_ransom_demands(_ctx(text))
     assert [m.value for m in counts] == [1000]
     assert [m.value for m in ransoms][:1] == [Money(amount=5000, currency="USD")]
+
+
+def test_each_rejection_rule_of_counts_on_its_own() -> None:
+    # one sentence per rule, so that dropping any one rule shows
+    for text in (
+        "Hackers stole the records of 2018 customers.",  # a year-shaped number
+        "Hackers stole the records of 0 customers.",  # nothing counted
+        "Hackers stole the records of 555-0199 customers.",  # a phone number
+    ):
+        assert count_candidates(_ctx(text)) == [], text
+    assert [c.mention.value for c in count_candidates(_ctx("Hackers stole the records of 2,018 customers."))] == [2018]
