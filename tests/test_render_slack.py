@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.extraction import Article, summarize_article
+from bot.extraction.schema import IncidentType, RelatedIncident
 from bot.render.slack import (
     MAX_BLOCKS,
     MAX_HEADER_CHARS,
@@ -130,3 +131,33 @@ def test_evidence_view_quotes_sentences_escaped() -> None:
     joined = "\n".join(_texts(blocks))
     assert "<!channel>" not in joined
     assert len(blocks) <= MAX_BLOCKS
+
+
+def test_vulnerability_facts_and_related_incidents_are_escaped() -> None:
+    # every new row of a flaw card (vendor, versions, CVSS, exploitation) and the related-incident
+    # line come from the article: markup in them must reach Slack as text
+    hostile = "<!channel> Quillon <@U0123ABC> <http://evil.example|Labs>"
+    base = summarize_article(example("patch-release.txt"))
+    assert base.vulnerability is not None
+    vendor = base.vulnerability.vendor
+    assert vendor is not None
+    bad = vendor.model_copy(update={"text": hostile})
+    summary = base.model_copy(
+        update={
+            "vulnerability": base.vulnerability.model_copy(
+                update={"vendor": bad, "affected_versions": [bad], "fixed_versions": [bad], "cvss": [bad]}
+            ),
+            "related_incidents": [
+                RelatedIncident(
+                    name=hostile, incident_type=IncidentType.DATA_BREACH, evidence=bad.evidence, victims=[bad]
+                )
+            ],
+        }
+    )
+    blocks, fallback = card(summary)
+    rendered = json.dumps(blocks)
+    assert "Quillon" in rendered  # the rows are there
+    for text in [*_texts(blocks), fallback]:
+        assert "<!channel>" not in text
+        assert "<@U0123ABC>" not in text
+        assert "<http://evil.example" not in text

@@ -79,71 +79,59 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
     def when(allowed: bool, fn: Callable[[Context], list[Mention]]) -> list[Mention]:
         return fn(ctx) if (allowed and cls.is_incident) else []
 
-    victims = when(not vuln_story, entities.extract_victims)
-    attackers = when(not vuln_story, entities.extract_attackers)
-    found_dates = when(True, dates.extract_dates)
-    locations = when(not vuln_story, places.extract_locations)
-    compromised = when(not vuln_story or also_breach, data_types.extract_compromised_data)
-    counts = when(not vuln_story or also_breach, numbers.extract_affected_counts)
-    losses = when(True, numbers.extract_financial_losses)
-    ransoms = when(T.RANSOMWARE in types, numbers.extract_ransom_demands)
-    cve_list = cves.extract_cves(ctx)
-    affected_products = when(True, products.extract_products)
-    tools = when(True, products.extract_tools)
+    # Named as IncidentSummary names them: the fields a related incident can take facts from.
+    fields = {
+        "victims": when(not vuln_story, entities.extract_victims),
+        "attackers": when(not vuln_story, entities.extract_attackers),
+        "dates": when(True, dates.extract_dates),
+        "locations": when(not vuln_story, places.extract_locations),
+        "compromised_data": when(not vuln_story or also_breach, data_types.extract_compromised_data),
+        "affected_counts": when(not vuln_story or also_breach, numbers.extract_affected_counts),
+        "financial_losses": when(True, numbers.extract_financial_losses),
+        "ransom_demands": when(T.RANSOMWARE in types, numbers.extract_ransom_demands),
+        "cves": cves.extract_cves(ctx),
+        "affected_products": when(True, products.extract_products),
+        "tools": when(True, products.extract_tools),
+    }
     attack_vector = when(not vuln_story, vector.extract_attack_vector)
     quotes = statements.extract_statements(ctx) if cls.is_incident else []
     iocs = indicators.extract_indicators(ctx) if cls.is_incident else []
 
     # The main incident first: facts the article recalls about other incidents leave the card.
     kept, related_incidents, context = related.split_related(
-        doc,
-        {
-            "victims": victims,
-            "attackers": attackers,
-            "tools": tools,
-            "dates": found_dates,
-            "locations": locations,
-            "compromised_data": compromised,
-            "affected_counts": counts,
-            "financial_losses": losses,
-            "ransom_demands": ransoms,
-            "cves": cve_list,
-            "affected_products": affected_products,
-        },
-        anchors=victims[:1],
-        reference=ctx.reference_date,
+        doc, fields, anchors=fields["victims"][:1], reference=ctx.reference_date
     )
-    victims, attackers, tools = kept["victims"], kept["attackers"], kept["tools"]
-    found_dates, locations, compromised = kept["dates"], kept["locations"], kept["compromised_data"]
-    counts, losses, ransoms = kept["affected_counts"], kept["financial_losses"], kept["ransom_demands"]
-    cve_list, affected_products = kept["cves"], kept["affected_products"]
     # The victim is what was hit, not a product of the flaw ("X's servers were breached").
-    hit = {mention_key(v.text) for v in victims}
-    affected_products = [p for p in affected_products if mention_key(p.text) not in hit]
-    flaw = vulnerability.extract_vulnerability(ctx, affected_products) if (vuln_story and cls.is_incident) else None
+    hit = {mention_key(v.text) for v in kept["victims"]}
+    kept["affected_products"] = [p for p in kept["affected_products"] if mention_key(p.text) not in hit]
+    flaw = (
+        vulnerability.extract_vulnerability(ctx, kept["affected_products"])
+        if (vuln_story and cls.is_incident)
+        else None
+    )
 
     severity = assess.assess_severity(
         doc,
         is_incident=cls.is_incident,
         types=types,
-        affected_counts=counts,
-        financial_losses=losses,
-        compromised_data=compromised,
+        affected_counts=kept["affected_counts"],
+        financial_losses=kept["financial_losses"],
+        compromised_data=kept["compromised_data"],
     )
     status = assess.assess_status(doc, is_incident=cls.is_incident, types=types)
     facts = compose.Facts(
         types=types,
         is_incident=cls.is_incident,
-        victims=victims,
-        attackers=attackers,
-        tools=tools,
+        victims=kept["victims"],
+        attackers=kept["attackers"],
+        tools=kept["tools"],
         vector=attack_vector,
-        data=compromised,
-        counts=counts,
-        losses=losses,
-        ransoms=ransoms,
-        cves=cve_list,
-        products=affected_products,
+        data=kept["compromised_data"],
+        counts=kept["affected_counts"],
+        losses=kept["financial_losses"],
+        ransoms=kept["ransom_demands"],
+        cves=kept["cves"],
+        products=kept["affected_products"],
         vulnerability=flaw,
         context=context,
     )
@@ -156,17 +144,17 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
         status=status,
         is_incident=cls.is_incident,
         confidence=cls.confidence,
-        victims=victims,
-        attackers=attackers,
-        dates=found_dates,
-        locations=locations,
-        compromised_data=compromised,
-        affected_counts=counts,
-        financial_losses=losses,
-        ransom_demands=ransoms,
-        cves=cve_list,
-        affected_products=affected_products,
-        tools=tools,
+        victims=kept["victims"],
+        attackers=kept["attackers"],
+        dates=kept["dates"],
+        locations=kept["locations"],
+        compromised_data=kept["compromised_data"],
+        affected_counts=kept["affected_counts"],
+        financial_losses=kept["financial_losses"],
+        ransom_demands=kept["ransom_demands"],
+        cves=kept["cves"],
+        affected_products=kept["affected_products"],
+        tools=kept["tools"],
         attack_vector=attack_vector,
         statements=quotes,
         indicators=iocs,

@@ -53,21 +53,9 @@ _PAST = re.compile(
 _YEAR = re.compile(r"\b(?:19[89]\d|20[0-4]\d)\b")
 # Fields a recollection of the past moves: who and how much.
 MOVED_BY_PAST = frozenset({"victims", "attackers", "tools", "affected_counts", "financial_losses", "ransom_demands"})
-# Fields whose mentions can belong to another incident (the card's type, severity and status are
-# the main incident's by construction).
-MOVABLE = (
-    "victims",
-    "attackers",
-    "tools",
-    "dates",
-    "locations",
-    "compromised_data",
-    "affected_counts",
-    "financial_losses",
-    "ransom_demands",
-    "cves",
-    "affected_products",
-)
+# Fields whose mentions can belong to another incident: every Mention list a related incident has
+# (the card's type, severity and status are the main incident's by construction).
+MOVABLE = tuple(name for name, f in RelatedIncident.model_fields.items() if f.annotation == list[Mention])
 # Context sentences at most this far apart make one related incident.
 _GAP = 1
 

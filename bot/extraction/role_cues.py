@@ -186,19 +186,21 @@ SOURCE_RIGHT = re.compile(
     r"|professor"
     r"|president|manager|officer|expert|lead|engineer|consultant|reporter|journalist)\b"
 )
+# Nouns that type a name as malware, and what may not follow them for that: "X ransomware attack"
+# is an attack on X.
+_MALWARE_NOUNS = (
+    r"ransomware|malware|trojan|botnet|virus|worm|variant|strain|spyware|backdoor|rootkit|wiper|keylogger"
+    r"|dropper|loader"
+)
+_NOT_AN_EVENT = r"(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
 # An occurrence that names a tool or an attacker, not a victim ("X ransomware", "X hackers").
 NOT_VICTIM_RIGHT = re.compile(
-    r" (?:ransomware|malware|trojan|botnet|virus|worm|exploit|variant|strain|hackers?|hacking group|gang"
-    r"|group of hackers|operators|authors|crew|phishing kit|rat|hacking (?:code|tools?|software)|spyware"
-    r"|backdoor|rootkit|wiper|keylogger|dropper|loader)\b"
-    r"(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
+    rf" (?:{_MALWARE_NOUNS}|exploit|hackers?|hacking group|gang|group of hackers|operators|authors|crew"
+    rf"|phishing kit|rat|hacking (?:code|tools?|software))\b{_NOT_AN_EVENT}"
 )
 # A name the article itself calls a piece of malware ("the Grimlock ransomware"): that name is the
-# tool, wherever else it appears (a victim is written "X ransomware attack", which this excludes).
-MALWARE_NAMED_RIGHT = re.compile(
-    r" (?:ransomware|malware|trojan|botnet|virus|worm|variant|strain|spyware|backdoor|rootkit|wiper"
-    r"|keylogger|dropper|loader)\b(?! (?:attack|infection|incident|outbreak|breach|hack)\b)"
-)
+# tool, wherever else it appears.
+MALWARE_NAMED_RIGHT = re.compile(rf" (?:{_MALWARE_NOUNS})\b{_NOT_AN_EVENT}")
 # An occurrence that names a product, not its maker as a victim ("Chrome extensions", "PDF
 # attachments", "Microsoft Office macros", "Plone CMS vulnerability"). "X's app" (a possessive)
 # stays a victim cue.
