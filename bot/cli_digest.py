@@ -114,9 +114,9 @@ def send(
         )
     finally:
         store.close()
-    if result.status == "failed":
-        # Slack refused or failed (a 5xx, a timeout): an outside failure, not a bug; the period was
-        # given back, so the next attempt posts it.
+    if result.status in ("failed", "rate_limited"):
+        # Slack refused or failed (a 5xx, a timeout, a long rate limit): an outside failure, not a
+        # bug; the period was given back, so the next attempt posts it.
         typer.echo(result.message, err=True)
         raise typer.Exit(SLACK_FAILED_EXIT)
     typer.echo(result.message)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot import digest as d
-from bot.errors import IncidentBotError, SlackError
+from bot.errors import IncidentBotError, PostError, RateLimited
+from bot.jobs import retry_bookkeeping
 from bot.render.slack import digest_blocks
 from storage import Store
 from storage import digests as runs
@@ -28,14 +30,6 @@ MAX_DIGEST_INCIDENTS = 1000  # far more than a message shows; the rest is "… a
 LINKED_ITEMS = 40  # thread links are looked up for the lines a message can show
 
 
-class PostError(SlackError):
-    """Posting to Slack failed for good (after the client's own retries)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(f"Slack refused or failed the post: {reason}")
-        self.reason = reason
-
-
 # (channel, blocks, fallback text) -> message ts; raises PostError
 Poster = Callable[[str, list[dict[str, Any]], str], str]
 # (channel, message ts) -> permalink, or None
@@ -44,7 +38,9 @@ Permalinker = Callable[[str, str], str | None]
 
 @dataclass(frozen=True)
 class SendResult:
-    status: Literal["posted", "already_posted", "not_due", "claimed_elsewhere", "empty_skipped", "paused", "failed"]
+    status: Literal[
+        "posted", "already_posted", "not_due", "claimed_elsewhere", "empty_skipped", "paused", "failed", "rate_limited"
+    ]
     message: str
     period: str | None = None
     digest: d.Digest | None = None
@@ -170,12 +166,15 @@ def send_due(
     claim_expiry: dt.timedelta = dt.timedelta(minutes=10),
     post_empty: bool = True,
     force: bool = False,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> SendResult:
     """Post the digest of the most recent slot at or before ``now`` unless it was posted already.
 
     ``grace``: a slot older than this is not posted late (the next one covers its incidents).
     ``force``: post the current period now, whatever was posted; not recorded as a run.
+    ``clock``: what the claim's renewals record as their time (the wall clock by default).
     """
+    clock = clock or (lambda: dt.datetime.now(dt.UTC))
     if not sub.active and not force:
         return SendResult("paused", "the subscription is paused (the channel was archived or the bot removed)")
     schedule = schedule_of(sub)
@@ -214,69 +213,81 @@ def send_due(
     )
     if run_id is None:
         return SendResult("claimed_elsewhere", f"the {period} digest is being posted by another worker", period)
-    try:
-        digest = build(
-            store=store,
-            sub=sub,
-            start=start,
-            end=slot,
-            period=period,
-            previous_total=previous_total,
-            permalink=permalink,
+    # The claim is renewed for as long as this worker builds and posts, however long Slack takes:
+    # another replica takes it over only if this one dies (stops renewing).
+    with ClaimKeeper(store, run_id, clock=clock, every_s=claim_expiry.total_seconds() / 3):
+        try:
+            digest = build(
+                store=store,
+                sub=sub,
+                start=start,
+                end=slot,
+                period=period,
+                previous_total=previous_total,
+                permalink=permalink,
+            )
+            if digest.total == 0 and not post_empty:
+                ts = ""
+                result = SendResult("empty_skipped", f"no new incidents for {period}; nothing posted", period, digest)
+            else:
+                ts = _post(store, sub, digest, post)
+                result = SendResult(
+                    "posted", f"posted the {period} digest ({digest.total} incidents)", period, digest, ts
+                )
+        except RateLimited as limited:
+            # Not slept on here: the period is given back and the scheduler's next pass (every
+            # minute) posts it once Slack's wait is over.
+            store.write(lambda repo: repo.release_digest_run(run_id))
+            return SendResult(
+                "rate_limited", f"Slack asked to wait {limited.retry_after:.0f} s; the digest will be retried", period
+            )
+        except PostError as exc:
+            # Give the period back so that a later attempt can post it; a channel that is gone pauses.
+            store.write(lambda repo: repo.release_digest_run(run_id))
+            if exc.reason in CHANNEL_GONE:
+                store.write(lambda repo: runs.set_active(repo, sub.id, active=False))
+                log.warning("digest for %s/%s paused: %s", sub.team_id, sub.channel_id, exc.reason)
+                return SendResult("paused", f"paused the subscription: Slack says {exc.reason}", period)
+            log.error("digest for %s/%s failed: %s", sub.team_id, sub.channel_id, exc.reason)
+            return SendResult("failed", f"posting failed: {exc.reason}; it will be retried", period)
+        except BaseException:
+            store.write(lambda repo: repo.release_digest_run(run_id))
+            raise
+        # Slack has the message: from here only the record is retried (a lost connection must not
+        # lead to a second post), while the claim keeps being renewed.
+        retry_bookkeeping(
+            lambda: store.write(
+                lambda repo: repo.mark_digest_posted(run_id, message_ts=ts, incident_count=digest.total)
+            ),
+            what=f"digest run {run_id} posted",
         )
-        if digest.total == 0 and not post_empty:
-            ts = ""
-            result = SendResult("empty_skipped", f"no new incidents for {period}; nothing posted", period, digest)
-        else:
-            ts = _post(store, sub, digest, post)
-            result = SendResult("posted", f"posted the {period} digest ({digest.total} incidents)", period, digest, ts)
-        store.write(lambda repo: repo.mark_digest_posted(run_id, message_ts=ts, incident_count=digest.total))
-        return result
-    except PostError as exc:
-        # Give the period back so that a later attempt can post it; a channel that is gone pauses.
-        store.write(lambda repo: repo.release_digest_run(run_id))
-        if exc.reason in CHANNEL_GONE:
-            store.write(lambda repo: runs.set_active(repo, sub.id, active=False))
-            log.warning("digest for %s/%s paused: %s", sub.team_id, sub.channel_id, exc.reason)
-            return SendResult("paused", f"paused the subscription: Slack says {exc.reason}", period)
-        log.error("digest for %s/%s failed: %s", sub.team_id, sub.channel_id, exc.reason)
-        return SendResult("failed", f"posting failed: {exc.reason}; it will be retried", period)
-    except BaseException:
-        store.write(lambda repo: repo.release_digest_run(run_id))
-        raise
+    return result
+
+
+class ClaimKeeper:
+    """Renews a digest claim every ``every_s`` seconds on a thread, while the ``with`` block runs."""
+
+    def __init__(self, store: Store, run_id: int, *, clock: Callable[[], dt.datetime], every_s: float) -> None:
+        self.store, self.run_id, self.clock, self.every_s = store, run_id, clock, max(0.01, every_s)
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name=f"digest-claim-{run_id}", daemon=True)
+
+    def __enter__(self) -> ClaimKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=10)
+
+    def _renew(self) -> None:
+        while not self._done.wait(self.every_s):
+            try:
+                self.store.write(lambda repo: runs.renew(repo, self.run_id, now=self.clock()))
+            except IncidentBotError:
+                log.warning("could not renew the claim of digest run %s (database unavailable)", self.run_id)
 
 
 def _post(store: Store, sub: SubscriptionRecord, digest: d.Digest, post: Poster) -> str:
     blocks, text = digest_blocks(digest)
     return post(sub.channel_id, blocks, text)
-
-
-def send_all_due(
-    *,
-    store: Store,
-    now: dt.datetime,
-    post: Poster,
-    permalink: Permalinker | None,
-    grace: dt.timedelta,
-    claim_expiry: dt.timedelta,
-    post_empty: bool,
-) -> list[SendResult]:
-    """One pass over every active subscription (what the scheduler runs)."""
-    results = []
-    for sub in store.read(runs.active):
-        try:
-            results.append(
-                send_due(
-                    store=store,
-                    sub=sub,
-                    now=now,
-                    post=post,
-                    permalink=permalink,
-                    grace=grace,
-                    claim_expiry=claim_expiry,
-                    post_empty=post_empty,
-                )
-            )
-        except Exception:
-            log.exception("digest for subscription %s failed", sub.id)
-    return results

@@ -58,3 +58,19 @@ class ConfigurationError(BadInputError):
     """A setting the command needs is missing or invalid (exit code 2)."""
 
     code = "configuration"
+
+
+class PostError(SlackError):
+    """Posting to Slack failed for good (after the client's own retries); ``reason`` is Slack's error."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"Slack refused or failed the post: {reason}")
+        self.reason = reason
+
+
+class RateLimited(PostError):
+    """Slack answered 429 with a Retry-After longer than a worker may wait: try again later."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__("ratelimited")
+        self.retry_after = retry_after

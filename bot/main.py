@@ -14,7 +14,7 @@ from bot import services
 from bot.errors import ConfigurationError
 from bot.scheduler import DigestScheduler
 from bot.settings import Settings
-from bot.slack_app import Mode, build_app
+from bot.slack_app import Mode, SlackBot, build_bot
 from bot.slack_client import slack_permalinker, slack_poster
 from bot.worker import SubmissionPool
 
@@ -31,9 +31,14 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     # Brings the schema up to date first; safe when replicas start together (see storage docs).
     store = services.open_store(database_url=settings.database_url, migrate=True)
     scheduler: DigestScheduler | None = None
+    bot: SlackBot | None = None
     pool = SubmissionPool(settings, processes=max(1, min(settings.workers, os.cpu_count() or 1)))
     try:
-        app = build_app(settings=settings, store=store, mode=mode, process=pool.run)
+        bot = build_bot(settings=settings, store=store, mode=mode, process=pool.run)
+        app = bot.app
+        # Submissions left by a process that died (or handed back by one that stopped) are taken
+        # over as soon as their leases lapse.
+        bot.runner.start()
         scheduler = DigestScheduler(
             store=store,
             post=slack_poster(app.client),
@@ -48,6 +53,10 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
         else:
             _run_http(app, settings, port or settings.port)
     finally:
+        # The server has stopped taking requests: let in-flight submissions finish (bounded),
+        # hand the rest back to the queue for the next process.
+        if bot is not None:
+            bot.runner.stop(drain_s=settings.drain_timeout)
         if scheduler is not None:
             scheduler.shutdown()
         pool.close()

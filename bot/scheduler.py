@@ -115,10 +115,13 @@ class DigestScheduler:
         return subs
 
     def prune(self) -> int:
-        """Forget Slack event claims nobody will retry any more."""
+        """Forget Slack event claims nobody will retry any more, and finished submission jobs."""
         from bot import services
 
-        return services.prune_events(store=self.store, older_than=self.clock() - KEEP_EVENT_CLAIMS)
+        older_than = self.clock() - KEEP_EVENT_CLAIMS
+        return services.prune_events(store=self.store, older_than=older_than) + services.prune_jobs(
+            store=self.store, older_than=older_than
+        )
 
     def _remove(self, sid: int) -> None:
         if self._scheduler.get_job(f"digest-{sid}") is not None:

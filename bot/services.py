@@ -173,3 +173,10 @@ def claim_event(*, store: Store, team_id: str, event_id: str) -> bool:
 def prune_events(*, store: Store, older_than: dt.datetime) -> int:
     """Delete the claims of events received before ``older_than``; how many were deleted."""
     return store.write(lambda repo: repo.prune_events(older_than=older_than))
+
+
+def prune_jobs(*, store: Store, older_than: dt.datetime) -> int:
+    """Delete submission jobs finished before ``older_than`` (with their outboxes)."""
+    from storage import jobs
+
+    return store.write(lambda repo: jobs.prune(repo, older_than=older_than))

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     # A job is one link or one pasted article: fetch (its own budget above) plus extraction.
     job_timeout: float = Field(default=60.0, gt=0, alias="INCIDENT_BOT_JOB_TIMEOUT")
     job_memory_mb: int = Field(default=1024, ge=0, alias="INCIDENT_BOT_JOB_MEMORY_MB")
+    # A submission's lease: renewed while a live process works on it; taken over by another
+    # process (or this one after a restart) once it lapses.
+    job_lease: float = Field(default=30.0, ge=1, le=3600, alias="INCIDENT_BOT_JOB_LEASE")
+    # On SIGTERM, how long in-flight submissions may finish before the rest are handed back.
+    drain_timeout: float = Field(default=20.0, ge=0, le=3600, alias="INCIDENT_BOT_DRAIN_TIMEOUT")
+    # The longest a worker waits for Slack's Retry-After; a longer wait re-queues the work.
+    slack_max_wait: float = Field(default=5.0, ge=0, le=600, alias="INCIDENT_BOT_SLACK_MAX_WAIT")
 
     # Operations
     log_level: str = Field(default="INFO", alias="INCIDENT_BOT_LOG_LEVEL")

@@ -1,10 +1,14 @@
-"""Building the Bolt app: the app and its handlers (the client lives in bot/slack_client.py)."""
+"""Building the Bolt app: the app, its handlers and the runner of the submissions they record
+(the client lives in bot/slack_client.py)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Literal
 
 from slack_bolt import App
@@ -13,10 +17,11 @@ from slack_sdk.errors import SlackApiError
 
 from bot.chatops import Origin, Outcome, process_submission
 from bot.errors import ConfigurationError
+from bot.jobs import JobQueue, JobRunner
 from bot.settings import Settings
 from bot.slack_client import make_client
 from bot.sources.web import url_reader
-from handlers import Deps, register_handlers
+from handlers import Deps, register_handlers, submissions
 from handlers.guards import SlackHosts, answerable_only_at, mark_verified, only_team
 from storage import Store
 
@@ -29,15 +34,24 @@ def in_process(settings: Settings, store: Store) -> Callable[[str, Origin], list
     return lambda text, origin: process_submission(store=store, text=text, origin=origin, read_url=read)
 
 
-def build_app(
+@dataclass
+class SlackBot:
+    """The Bolt app and the runner of the work its listeners record (start it; stop it to drain)."""
+
+    app: App
+    runner: JobRunner
+
+
+def build_bot(
     *,
     settings: Settings,
     store: Store,
     mode: Mode,
     process: Callable[[str, Origin], list[Outcome]] | None = None,
-) -> App:
-    """The Bolt app with every handler registered. Request signatures are verified in HTTP mode
-    (Socket Mode connections are authenticated by the app-level token instead)."""
+) -> SlackBot:
+    """The Bolt app with every handler registered, and the job runner that answers submissions.
+    Request signatures are verified in HTTP mode (Socket Mode connections are authenticated by
+    the app-level token instead)."""
     if mode == "http" and settings.slack_signing_secret is None:
         raise ConfigurationError("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests without it")
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
@@ -62,9 +76,16 @@ def build_app(
     app.use(mark_verified)
     app.use(only_team(installation_team(client)))
     app.use(answerable_only_at(SlackHosts.from_api_url(settings.slack_api_url)))
-    deps = Deps(settings=settings, store=store, process=process or in_process(settings, store))
+    jobs = JobQueue(store, lease=dt.timedelta(seconds=settings.job_lease))
+    deps = Deps(settings=settings, store=store, process=process or in_process(settings, store), jobs=jobs)
     register_handlers(app, deps)
-    return app
+    runner = JobRunner(
+        jobs,
+        {kind: functools.partial(submissions.run, client=client, deps=deps) for kind in submissions.KINDS},
+        threads=settings.workers,
+        give_up=functools.partial(submissions.give_up, client=client),
+    )
+    return SlackBot(app, runner)
 
 
 def installation_team(client: WebClient) -> str:

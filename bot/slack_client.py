@@ -1,7 +1,9 @@
-"""The Slack Web API client with its retry policy, and the digest poster built on it."""
+"""The Slack Web API client with its retry policy, and the one way the bot posts a message or
+asks for a permalink (replies, slash-command answers and digests all come here)."""
 
 from __future__ import annotations
 
+import random
 from typing import Any
 
 from slack_sdk import WebClient
@@ -11,16 +13,56 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
-from bot.digest_service import Permalinker, Poster, PostError
-from bot.errors import ConfigurationError
+from bot.digest_service import Permalinker, Poster
+from bot.errors import ConfigurationError, PostError, RateLimited
 from bot.settings import Settings
 
-# 429s wait for Retry-After and try again; 5xx and dropped connections retry with exponential
-# backoff and jitter (slack_sdk's default interval calculator). Three tries cover the short
-# outages Slack's status history shows, without holding a worker for minutes.
+# 429s wait for Retry-After (up to INCIDENT_BOT_SLACK_MAX_WAIT) and try again; 5xx and dropped
+# connections retry with exponential backoff and jitter (slack_sdk's default interval
+# calculator). Three tries cover the short outages Slack's status history shows, without holding
+# a worker for minutes.
 RATE_LIMIT_RETRIES = 3
 SERVER_ERROR_RETRIES = 3
+# When Slack gives no Retry-After with a 429 (it always does, in practice).
+DEFAULT_RETRY_AFTER_S = 1.0
+
+
+def retry_after(headers: Any) -> float:
+    """Slack's Retry-After in seconds (a missing or unreadable header counts as one second)."""
+    for key, value in dict(headers or {}).items():
+        if str(key).lower() == "retry-after":
+            raw = value[0] if isinstance(value, list | tuple) and value else value
+            try:
+                return max(0.0, float(str(raw).strip()))
+            except ValueError:
+                break
+    return DEFAULT_RETRY_AFTER_S
+
+
+class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
+    """Waits for a 429's Retry-After only when it is short: a longer wait is the caller's to
+    schedule (the job goes back to the queue; bot/jobs.py), so no worker sleeps for a minute while
+    other channels wait for it."""
+
+    def __init__(self, *, max_retry_count: int, max_wait_s: float) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.max_wait_s = max_wait_s
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is None or response.status_code != 429:
+            return False
+        return retry_after(response.headers) <= self.max_wait_s
 
 
 def make_client(settings: Settings) -> WebClient:
@@ -31,32 +73,55 @@ def make_client(settings: Settings) -> WebClient:
         base_url=settings.slack_api_url,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
-            RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
+            CappedRateLimitRetryHandler(max_retry_count=RATE_LIMIT_RETRIES, max_wait_s=settings.slack_max_wait),
             ServerErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),
         ],
     )
 
 
+def failure_of(exc: SlackApiError) -> PostError:
+    """What a failed Web API call means for the caller: wait and retry (RateLimited), or final."""
+    response = exc.response
+    if response is not None and response.status_code == 429:
+        # A little jitter so that replicas rate-limited together do not come back together.
+        return RateLimited(retry_after(response.headers) + random.random())
+    reason = response.get("error") if response is not None else None
+    return PostError(str(reason or "unknown_error"))
+
+
+def post_message(
+    client: WebClient, *, channel: str, blocks: list[dict[str, Any]], text: str, thread_ts: str | None = None
+) -> str:
+    """Post a message (in a thread when given); its ts. Raises RateLimited or PostError.
+
+    Previews are off so an article link never unfurls someone else's content, and neither
+    ``link_names`` nor ``parse=full`` is ever sent: escaped text stays inert."""
+    try:
+        resp = client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+        )
+    except SlackApiError as exc:
+        raise failure_of(exc) from exc
+    return str(resp["ts"])
+
+
+def permalink(client: WebClient, channel: str, message_ts: str) -> str | None:
+    """A link to a message, or None when Slack will not give one (deleted, no access)."""
+    try:
+        return str(client.chat_getPermalink(channel=channel, message_ts=message_ts)["permalink"])
+    except SlackApiError:
+        return None
+
+
 def slack_poster(client: WebClient) -> Poster:
-    """Posting a digest: the client's retry handlers deal with 429 and 5xx; what is left is final."""
+    """Posting a digest: the client's retry handlers deal with short 429s and 5xx; what is left
+    is final (PostError) or a wait too long for a worker (RateLimited)."""
 
     def post(channel: str, blocks: list[dict[str, Any]], text: str) -> str:
-        try:
-            resp = client.chat_postMessage(
-                channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
-            )
-        except SlackApiError as exc:
-            raise PostError(str(exc.response.get("error") or "unknown_error")) from exc
-        return str(resp["ts"])
+        return post_message(client, channel=channel, blocks=blocks, text=text)
 
     return post
 
 
 def slack_permalinker(client: WebClient) -> Permalinker:
-    def permalink(channel: str, message_ts: str) -> str | None:
-        try:
-            return str(client.chat_getPermalink(channel=channel, message_ts=message_ts)["permalink"])
-        except SlackApiError:
-            return None
-
-    return permalink
+    return lambda channel, message_ts: permalink(client, channel, message_ts)

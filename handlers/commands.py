@@ -1,4 +1,5 @@
-"""``/incident …``: acked at once; the work runs after the ack (Bolt lazy listener)."""
+"""``/incident …``: acked at once. ``summary`` is recorded as a job before the ack
+(handlers/submissions.py runs it); the quick reads run after the ack (Bolt lazy listener)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,15 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot import chatops, commands, services
+from bot import commands, services
 from bot.render.slack import CardContext, ListedIncident, card, incident_list_blocks
 from handlers import digests
-from handlers.dedupe import first_interaction
+from handlers.dedupe import first_interaction, interaction_key
 from handlers.deps import Deps
 from handlers.errors import reported
-from handlers.replies import evidence_key, outcome_message
+from handlers.replies import evidence_key
+from handlers.submissions import SUMMARY, summary_payload
 from storage import IncidentRecord
 from storage.records import Audience
 
@@ -30,49 +31,6 @@ def listed(records: list[IncidentRecord]) -> list[ListedIncident]:
     return [ListedIncident(r.id, r.summary, r.last_seen_at.date().isoformat(), r.source_count) for r in records]
 
 
-def _summary(
-    cmd: commands.Summary,
-    *,
-    command: dict[str, Any],
-    client: WebClient,
-    respond: Respond,
-    context: BoltContext,
-    deps: Deps,
-) -> None:
-    channel, user = command["channel_id"], command["user_id"]
-    team = context.team_id or command.get("team_id", "")
-    origin = chatops.Origin(
-        team_id=team,
-        user_id=user,
-        channel_id=channel,
-        conversation_type=deps.conversation_type(client, team_id=team, channel_id=channel),
-    )
-    for outcome in deps.process(cmd.text, origin):
-        blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel, requested_by=user)
-        if outcome.kind == "problem":
-            respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
-            continue
-        try:
-            ts = client.chat_postMessage(
-                channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
-            )["ts"]
-        except SlackApiError as exc:
-            if exc.response.get("error") not in ("not_in_channel", "channel_not_found"):
-                raise
-            # The bot is not a member here (a DM, a channel it wasn't added to): answer through
-            # the command's response URL, which works in any conversation the command came from.
-            respond(text=text, blocks=blocks, response_type="in_channel", replace_original=False)
-            continue
-        if outcome.stored is not None:
-            services.record_message(
-                store=deps.store,
-                team_id=origin.team_id,
-                source_id=outcome.stored.source_id,
-                channel_id=channel,
-                message_ts=str(ts),
-            )
-
-
 def _run(
     cmd: commands.Command,
     *,
@@ -85,9 +43,7 @@ def _run(
     team, channel = context.team_id or command.get("team_id", ""), command["channel_id"]
     # Whoever is in this conversation will see the answer: it shows what they may see.
     audience = Audience.conversation(channel)
-    if isinstance(cmd, commands.Summary):
-        _summary(cmd, command=command, client=client, respond=respond, context=context, deps=deps)
-    elif isinstance(cmd, commands.ListIncidents):
+    if isinstance(cmd, commands.ListIncidents):
         records = services.list_incidents(store=deps.store, team_id=team, limit=cmd.limit, audience=audience)
         blocks, text = incident_list_blocks(
             listed(records),
@@ -115,16 +71,24 @@ def _run(
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, commands.Digest):
         digests.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
-    else:
+    elif isinstance(cmd, commands.Help):
         respond(text=_help(cmd), response_type="ephemeral")
 
 
 def register(app: App, deps: Deps) -> None:
-    def ack_command(ack: Ack, command: dict[str, Any]) -> None:
+    def ack_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
         cmd = commands.parse(command.get("text", ""))
         if isinstance(cmd, commands.Help):
             ack(response_type="ephemeral", text=_help(cmd))
         elif isinstance(cmd, commands.Summary):
+            # Recorded before the ack, like a mention (handlers/submissions.py runs it); a replay
+            # of the same signed request finds the job by its trigger key.
+            deps.jobs.enqueue(
+                team_id=context.team_id or str(command.get("team_id") or ""),
+                kind=SUMMARY,
+                key=interaction_key("command", command),
+                payload=summary_payload(command, cmd.text),
+            )
             ack(response_type="ephemeral", text=WORKING)
         else:
             ack()
@@ -132,7 +96,7 @@ def register(app: App, deps: Deps) -> None:
     @reported
     def run_command(command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
         cmd = commands.parse(command.get("text", ""))
-        if isinstance(cmd, commands.Help):  # help was answered in the ack
+        if isinstance(cmd, commands.Help | commands.Summary):  # answered in the ack, or a job
             return
         if first_interaction(deps, "command", command, context.team_id or ""):
             _run(cmd, command=command, client=client, respond=respond, context=context, deps=deps)

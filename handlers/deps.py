@@ -1,4 +1,5 @@
-"""What the handlers are given: the store, the link reader, and Slack lookups they share."""
+"""What the handlers are given: the store, the job queue, the submission runner, and the Slack
+lookups they share."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.chatops import Origin, Outcome
+from bot.jobs import JobQueue
 from bot.settings import Settings
 from storage import Store
 from storage.records import ConversationType
@@ -30,6 +32,8 @@ class Deps:
     store: Store
     # Reads, summarizes and stores what a message hands the bot (in worker processes when running).
     process: Callable[[str, Origin], list[Outcome]]
+    # Submissions are recorded here before Slack's ack, and run by the job runner (bot/jobs.py).
+    jobs: JobQueue
     clock: Callable[[], float] = time.monotonic
     _kinds: dict[tuple[str, str], tuple[ConversationType, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

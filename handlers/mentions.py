@@ -1,50 +1,25 @@
-"""@incident-bot mentions: acknowledge with :eyes:, then reply in the thread with one card per link."""
+"""@incident-bot mentions: recorded as a job before the ack; a worker replies in the thread
+(handlers/submissions.py), exactly once even across a crash or a retried delivery."""
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot import chatops
-from handlers.dedupe import first_time
 from handlers.deps import Deps
-from handlers.errors import reported
-from handlers.posting import post
-from handlers.replies import outcome_message
-
-log = logging.getLogger(__name__)
+from handlers.submissions import MENTION, mention_payload
 
 
 def register(app: App, deps: Deps) -> None:
-    @reported
-    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-        if not first_time(deps, body):
-            return
-        channel, ts = event["channel"], event["ts"]
-        thread = event.get("thread_ts") or ts
-        try:
-            client.reactions_add(channel=channel, timestamp=ts, name="eyes")
-        except SlackApiError as exc:  # already_reacted, or no scope: the reply still matters more
-            log.info("reactions.add failed: %s", exc.response.get("error"))
-        team = context.team_id or ""
-        origin = chatops.Origin(
-            team_id=team,
-            user_id=event.get("user", ""),
-            channel_id=channel,
-            conversation_type=deps.conversation_type(client, team_id=team, channel_id=channel),
-            message_ts=ts,
-        )
-        outcomes = deps.process(event.get("text", ""), origin)
-        for outcome in outcomes:
-            blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel)
-            post(client, channel=channel, thread_ts=thread, blocks=blocks, text=text, user=origin.user_id)
+    def on_mention(ack: Ack, event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+        # The job is committed before Slack hears back: if this process dies a moment later,
+        # the mention is still in the database for the next one. Slack's retries of the same
+        # event find the job (unique on the event id) and add nothing.
+        payload = mention_payload(event)
+        key = str(body.get("event_id") or f"mention:{payload['channel']}:{payload['ts']}")
+        team = context.team_id or str(body.get("team_id") or "")
+        deps.jobs.enqueue(team_id=team, kind=MENTION, key=key, payload=payload)
+        ack()
 
-    app.event("app_mention")(ack=_ack, lazy=[on_mention])
-
-
-def _ack(ack: Ack) -> None:
-    ack()
+    app.event("app_mention")(on_mention)

@@ -6,11 +6,11 @@ import logging
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import services
 from bot.chatops import Outcome
 from bot.render.slack import CardContext, card, problem_blocks
+from bot.slack_client import permalink
 from handlers.deps import Deps
 from storage import StoreResult
 from storage.records import Audience
@@ -33,12 +33,7 @@ def _earlier_report(stored: StoreResult, *, client: WebClient, deps: Deps, chann
         return False, None
     if not earlier.channel_id or not earlier.message_ts:
         return True, None
-    try:
-        link = client.chat_getPermalink(channel=earlier.channel_id, message_ts=earlier.message_ts)["permalink"]
-    except SlackApiError as exc:
-        log.info("chat.getPermalink failed: %s", exc.response.get("error"))
-        return True, None
-    return True, str(link)
+    return True, permalink(client, earlier.channel_id, earlier.message_ts)
 
 
 def outcome_message(

@@ -1,9 +1,11 @@
 """Digest subscriptions and runs: the queries the digest scheduler and commands make.
 
 Exactly once: a run row, unique on (subscription, period_start), is inserted before posting; only
-the worker whose insert wins posts. A claim that was never completed (the process died between
-claim and post) expires after a while and may then be taken over by one worker — an UPDATE that
-only one can win — so a crash delays a digest but never loses or doubles it.
+the worker whose insert wins posts. The holder renews the claim while it builds and posts (however
+long Slack takes), so a claim is taken over — by an UPDATE only one worker can win — only once its
+holder stopped renewing it: the process died. A crash before the post delays a digest but never
+loses it; a crash in the moment between Slack accepting the post and the run being marked posted
+is the one way it can be posted twice (docs/durability.md).
 """
 
 from __future__ import annotations
@@ -106,3 +108,9 @@ def claim(
 def subscription(repo: IncidentRepository, subscription_id: int) -> SubscriptionRecord | None:
     s = repo.session.get(DigestSubscription, subscription_id)
     return None if s is None else subscription_record(s)
+
+
+def renew(repo: IncidentRepository, run_id: int, *, now: dt.datetime) -> bool:
+    """Keep a claim fresh while its holder works on it (posting can take as long as Slack does)."""
+    stmt = update(DigestRun).where(DigestRun.id == run_id, DigestRun.status == "claimed").values(claimed_at=now)
+    return bool(repo.session.execute(stmt).rowcount)  # type: ignore[attr-defined]

@@ -286,3 +286,58 @@ class SlackEvent(Base):
         UniqueConstraint("team_id", "event_id"),
         Index(None, "received_at"),
     )
+
+
+class Job(Base):
+    """A piece of work a Slack request started (a mention, ``/incident summary``), recorded before
+    Slack gets its ack and run by whichever live worker holds its lease (storage/jobs.py).
+
+    ``key`` is the Slack id the work answers (an event id, or a command's trigger key): unique per
+    team, so a retried delivery finds the job instead of starting a second one. ``payload`` is what
+    the work needs (the text, the conversation, a response URL); ``state`` is queued, running or
+    done; ``holder``/``lease_until`` say which process runs it and until when, unless renewed;
+    ``not_before`` delays a job that Slack asked to wait (Retry-After)."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    kind: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    state: Mapped[str] = mapped_column(String(16), default="queued")  # queued | running | done
+    holder: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    not_before: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(32))  # done: "replied", "gave_up", …
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "key"),
+        # The claim query: runnable jobs in order.
+        Index(None, "state", "not_before"),
+    )
+
+
+class JobReply(Base):
+    """The outbox of a job: each message it will post, written before the first is posted.
+
+    A job taken over after a crash posts only the replies without a ``sent_at``; so a reply is
+    posted once unless the process died between Slack accepting it and this row recording it."""
+
+    __tablename__ = "job_replies"
+
+    job_id: Mapped[int] = mapped_column(ID, ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    route: Mapped[str] = mapped_column(String(16))  # thread | channel | ephemeral
+    channel_id: Mapped[str] = mapped_column(CHANNEL)
+    thread_ts: Mapped[str | None] = mapped_column(TS)
+    user_id: Mapped[str | None] = mapped_column(String(64))
+    blocks: Mapped[list[Any]] = mapped_column(Json)
+    text: Mapped[str] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(ID)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    failure: Mapped[str | None] = mapped_column(String(64))  # Slack's final error, when it refused

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -117,3 +117,39 @@ class SubscriptionRecord(_Record):
     weekday: int | None
     filters: dict[str, object]
     active: bool
+
+
+class JobRecord(_Record):
+    """A submission job as its runner sees it (storage/jobs.py)."""
+
+    id: int
+    team_id: str
+    kind: str
+    key: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+class OutboxReply(_Record):
+    """One message a job will post, as written to its outbox before anything is posted.
+
+    ``route``: ``thread`` (a reply in the thread of ``thread_ts``), ``channel`` (a message in the
+    channel; through the command's response URL where the bot is not a member), ``ephemeral``
+    (only ``user_id`` sees it, through the response URL)."""
+
+    route: Literal["thread", "channel", "ephemeral"]
+    channel_id: str
+    blocks: list[dict[str, Any]]
+    text: str
+    thread_ts: str | None = None
+    user_id: str | None = None
+    source_id: int | None = None
+
+
+class SentReply(_Record):
+    """A reply of a job's outbox with what became of it."""
+
+    seq: int
+    reply: OutboxReply
+    sent: bool
+    message_ts: str | None = None

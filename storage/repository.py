@@ -31,7 +31,6 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.extraction.schema import IncidentSummary
@@ -556,19 +555,6 @@ class IncidentRepository:
         sub.weekday, sub.filters, sub.active = weekday, dict(filters or {}), True
         self.session.flush()
         return subscription_record(sub)
-
-    def claim_digest_run(
-        self, subscription_id: int, *, period_start: dt.datetime, period_end: dt.datetime
-    ) -> int | None:
-        """Claim a period for posting: the run id, or None when another worker already claimed it."""
-        run = DigestRun(subscription_id=subscription_id, period_start=period_start, period_end=period_end)
-        try:
-            with self.session.begin_nested():  # a savepoint, so a lost race leaves the session usable
-                self.session.add(run)
-                self.session.flush()
-        except IntegrityError:
-            return None
-        return run.id
 
     def mark_digest_posted(self, run_id: int, *, message_ts: str, incident_count: int) -> None:
         run = self.session.get_one(DigestRun, run_id)

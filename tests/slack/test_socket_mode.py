@@ -17,7 +17,7 @@ from websockets.sync.server import Server, ServerConnection, serve
 
 from bot import services
 from bot.settings import Settings
-from bot.slack_app import build_app
+from bot.slack_app import build_bot
 from tests.conftest import EXAMPLES
 from tests.slack.conftest import BOT_USER, TEAM
 from tests.slack_standin import SlackStandIn
@@ -75,7 +75,9 @@ def test_mention_over_socket_mode(socket_side: SocketSide, tmp_path: Any) -> Non
             DATABASE_URL=f"sqlite:///{tmp_path / 'socket.sqlite3'}",
         )
         store = services.open_store(database_url=settings.database_url)
-        handler = SocketModeHandler(build_app(settings=settings, store=store, mode="socket"), "xapp-test")
+        bot = build_bot(settings=settings, store=store, mode="socket")
+        bot.runner.start()
+        handler = SocketModeHandler(bot.app, "xapp-test")
         handler.connect()  # type: ignore[no-untyped-call]
         try:
             event = {
@@ -101,4 +103,5 @@ def test_mention_over_socket_mode(socket_side: SocketSide, tmp_path: Any) -> Non
             assert "Northbridge Regional Hospital" in json.dumps(posted.body["blocks"])
         finally:
             handler.close()  # type: ignore[no-untyped-call]
+            bot.runner.stop(drain_s=5)
             store.close()

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import update
 
 from bot import digest_service
-from bot.digest_service import PostError
+from bot.errors import PostError
 from bot.extraction import Article
 from bot.services import summarize_and_store
 from storage import Store
@@ -246,3 +246,119 @@ def test_lines_link_to_the_thread_where_the_incident_was_first_posted_here(store
     assert asked == [(CHANNEL, "1.1")]
     assert f"https://test.slack.com/archives/{CHANNEL}/p11|thread" in text
     assert "C0ELSEWHERE" not in text
+
+
+def _claimed_at(store: Store, sub: SubscriptionRecord) -> dt.datetime | None:
+    from sqlalchemy import select
+
+    from storage.models import DigestRun
+
+    return store.read(
+        lambda repo: repo.session.execute(
+            select(DigestRun.claimed_at).where(DigestRun.subscription_id == sub.id, DigestRun.status == "claimed")
+        ).scalar_one_or_none()
+    )
+
+
+def wait_for(predicate: Any, timeout: float = 10.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def test_a_claim_is_renewed_while_slack_takes_its_time(store: Store) -> None:
+    """A post that outlasts the claim's expiry: the other replica still finds it held, because its
+    holder is alive and renewing; one post in all."""
+    sub = subscribe(store)
+    report(store, "Acme Bank", DAY1 + dt.timedelta(minutes=30))
+    now = DAY1 + dt.timedelta(hours=1, minutes=1)
+    expiry = dt.timedelta(seconds=0.3)  # renewed every 0.1 s of real time
+    clock = [now]
+    other: list[digest_service.SendResult] = []
+    recorder = Recorder()
+
+    def slow_post(channel: str, blocks: list[dict[str, Any]], text: str) -> str:
+        # Slack is slow: the clock moves well past the claim's expiry while the post is in flight.
+        clock[0] = now + dt.timedelta(minutes=30)
+        assert wait_for(lambda: _claimed_at(store, sub) == clock[0]), "the claim was not renewed"
+        other.append(send(store, sub, clock[0] + dt.timedelta(seconds=0.1), Recorder(), claim_expiry=expiry))
+        return recorder(channel, blocks, text)
+
+    result = send(store, sub, now, slow_post, claim_expiry=expiry, clock=lambda: clock[0])  # type: ignore[arg-type]
+    assert result.status == "posted"
+    assert [o.status for o in other] == ["claimed_elsewhere"]
+    assert len(recorder.posts) == 1
+    assert send(store, sub, now + dt.timedelta(hours=1), Recorder()).status == "already_posted"
+
+
+def test_a_long_retry_after_gives_the_period_back_at_once(store: Store) -> None:
+    """Slack asks for a wait longer than the claim lasts: the worker does not sleep on it; the
+    period is given back and posted once by a later pass."""
+    from bot.errors import RateLimited
+
+    sub = subscribe(store)
+    report(store, "Acme Bank", DAY1 + dt.timedelta(minutes=30))
+    now = DAY1 + dt.timedelta(hours=1, minutes=1)
+
+    def limited(channel: str, blocks: list[dict[str, Any]], text: str) -> str:
+        raise RateLimited(retry_after=3600)
+
+    first = send(store, sub, now, limited, claim_expiry=dt.timedelta(minutes=10))  # type: ignore[arg-type]
+    assert first.status == "rate_limited"
+    assert "3600" in first.message
+    assert _claimed_at(store, sub) is None  # given back, not left claimed
+    ok = Recorder()
+    assert send(store, sub, now + dt.timedelta(hours=1, minutes=1), ok).status == "posted"
+    assert send(store, sub, now + dt.timedelta(hours=2), ok).status == "already_posted"
+    assert len(ok.posts) == 1
+
+
+def test_a_connection_lost_while_posting_records_the_post_without_posting_again(
+    db_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database drops every connection while chat.postMessage is in flight: the "posted"
+    record is retried until it sticks; Slack is not asked again, and no other pass posts it."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from bot.services import open_store
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("dropping the server's connections needs PostgreSQL")
+    tag = f"digest-drop-{uuid.uuid4().hex[:8]}"
+    url = make_url(db_url)
+    tagged = url.update_query_dict({"application_name": tag}).render_as_string(hide_password=False)
+    admin = create_engine(db_url)
+    store = open_store(database_url=tagged)
+    try:
+        sub = subscribe(store)
+        report(store, "Acme Bank", DAY1 + dt.timedelta(minutes=30))
+        now = DAY1 + dt.timedelta(hours=1, minutes=1)
+        recorder = Recorder()
+
+        def post_then_drop(channel: str, blocks: list[dict[str, Any]], text_: str) -> str:
+            ts = recorder(channel, blocks, text_)
+            with admin.begin() as conn:
+                dropped = conn.execute(
+                    text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = :t"),
+                    {"t": tag},
+                ).scalar_one()
+            assert dropped >= 1
+            return ts
+
+        with caplog.at_level("WARNING", logger="bot.jobs"):
+            result = send(store, sub, now, post_then_drop)  # type: ignore[arg-type]
+        assert result.status == "posted"
+        assert "recording digest run" in caplog.text  # the first record failed and was retried
+        assert send(store, sub, now + dt.timedelta(hours=1), Recorder()).status == "already_posted"
+        assert len(recorder.posts) == 1
+    finally:
+        store.close()
+        admin.dispose()

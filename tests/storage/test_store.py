@@ -18,6 +18,7 @@ from bot.errors import StorageError
 from bot.extraction import Article
 from bot.extraction.schema import IncidentSummary, IncidentType, Severity, Status
 from storage import Store, StoreResult
+from storage import digests as runs
 from storage.engine import make_engine
 from storage.migrations import config, current, diff, head
 from storage.migrations import upgrade as migrate
@@ -335,8 +336,9 @@ def test_a_digest_period_is_claimed_once(store: Store) -> None:
                 cadence="daily",
                 created_by="U1",
             )
-            first = uow.incidents.claim_digest_run(sub.id, period_start=NOW, period_end=NOW + dt.timedelta(days=1))
-            second = uow.incidents.claim_digest_run(sub.id, period_start=NOW, period_end=NOW + dt.timedelta(days=1))
+            end, expiry = NOW + dt.timedelta(days=1), dt.timedelta(minutes=10)
+            first = runs.claim(uow.incidents, sub.id, period_start=NOW, period_end=end, now=NOW, expire_after=expiry)
+            second = runs.claim(uow.incidents, sub.id, period_start=NOW, period_end=end, now=NOW, expire_after=expiry)
             uow.commit()
         return first, second
 

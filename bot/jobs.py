@@ -1,0 +1,290 @@
+"""Durable work: what a Slack request starts is a job in the database before Slack gets its ack,
+and a live process runs it under a lease until it is done (storage/jobs.py has the rows and the
+claims).
+
+- A crash, a ``kill -9`` or a lost node at any point loses nothing: the job stays in the
+  database, its lease lapses, and the next process that looks — this one restarted, or another
+  replica — takes it over.
+- The user gets one reply: the replies are written to the job's outbox before the first one is
+  posted, each is marked sent right after Slack accepts it, and a job taken over posts only what
+  is unsent. The one window left is between Slack accepting a post and the mark being committed
+  (docs/durability.md measures it).
+- A worker never sleeps on Slack for long: a rate limit whose Retry-After is longer than
+  ``INCIDENT_BOT_SLACK_MAX_WAIT`` raises :class:`Requeue`, and the job goes back to the queue
+  until then, leaving the worker free for other channels.
+- Bookkeeping is retried, posts are not: when the database drops while a reply is in flight, the
+  "sent" mark is retried until it sticks; the post itself is never repeated for that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from bot.errors import StorageError
+from storage import Store
+from storage import jobs as rows
+from storage.records import JobRecord, OutboxReply, SentReply
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# A job that failed this many times (an exception in its handler) is given up and its user told
+# so. A job whose holders died while running it (a crash, kill -9) is run again; one claimed this
+# many times without ever finishing is taken to be what kills them, and is given up unrun.
+MAX_ATTEMPTS = 3
+MAX_CLAIMS = 6
+# How often an idle worker looks for jobs other processes handed back or left behind.
+POLL_S = 1.0
+# Bookkeeping after a post: retried for about this long while the database comes back.
+BOOKKEEPING_RETRY_S = 60.0
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Requeue(Exception):
+    """Raised by a job's handler: put the job back, runnable after ``delay_s`` seconds."""
+
+    def __init__(self, delay_s: float, reason: str) -> None:
+        super().__init__(reason)
+        self.delay_s = max(0.0, delay_s)
+        self.reason = reason
+
+
+class LeaseLost(Exception):
+    """The job was taken over by another process (this one's lease lapsed): stop working on it."""
+
+
+def retry_bookkeeping(work: Callable[[], T], *, what: str, budget_s: float = BOOKKEEPING_RETRY_S) -> T:
+    """Run a database write until it succeeds or ``budget_s`` is spent (then raise its error).
+
+    For the record of something already done outside (a post Slack accepted): doing it again
+    would double it, so only the record is retried."""
+    deadline = time.monotonic() + budget_s
+    delay = 0.05
+    while True:
+        try:
+            return work()
+        except StorageError:
+            if time.monotonic() + delay > deadline:
+                raise
+            log.warning("recording %s failed; retrying in %.2f s", what, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+class JobQueue:
+    """The jobs' use cases: what handlers and runners ask of the store."""
+
+    def __init__(self, store: Store, *, lease: dt.timedelta, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.store, self.lease, self.clock = store, lease, clock
+        self.holder = f"{uuid.uuid4().hex[:12]}"  # this process; a restart is a new holder
+        self._wake = threading.Event()
+
+    def enqueue(self, *, team_id: str, kind: str, key: str, payload: dict[str, Any]) -> tuple[int, bool]:
+        """Record the job (committed when this returns); (id, created). Wakes this process's workers."""
+        now = self.clock()
+        job_id, created = self.store.write(
+            lambda repo: rows.enqueue(repo, team_id=team_id, kind=kind, key=key, payload=payload, now=now)
+        )
+        self._wake.set()
+        return job_id, created
+
+    def claim(self, *, job_id: int | None = None) -> JobRecord | None:
+        now = self.clock()
+        if job_id is None and not self.store.read(lambda repo: rows.any_runnable(repo, now=now)):
+            return None
+        return self.store.write(
+            lambda repo: rows.claim(repo, holder=self.holder, now=now, lease=self.lease, job_id=job_id)
+        )
+
+    def renew(self, job_ids: set[int]) -> set[int]:
+        now = self.clock()
+        return self.store.write(
+            lambda repo: rows.renew(repo, holder=self.holder, job_ids=job_ids, now=now, lease=self.lease)
+        )
+
+    def holds(self, job_id: int) -> bool:
+        return self.store.read(lambda repo: rows.holds(repo, job_id=job_id, holder=self.holder))
+
+    def finish(self, job_id: int, outcome: str) -> bool:
+        return retry_bookkeeping(
+            lambda: self.store.write(
+                lambda repo: rows.finish(repo, job_id=job_id, holder=self.holder, now=self.clock(), outcome=outcome)
+            ),
+            what=f"job {job_id} done",
+        )
+
+    def requeue(self, job_id: int, *, delay_s: float, refund: bool = False) -> bool:
+        """Back to the queue after ``delay_s``; ``refund``: the attempt does not count (Slack asked
+        to wait; the job did not fail)."""
+        when = self.clock() + dt.timedelta(seconds=delay_s)
+        return retry_bookkeeping(
+            lambda: self.store.write(
+                lambda repo: rows.requeue(repo, job_id=job_id, holder=self.holder, not_before=when, refund=refund)
+            ),
+            what=f"job {job_id} back in the queue",
+        )
+
+    def release(self) -> int:
+        now = self.clock()
+        return self.store.write(lambda repo: rows.release(repo, holder=self.holder, now=now))
+
+    def replies(self, job_id: int) -> list[SentReply]:
+        return self.store.read(lambda repo: rows.replies(repo, job_id=job_id))
+
+    def save_replies(self, job_id: int, outbox: list[OutboxReply]) -> list[SentReply]:
+        """Write the outbox (once) and return it as stored; LeaseLost when the job was taken over."""
+        saved = self.store.write(lambda repo: rows.save_replies(repo, job_id=job_id, holder=self.holder, outbox=outbox))
+        if not saved and not self.holds(job_id):
+            raise LeaseLost(f"job {job_id} was taken over")
+        return self.replies(job_id)
+
+    def mark_sent(self, job_id: int, seq: int, *, message_ts: str | None, failure: str | None = None) -> None:
+        retry_bookkeeping(
+            lambda: self.store.write(
+                lambda repo: rows.mark_sent(
+                    repo, job_id=job_id, seq=seq, now=self.clock(), message_ts=message_ts, failure=failure
+                )
+            ),
+            what=f"reply {seq} of job {job_id} sent",
+        )
+
+    def prune(self, *, older_than: dt.datetime) -> int:
+        return self.store.write(lambda repo: rows.prune(repo, older_than=older_than))
+
+    def counts(self) -> dict[str, int]:
+        return self.store.read(rows.counts)
+
+    def wait_for_work(self, timeout: float) -> None:
+        if self._wake.wait(timeout):
+            self._wake.clear()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+
+# A job's handler: does the work (posting from the outbox), returns the outcome to record.
+# It may raise Requeue (come back later), LeaseLost (someone else has it now) or anything else
+# (a failure: retried up to MAX_ATTEMPTS, then given up).
+Handler = Callable[[JobRecord], str]
+# Told when a job is given up (to tell its user); must not raise.
+GiveUp = Callable[[JobRecord, BaseException], None]
+
+
+class JobRunner:
+    """Worker threads that claim jobs and run them, and one that renews their leases."""
+
+    def __init__(
+        self,
+        queue: JobQueue,
+        handlers: Mapping[str, Handler],
+        *,
+        threads: int,
+        give_up: GiveUp | None = None,
+        poll_s: float = POLL_S,
+    ) -> None:
+        self.queue, self.handlers, self.give_up = queue, dict(handlers), give_up
+        self._threads_wanted, self._poll_s = threads, poll_s
+        self._stopping = threading.Event()
+        self._beat_stop = threading.Event()  # set once no worker can hold a job any more
+        self._held: set[int] = set()
+        self._lock = threading.Lock()
+        self._threads: list[threading.Thread] = []
+        self._beat: threading.Thread | None = None
+
+    def start(self) -> None:
+        for i in range(self._threads_wanted):
+            t = threading.Thread(target=self._work, name=f"incident-bot-job-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+        self._beat = threading.Thread(target=self._heartbeat, name="incident-bot-leases", daemon=True)
+        self._beat.start()
+
+    def held(self) -> set[int]:
+        with self._lock:
+            return set(self._held)
+
+    def stop(self, *, drain_s: float) -> int:
+        """Stop taking jobs, let running ones finish for up to ``drain_s`` seconds, then hand the
+        rest back to the queue; the number handed back."""
+        self._stopping.set()
+        self.queue.wake()
+        deadline = time.monotonic() + drain_s
+        for t in self._threads:
+            t.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._beat_stop.set()
+        if self._beat is not None:
+            self._beat.join(timeout=5)
+        try:
+            handed_back = self.queue.release()
+        except StorageError:
+            log.exception("could not hand jobs back; they are taken over when their leases lapse")
+            return -1
+        if handed_back:
+            log.warning("stopped with %d submissions unfinished; handed back to the queue", handed_back)
+        return handed_back
+
+    def _work(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                job = self.queue.claim()
+            except StorageError:
+                log.warning("could not claim jobs (database unavailable); trying again shortly")
+                job = None
+            if job is None:
+                self.queue.wait_for_work(self._poll_s * (0.5 + random.random()))
+                continue
+            self.run(job)
+
+    def run(self, job: JobRecord) -> None:
+        """Run one claimed job to its end: done, back in the queue, or given up."""
+        with self._lock:
+            self._held.add(job.id)
+        try:
+            if job.attempts > MAX_CLAIMS:
+                raise RuntimeError(f"claimed {job.attempts} times without finishing")
+            handler = self.handlers.get(job.kind)
+            if handler is None:
+                raise LookupError(f"no handler for jobs of kind {job.kind!r}")
+            outcome = handler(job)
+            self.queue.finish(job.id, outcome)
+        except Requeue as again:
+            log.info("job %s waits %.1f s: %s", job.id, again.delay_s, again.reason)
+            self.queue.requeue(job.id, delay_s=again.delay_s, refund=True)
+        except LeaseLost:
+            log.warning("job %s was taken over by another process; leaving it to them", job.id)
+        except Exception as exc:
+            if job.attempts >= MAX_ATTEMPTS or job.attempts > MAX_CLAIMS:
+                log.error("job %s (%s) failed %d times; giving up", job.id, job.kind, job.attempts, exc_info=exc)
+                if self.give_up is not None:
+                    self.give_up(job, exc)
+                self.queue.finish(job.id, "gave_up")
+            else:
+                log.warning("job %s (%s) failed; it will be retried", job.id, job.kind, exc_info=exc)
+                self.queue.requeue(job.id, delay_s=2.0**job.attempts)
+        finally:
+            with self._lock:
+                self._held.discard(job.id)
+
+    def _heartbeat(self) -> None:
+        every = max(0.2, self.queue.lease.total_seconds() / 3)
+        while not self._beat_stop.wait(every):
+            held = self.held()
+            if not held:
+                continue
+            try:
+                kept = self.queue.renew(held)
+            except StorageError:
+                log.warning("could not renew %d leases (database unavailable)", len(held))
+                continue
+            for lost in held - kept:
+                log.warning("lost the lease of job %s", lost)

@@ -1,0 +1,112 @@
+"""Running a submission job (a mention, ``/incident summary``): read, summarize, store, then reply.
+
+The listeners (handlers/mentions.py, handlers/commands.py) only record the job before Slack's
+ack; this module is what a worker runs for it, on this process or, after a crash, on another.
+The replies are written to the job's outbox before the first post (bot/jobs.py), so a job taken
+over does not read and store the article again once its replies exist.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import chatops
+from handlers.deps import Deps
+from handlers.errors import user_message
+from handlers.posting import deliver, ephemeral, respond
+from handlers.replies import outcome_message
+from storage.records import JobRecord, OutboxReply
+
+log = logging.getLogger(__name__)
+
+MENTION = "mention"
+SUMMARY = "summary"
+KINDS = (MENTION, SUMMARY)
+
+
+def mention_payload(event: dict[str, Any]) -> dict[str, Any]:
+    ts = str(event.get("ts") or "")
+    return {
+        "text": str(event.get("text") or ""),
+        "channel": str(event.get("channel") or ""),
+        "user": str(event.get("user") or ""),
+        "ts": ts,
+        "thread_ts": str(event.get("thread_ts") or ts),
+    }
+
+
+def summary_payload(command: dict[str, Any], text: str) -> dict[str, Any]:
+    return {
+        "text": text,
+        "channel": str(command.get("channel_id") or ""),
+        "user": str(command.get("user_id") or ""),
+        "response_url": str(command.get("response_url") or ""),
+    }
+
+
+def run(job: JobRecord, *, client: WebClient, deps: Deps) -> str:
+    """The job handler for both kinds: the outbox (made once), then its delivery."""
+    p = job.payload
+    outbox = deps.jobs.replies(job.id)
+    if not outbox:
+        if job.kind == MENTION:
+            _acknowledge(client, channel=p["channel"], ts=p["ts"])
+        origin = chatops.Origin(
+            team_id=job.team_id,
+            user_id=p["user"],
+            channel_id=p["channel"],
+            conversation_type=deps.conversation_type(client, team_id=job.team_id, channel_id=p["channel"]),
+            message_ts=p.get("ts") or None,
+        )
+        outcomes = deps.process(p["text"], origin)
+        outbox = deps.jobs.save_replies(job.id, [_reply(job, o, client=client, deps=deps) for o in outcomes])
+    return deliver(job, outbox, client=client, jobs=deps.jobs, response_url=p.get("response_url") or None)
+
+
+def _reply(job: JobRecord, outcome: chatops.Outcome, *, client: WebClient, deps: Deps) -> OutboxReply:
+    p = job.payload
+    channel, user = p["channel"], p["user"]
+    if job.kind == MENTION:
+        blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel)
+        return OutboxReply(
+            route="thread", channel_id=channel, thread_ts=p["thread_ts"], user_id=user, blocks=blocks, text=text
+        )
+    blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel, requested_by=user)
+    if outcome.kind == "problem":
+        return OutboxReply(route="ephemeral", channel_id=channel, user_id=user, blocks=blocks, text=text)
+    return OutboxReply(
+        route="channel",
+        channel_id=channel,
+        user_id=user,
+        blocks=blocks,
+        text=text,
+        source_id=outcome.stored.source_id if outcome.stored is not None else None,
+    )
+
+
+def _acknowledge(client: WebClient, *, channel: str, ts: str) -> None:
+    """:eyes: on the mention, so its author sees it was received while the card is being made."""
+    try:
+        client.reactions_add(channel=channel, timestamp=ts, name="eyes")
+    except SlackApiError as exc:  # already_reacted, or no scope: the reply still matters more
+        log.info("reactions.add failed: %s", exc.response.get("error"))
+
+
+def give_up(job: JobRecord, exc: BaseException, *, client: WebClient) -> None:
+    """Tell the job's user that it could not be finished (it failed every attempt)."""
+    p = job.payload
+    eid = chatops.error_id()
+    log.error("gave up job %s (error id %s)", job.id, eid)
+    text = user_message(exc, eid)
+    try:
+        if job.kind == SUMMARY and p.get("response_url"):
+            notice = OutboxReply(route="ephemeral", channel_id=p["channel"], user_id=p["user"], blocks=[], text=text)
+            respond(p["response_url"], notice, response_type="ephemeral")
+        elif p.get("channel") and p.get("user"):
+            ephemeral(client, channel=p["channel"], user=p["user"], text=text)
+    except Exception:  # giving up must not fail: the job is closed either way
+        log.exception("could not tell the user that job %s was given up", job.id)

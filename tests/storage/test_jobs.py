@@ -1,0 +1,208 @@
+"""Durable jobs on SQLite and PostgreSQL: recorded once, claimed by one holder, leases that lapse
+and are taken over, an outbox written once and marked sent once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+
+import pytest
+
+from bot.errors import StorageError
+from bot.jobs import JobQueue, retry_bookkeeping
+from storage import Store
+from storage.records import OutboxReply
+
+T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
+LEASE = dt.timedelta(seconds=30)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = T0
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)
+
+
+def queue(store: Store, clock: Clock) -> JobQueue:
+    return JobQueue(store, lease=LEASE, clock=clock)
+
+
+def reply(text: str) -> OutboxReply:
+    return OutboxReply(route="thread", channel_id="C1", thread_ts="1.1", user_id="U1", blocks=[], text=text)
+
+
+def test_a_redelivered_request_finds_its_job(store: Store) -> None:
+    q = queue(store, Clock())
+    first = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={"text": "a"})
+    again = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={"text": "changed"})
+    other_team = q.enqueue(team_id="T2", kind="mention", key="Ev1", payload={"text": "b"})
+    assert first[1] is True
+    assert again == (first[0], False)
+    assert other_team[1] is True
+    assert other_team[0] != first[0]
+    job = q.claim(job_id=first[0])
+    assert job is not None
+    assert job.payload == {"text": "a"}
+    assert job.attempts == 1
+
+
+def test_one_holder_at_a_time_until_the_lease_lapses(store: Store) -> None:
+    clock = Clock()
+    a, b = queue(store, clock), queue(store, clock)
+    job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    assert a.claim() is not None
+    assert b.claim() is None  # held
+    clock.advance(29)
+    assert b.claim() is None
+    assert a.renew({job_id}) == {job_id}  # a is alive: its lease moves on
+    clock.advance(29)
+    assert b.claim() is None
+    clock.advance(2)  # a stopped renewing (it died): the lease lapsed
+    taken = b.claim()
+    assert taken is not None
+    assert taken.id == job_id
+    assert taken.attempts == 2
+    # a cannot act for the job any more
+    assert a.renew({job_id}) == set()
+    assert not a.holds(job_id)
+    assert b.holds(job_id)
+    assert a.finish(job_id, "replied") is False
+    assert b.finish(job_id, "replied") is True
+    clock.advance(3600)
+    assert b.claim() is None  # done is done
+
+
+def test_requeue_waits_and_refund_keeps_the_attempt(store: Store) -> None:
+    clock = Clock()
+    q = queue(store, clock)
+    job_id, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    assert q.claim() is not None
+    assert q.requeue(job_id, delay_s=60, refund=True)
+    clock.advance(59)
+    assert q.claim() is None
+    clock.advance(2)
+    again = q.claim()
+    assert again is not None
+    assert again.attempts == 1
+    assert q.requeue(job_id, delay_s=0)
+    assert (third := q.claim()) is not None
+    assert third.attempts == 2
+
+
+def test_release_hands_jobs_back_at_once(store: Store) -> None:
+    clock = Clock()
+    a, b = queue(store, clock), queue(store, clock)
+    ids = [a.enqueue(team_id="T1", kind="mention", key=f"Ev{i}", payload={})[0] for i in range(2)]
+    assert a.claim() is not None
+    assert a.claim() is not None
+    assert b.claim() is None
+    assert a.release() == 2
+    got = {j.id for j in (b.claim(), b.claim()) if j is not None}
+    assert got == set(ids)
+
+
+def test_jobs_are_claimed_oldest_first_and_not_before_they_are_due(store: Store) -> None:
+    clock = Clock()
+    q = queue(store, clock)
+    first, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    second, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
+    assert (job := q.claim()) is not None
+    assert job.id == first
+    assert q.requeue(first, delay_s=10)
+    assert (job := q.claim()) is not None
+    assert job.id == second
+    assert q.claim() is None
+    clock.advance(10)
+    assert (job := q.claim()) is not None
+    assert job.id == first
+
+
+def test_the_outbox_is_written_once_and_marked_sent_once(store: Store) -> None:
+    clock = Clock()
+    a, b = queue(store, clock), queue(store, clock)
+    job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    assert a.replies(job_id) == []
+    assert a.claim() is not None
+    saved = a.save_replies(job_id, [reply("one"), reply("two")])
+    assert [(r.seq, r.reply.text, r.sent) for r in saved] == [(0, "one", False), (1, "two", False)]
+    # a second write does not replace it
+    assert [r.reply.text for r in a.save_replies(job_id, [reply("other")])] == ["one", "two"]
+    a.mark_sent(job_id, 0, message_ts="111.1")
+    a.mark_sent(job_id, 0, message_ts="999.9")  # a retried mark keeps the first
+    clock.advance(31)
+    assert b.claim() is not None
+    left = [r for r in b.replies(job_id) if not r.sent]
+    assert [r.reply.text for r in left] == ["two"]
+    assert b.replies(job_id)[0].message_ts == "111.1"
+
+
+def test_a_holder_that_lost_the_job_cannot_write_its_outbox(store: Store) -> None:
+    from bot.jobs import LeaseLost
+
+    clock = Clock()
+    a, b = queue(store, clock), queue(store, clock)
+    job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    assert a.claim() is not None
+    clock.advance(31)
+    assert b.claim() is not None
+    with pytest.raises(LeaseLost):
+        a.save_replies(job_id, [reply("late")])
+    assert b.replies(job_id) == []
+
+
+def test_concurrent_claims_give_each_job_to_one_holder(store: Store) -> None:
+    clock = Clock()
+    queues = [queue(store, clock) for _ in range(4)]
+    ids = {queues[0].enqueue(team_id="T1", kind="mention", key=f"Ev{i}", payload={})[0] for i in range(20)}
+    got: list[int] = []
+    lock = threading.Lock()
+
+    def drain(q: JobQueue) -> None:
+        while (job := q.claim()) is not None:
+            with lock:
+                got.append(job.id)
+
+    threads = [threading.Thread(target=drain, args=(q,)) for q in queues]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(got) == sorted(ids)  # every job once, none twice
+
+
+def test_prune_forgets_finished_jobs_only(store: Store) -> None:
+    clock = Clock()
+    q = queue(store, clock)
+    done, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    waiting, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
+    assert q.claim(job_id=done) is not None
+    q.save_replies(done, [reply("x")])
+    assert q.finish(done, "replied")
+    clock.advance(3 * 86400)
+    assert q.prune(older_than=clock.now - dt.timedelta(days=2)) == 1
+    assert q.counts() == {"queued": 1}
+    assert q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={}) == (waiting, False)
+
+
+def test_bookkeeping_is_retried_until_it_sticks() -> None:
+    calls: list[int] = []
+
+    def flaky() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise StorageError("the database is unavailable")
+        return "recorded"
+
+    assert retry_bookkeeping(flaky, what="a test", budget_s=5) == "recorded"
+    assert len(calls) == 3
+
+    def down() -> str:
+        raise StorageError("down")
+
+    with pytest.raises(StorageError):
+        retry_bookkeeping(down, what="a test", budget_s=0.2)
