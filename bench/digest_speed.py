@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.store_speed import START, TEAM, add_all, report, scratch_store  # noqa: E402
-from bot import digest_service  # noqa: E402
 from bot.render.slack import digest_blocks  # noqa: E402
+from bot.usecases import digests as digest_service  # noqa: E402
 
 BATCH = 500
 

@@ -25,8 +25,8 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot.jobs import JobQueue
-from bot.services import open_store
+from bot.usecases.incidents import open_store
+from bot.usecases.jobs import JobQueue
 from storage.records import OutboxReply
 
 T = TypeVar("T")

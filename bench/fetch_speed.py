@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from pages_server import DEFAULT_SHARED, PagesServer, page_ids
 
-from bot.settings import Settings
+from bot.app.settings import Settings
 from bot.sources.web import read_url
 
 

@@ -22,11 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.batch import parse_published  # noqa: E402
 from bot.errors import UnsupportedInputError  # noqa: E402
 from bot.extraction import Article, summarize_article  # noqa: E402
 from bot.sources.html import _fallback_text, extract_page  # noqa: E402
 from bot.sources.local import split_title  # noqa: E402
+from bot.usecases.batch import parse_published  # noqa: E402
 
 
 def load(shared: Path) -> list[Article]:

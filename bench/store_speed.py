@@ -44,7 +44,6 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from bot import services  # noqa: E402
 from bot.extraction import Article  # noqa: E402
 from bot.extraction.schema import (  # noqa: E402
     Evidence,
@@ -55,6 +54,7 @@ from bot.extraction.schema import (  # noqa: E402
     SeverityAssessment,
     Status,
 )
+from bot.usecases import incidents as services  # noqa: E402
 from storage import IncidentRecord, NewReport, Store, Submission  # noqa: E402
 from storage.records import Audience  # noqa: E402
 from storage.repository import IncidentRepository  # noqa: E402

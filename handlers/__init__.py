@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, errors, home, mentions
+from handlers import actions, commands, error_reports, home, mentions
 from handlers.deps import Deps
 
 
@@ -16,7 +16,7 @@ def register_handlers(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
     home.register(app, deps)
-    errors.register(app)
+    error_reports.register(app)
 
 
 __all__ = ["Deps", "register_handlers"]

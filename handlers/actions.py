@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
 
-from bot import services
-from bot.commands import parse_number
+from bot.domain.slash_commands import parse_number
 from bot.render.slack import SHOW_EVIDENCE_ACTION, evidence_blocks
-from handlers.dedupe import first_interaction
+from bot.usecases import incidents
+from handlers.claims import first_interaction
 from handlers.deps import Deps
-from handlers.errors import reported
+from handlers.error_reports import reported
 from storage.records import Audience
 
 
@@ -32,7 +32,7 @@ def register(app: App, deps: Deps) -> None:
         channel = context.channel_id
         summary = None
         if key is not None and channel:
-            summary = services.source_summary(
+            summary = incidents.source_summary(
                 store=deps.store,
                 team_id=context.team_id or "",
                 incident_id=key[0],

@@ -9,12 +9,13 @@ from slack_bolt import Ack, App, BoltContext
 from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
-from bot import commands, services
+from bot.domain import slash_commands
 from bot.render.slack import CardContext, ListedIncident, card, incident_list_blocks
-from handlers import digests
-from handlers.dedupe import first_interaction, interaction_key
+from bot.usecases import incidents as services
+from handlers import digest_commands
+from handlers.claims import first_interaction, interaction_key
 from handlers.deps import Deps
-from handlers.errors import reported
+from handlers.error_reports import reported
 from handlers.replies import evidence_key
 from handlers.submissions import SUMMARY, summary_payload
 from storage import IncidentRecord
@@ -23,8 +24,8 @@ from storage.records import Audience
 WORKING = "Reading it… the card will appear in this channel in a moment."
 
 
-def _help(cmd: commands.Help) -> str:
-    return (f"{cmd.problem}.\n\n" if cmd.problem else "") + commands.HELP_TEXT
+def _help(cmd: slash_commands.Help) -> str:
+    return (f"{cmd.problem}.\n\n" if cmd.problem else "") + slash_commands.HELP_TEXT
 
 
 def listed(records: list[IncidentRecord]) -> list[ListedIncident]:
@@ -32,7 +33,7 @@ def listed(records: list[IncidentRecord]) -> list[ListedIncident]:
 
 
 def _run(
-    cmd: commands.Command,
+    cmd: slash_commands.Command,
     *,
     command: dict[str, Any],
     client: WebClient,
@@ -43,7 +44,7 @@ def _run(
     team, channel = context.team_id or command.get("team_id", ""), command["channel_id"]
     # Whoever is in this conversation will see the answer: it shows what they may see.
     audience = Audience.conversation(channel)
-    if isinstance(cmd, commands.ListIncidents):
+    if isinstance(cmd, slash_commands.ListIncidents):
         records = services.list_incidents(store=deps.store, team_id=team, limit=cmd.limit, audience=audience)
         blocks, text = incident_list_blocks(
             listed(records),
@@ -51,7 +52,7 @@ def _run(
             empty="No incidents stored yet. Mention me with an article to start.",
         )
         respond(text=text, blocks=blocks, response_type="ephemeral")
-    elif isinstance(cmd, commands.Search):
+    elif isinstance(cmd, slash_commands.Search):
         records = services.search_incidents(
             store=deps.store, team_id=team, query=cmd.query, limit=20, audience=audience
         )
@@ -61,7 +62,7 @@ def _run(
             empty=f"No incidents match “{cmd.query[:100]}”.",
         )
         respond(text=text, blocks=blocks, response_type="ephemeral")
-    elif isinstance(cmd, commands.Show):
+    elif isinstance(cmd, slash_commands.Show):
         record = services.get_incident(store=deps.store, team_id=team, incident_id=cmd.incident_id, audience=audience)
         if record is None:
             respond(text=f"No incident #{cmd.incident_id} that this channel can see.", response_type="ephemeral")
@@ -69,18 +70,18 @@ def _run(
         key = evidence_key(record.id, record.sources[0].id) if record.sources else None
         blocks, text = card(record.summary, CardContext(incident_id=str(record.id), evidence_key=key))
         respond(text=text, blocks=blocks, response_type="ephemeral")
-    elif isinstance(cmd, commands.Digest):
-        digests.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
-    elif isinstance(cmd, commands.Help):
+    elif isinstance(cmd, slash_commands.Digest):
+        digest_commands.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
+    elif isinstance(cmd, slash_commands.Help):
         respond(text=_help(cmd), response_type="ephemeral")
 
 
 def register(app: App, deps: Deps) -> None:
     def ack_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
-        cmd = commands.parse(command.get("text", ""))
-        if isinstance(cmd, commands.Help):
+        cmd = slash_commands.parse(command.get("text", ""))
+        if isinstance(cmd, slash_commands.Help):
             ack(response_type="ephemeral", text=_help(cmd))
-        elif isinstance(cmd, commands.Summary):
+        elif isinstance(cmd, slash_commands.Summary):
             # Recorded before the ack, like a mention (handlers/submissions.py runs it); a replay
             # of the same signed request finds the job by its trigger key.
             deps.jobs.enqueue(
@@ -95,8 +96,8 @@ def register(app: App, deps: Deps) -> None:
 
     @reported
     def run_command(command: dict[str, Any], client: WebClient, respond: Respond, context: BoltContext) -> None:
-        cmd = commands.parse(command.get("text", ""))
-        if isinstance(cmd, commands.Help | commands.Summary):  # answered in the ack, or a job
+        cmd = slash_commands.parse(command.get("text", ""))
+        if isinstance(cmd, slash_commands.Help | slash_commands.Summary):  # answered in the ack, or a job
             return
         if first_interaction(deps, "command", command, context.team_id or ""):
             _run(cmd, command=command, client=client, respond=respond, context=context, deps=deps)

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import services
-from bot.chatops import Origin, Outcome
-from bot.jobs import JobQueue
-from bot.settings import Settings
+from bot.app.settings import Settings
+from bot.usecases import incidents
+from bot.usecases.intake import Origin, Outcome
+from bot.usecases.jobs import JobQueue
 from storage import Store
 from storage.records import ConversationType
 
@@ -32,7 +32,7 @@ class Deps:
     store: Store
     # Reads, summarizes and stores what a message hands the bot (in worker processes when running).
     process: Callable[[str, Origin], list[Outcome]]
-    # Submissions are recorded here before Slack's ack, and run by the job runner (bot/jobs.py).
+    # Submissions are recorded here before Slack's ack, and run by the job runner (bot/usecases/jobs.py).
     jobs: JobQueue
     clock: Callable[[], float] = time.monotonic
     _kinds: dict[tuple[str, str], tuple[ConversationType, float]] = field(default_factory=dict)
@@ -70,7 +70,7 @@ class Deps:
             kind = "public_channel"
         if kind == "private_channel" and (known is None or known[0] != kind):
             # First look since start-up, or a change: hide what it showed while it was public.
-            changed = services.conversation_became_private(store=self.store, team_id=team_id, channel_id=channel_id)
+            changed = incidents.conversation_became_private(store=self.store, team_id=team_id, channel_id=channel_id)
             if changed:
                 log.info("channel %s is private now: %d earlier submissions hidden from others", channel_id, changed)
         with self._lock:

@@ -7,12 +7,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import services
 from bot.render.slack import SubscriptionLine, home_view
+from bot.usecases import incidents as services
+from handlers.claims import first_time
 from handlers.commands import listed
-from handlers.dedupe import first_time
 from handlers.deps import Deps
-from handlers.errors import reported
+from handlers.error_reports import reported
 from storage.records import Audience
 
 HOME_INCIDENTS = 15

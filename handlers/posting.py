@@ -1,7 +1,7 @@
 """Delivering a job's replies: the one place that knows where a reply goes, how a post can fail
 and what the user is told then.
 
-Replies come from the job's outbox (bot/jobs.py): each is marked sent as soon as Slack accepted
+Replies come from the job's outbox (bot/usecases/jobs.py): each is marked sent as soon as Slack accepted
 it, so a job taken over after a crash posts only what is left.
 """
 
@@ -13,11 +13,11 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import services
-from bot.chatops import error_id
 from bot.errors import PostError, RateLimited
-from bot.jobs import JobQueue, LeaseLost, Requeue, retry_bookkeeping
-from bot.slack_client import post_message
+from bot.runtime.slack_api import post_message
+from bot.usecases import incidents
+from bot.usecases.intake import error_id
+from bot.usecases.jobs import JobQueue, LeaseLost, Requeue, retry_bookkeeping
 from storage.records import JobRecord, OutboxReply, SentReply
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def deliver(
 def _remember_message(jobs: JobQueue, job: JobRecord, reply: OutboxReply, *, source_id: int, message_ts: str) -> None:
     """The card's message becomes the report's "first reported" link (a command has no message)."""
     retry_bookkeeping(
-        lambda: services.record_message(
+        lambda: incidents.record_message(
             store=jobs.store,
             team_id=job.team_id,
             source_id=source_id,

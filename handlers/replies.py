@@ -7,10 +7,10 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot import services
-from bot.chatops import Outcome
 from bot.render.slack import CardContext, card, problem_blocks
-from bot.slack_client import permalink
+from bot.runtime.slack_api import permalink
+from bot.usecases import incidents
+from bot.usecases.intake import Outcome
 from handlers.deps import Deps
 from storage import StoreResult
 from storage.records import Audience
@@ -28,7 +28,7 @@ def _earlier_report(stored: StoreResult, *, client: WebClient, deps: Deps, chann
 
     Only reports this conversation may see count (storage/privacy.py): one made in a private
     channel or DM elsewhere is never mentioned, linked, or hinted at by "Already reported"."""
-    earlier = services.earlier_report(store=deps.store, stored=stored, audience=Audience.conversation(channel))
+    earlier = incidents.earlier_report(store=deps.store, stored=stored, audience=Audience.conversation(channel))
     if earlier is None:
         return False, None
     if not earlier.channel_id or not earlier.message_ts:

@@ -2,7 +2,7 @@
 
 The listeners (handlers/mentions.py, handlers/commands.py) only record the job before Slack's
 ack; this module is what a worker runs for it, on this process or, after a crash, on another.
-The replies are written to the job's outbox before the first post (bot/jobs.py), so a job taken
+The replies are written to the job's outbox before the first post (bot/usecases/jobs.py), so a job taken
 over does not read and store the article again once its replies exist.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import chatops
+from bot.usecases import intake
 from handlers.deps import Deps
-from handlers.errors import user_message
+from handlers.error_reports import user_message
 from handlers.posting import deliver, ephemeral, respond
 from handlers.replies import outcome_message
 from storage.records import JobRecord, OutboxReply
@@ -55,7 +55,7 @@ def run(job: JobRecord, *, client: WebClient, deps: Deps) -> str:
     if not outbox:
         if job.kind == MENTION:
             _acknowledge(client, channel=p["channel"], ts=p["ts"])
-        origin = chatops.Origin(
+        origin = intake.Origin(
             team_id=job.team_id,
             user_id=p["user"],
             channel_id=p["channel"],
@@ -67,7 +67,7 @@ def run(job: JobRecord, *, client: WebClient, deps: Deps) -> str:
     return deliver(job, outbox, client=client, jobs=deps.jobs, response_url=p.get("response_url") or None)
 
 
-def _reply(job: JobRecord, outcome: chatops.Outcome, *, client: WebClient, deps: Deps) -> OutboxReply:
+def _reply(job: JobRecord, outcome: intake.Outcome, *, client: WebClient, deps: Deps) -> OutboxReply:
     p = job.payload
     channel, user = p["channel"], p["user"]
     if job.kind == MENTION:
@@ -99,7 +99,7 @@ def _acknowledge(client: WebClient, *, channel: str, ts: str) -> None:
 def give_up(job: JobRecord, exc: BaseException, *, client: WebClient) -> None:
     """Tell the job's user that it could not be finished (it failed every attempt)."""
     p = job.payload
-    eid = chatops.error_id()
+    eid = intake.error_id()
     log.error("gave up job %s (error id %s)", job.id, eid)
     text = user_message(exc, eid)
     try:

@@ -156,7 +156,7 @@ class Source(Base):
     incident_id: Mapped[int] = mapped_column(ID, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
     url: Mapped[str | None] = mapped_column(Text)
     canonical_url: Mapped[str | None] = mapped_column(String(2048))
-    # sha256 of the normalized text (see storage.dedupe.content_hash).
+    # sha256 of the normalized text (see bot.domain.same_incident.content_hash).
     content_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(Text)
     site: Mapped[str | None] = mapped_column(String(255))
@@ -166,7 +166,7 @@ class Source(Base):
     submitter: Mapped[str] = mapped_column(String(64))
     channel_id: Mapped[str | None] = mapped_column(CHANNEL)
     message_ts: Mapped[str | None] = mapped_column(TS)
-    # Bottom-k MinHash sketch of the text's word shingles (storage.dedupe.Sketch.to_bytes).
+    # Bottom-k MinHash sketch of the text's word shingles (bot.domain.same_incident.Sketch.to_bytes).
     sketch: Mapped[bytes] = mapped_column(LargeBinary)
     schema_version: Mapped[int] = mapped_column(SmallInteger)
     summary_json: Mapped[dict[str, Any]] = mapped_column(Json)

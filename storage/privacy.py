@@ -57,8 +57,8 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from bot.domain.merge import SEVERITY_RANK, merge_summaries
 from bot.extraction.schema import IncidentSummary
-from storage.merge import SEVERITY_RANK, merge_summaries
 from storage.models import MAX_ID, Incident, Sighting, Source
 from storage.records import Audience, IncidentRecord, SourceRecord
 from storage.repository import RECORD_COLUMNS, IncidentRepository, record_from_row, report_time

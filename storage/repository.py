@@ -33,9 +33,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
+from bot.domain import same_incident as dedupe
+from bot.domain.merge import SEVERITY_RANK, merge_summaries
 from bot.extraction.schema import IncidentSummary
-from storage import dedupe
-from storage.merge import SEVERITY_RANK, merge_summaries
 from storage.models import (
     DigestRun,
     DigestSubscription,

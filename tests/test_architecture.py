@@ -1,7 +1,7 @@
 """The dependency rule of docs/architecture.md, checked on the source's import statements.
 
 Every import is resolved to absolute module names: ``from bot import services`` counts as both
-``bot`` and ``bot.services``, and relative imports (``from ..storage import uow``) are resolved
+``bot`` and ``bot.usecases.incidents``, and relative imports (``from ..storage import uow``) are resolved
 against the importing file's package. The pure layers (extraction, render) are checked through
 every project module they import, so a forbidden library cannot come in through a helper module.
 A layer named by a rule must exist: renaming a package fails the test instead of skipping it.
@@ -27,7 +27,7 @@ STORE_INTERNALS = (
     "storage.engine",
     "storage.models",
     "storage.views",
-    "storage.digests",
+    "storage.digest_runs",
     "storage.migrations",
 )
 TRAINING = ("training", "sklearn", "scipy", "numpy")
@@ -65,7 +65,7 @@ def imported_names(source: str, module: str, is_package: bool) -> set[str]:
                 base = node.module or ""
             if base:
                 names.add(base)
-            # "from bot import services" imports the module bot.services
+            # "from bot import services" imports the module bot.usecases.incidents
             names.update(f"{base}.{a.name}" if base else a.name for a in node.names)
     return names
 
@@ -95,6 +95,19 @@ def _reachable(path: Path) -> dict[str, str]:
     return seen
 
 
+# What wires everything together: only the entry points import it (Settings is a value every
+# layer may read, so bot.app.settings is not in the list).
+COMPOSITION = (
+    "bot.app.cli",
+    "bot.app.cli_digest",
+    "bot.app.cli_output",
+    "bot.app.cli_store",
+    "bot.app.run",
+    "bot.app.slack_app",
+)
+OUTER_LAYERS = ("bot.usecases", "bot.runtime", *COMPOSITION)
+
+
 def _banned(name: str, banned: tuple[str, ...]) -> bool:
     return any(name == b or name.startswith(b + ".") for b in banned)
 
@@ -118,12 +131,31 @@ def offending(package: str, banned: tuple[str, ...], *, transitive: bool) -> lis
         # the pure core, through everything it imports
         (
             "bot/extraction",
-            (*NETWORK, *SLACK, *DATABASE, *TRAINING, "bot.sources", "storage", "handlers", "bot.cli", "bot.services"),
+            (
+                *NETWORK,
+                *SLACK,
+                *DATABASE,
+                *TRAINING,
+                "bot.sources",
+                "storage",
+                "handlers",
+                "bot.app.cli",
+                "bot.usecases.incidents",
+            ),
             True,
         ),
-        ("bot/render", (*NETWORK, *DATABASE, *SLACK, *TRAINING, "storage", "handlers", "bot.services"), True),
-        ("storage", (*SLACK, "handlers", *TRAINING), False),
-        ("handlers", (*DATABASE, *STORE_INTERNALS, *TRAINING), False),
+        ("bot/render", (*NETWORK, *DATABASE, *SLACK, *TRAINING, "storage", "handlers", "bot.usecases"), True),
+        # the domain rules are pure: no I/O, no store, no use case, nothing that wires or runs them
+        (
+            "bot/domain",
+            (*NETWORK, *DATABASE, *SLACK, *TRAINING, "storage", "handlers", "bot.sources", *OUTER_LAYERS),
+            True,
+        ),
+        # use cases know neither Slack nor the handlers nor what wires them
+        ("bot/usecases", (*SLACK, "handlers", *COMPOSITION), False),
+        ("bot/runtime", ("handlers", *COMPOSITION), False),
+        ("storage", (*SLACK, "handlers", *TRAINING, *OUTER_LAYERS), False),
+        ("handlers", (*DATABASE, *STORE_INTERNALS, *TRAINING, *COMPOSITION), False),
         # the learned scorers run on their weight files alone: training code and its libraries
         # are for rebuilding them, never imported by what is installed
         ("bot", TRAINING, False),
@@ -147,14 +179,18 @@ def test_only_sources_fetch_urls() -> None:
 
 
 def test_a_from_import_of_a_module_is_that_module() -> None:
-    assert "bot.services" in imported_names("from bot import services\n", "bot.extraction.cves", False)
+    assert "bot.usecases.incidents" in imported_names(
+        "from bot.usecases import incidents\n", "bot.extraction.cves", False
+    )
     assert "storage.uow" in imported_names("from storage import uow\n", "handlers.actions", False)
 
 
 def test_relative_imports_are_resolved() -> None:
     assert "bot.sources.fetch" in imported_names("from ..sources import fetch\n", "bot.extraction.cves", False)
     assert "bot.sources" in imported_names("from ..sources import fetch\n", "bot.extraction", True)
-    assert "bot.services" in imported_names("from .. import services\n", "bot.extraction.cves", False)
+    assert "bot.usecases.incidents" in imported_names(
+        "from ..usecases import incidents\n", "bot.extraction.cves", False
+    )
     assert "bot.extraction.text" in imported_names("from .text import Doc\n", "bot.extraction.cves", False)
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commands import Digest, Help, ListIncidents, Search, Show, Summary, parse
+from bot.domain.slash_commands import Digest, Help, ListIncidents, Search, Show, Summary, parse
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.digest import (
+from bot.domain.digest_schedule import (
     DigestItem,
     Schedule,
     build_digest,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot.settings import Settings, env_names
+from bot.app.settings import Settings, env_names
 from tests.conftest import ROOT
 
 

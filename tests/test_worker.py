@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 
-from bot.chatops import Origin
-from bot.settings import Settings
-from bot.worker import SubmissionPool
+from bot.app.settings import Settings
+from bot.runtime.worker_pool import SubmissionPool
+from bot.usecases.intake import Origin
 from tests.conftest import EXAMPLES
 
 ARTICLE = (EXAMPLES / "ransomware-hospital.txt").read_text()
@@ -29,7 +29,7 @@ def _settings(tmp_path: Path, **values: Any) -> Settings:
     settings = Settings(  # type: ignore[call-arg]
         _env_file=None, DATABASE_URL=f"sqlite:///{tmp_path / 'w.sqlite3'}", **values
     )
-    from bot.services import open_store
+    from bot.usecases.incidents import open_store
 
     open_store(database_url=settings.database_url).close()  # the schema, as `run` creates it
     return settings

@@ -6,7 +6,7 @@ a gold one: training labels use exactly the rule the evaluation scores with.
 
 Folds: articles whose texts are near-duplicates (the same wire story on two sites) always share a
 fold, so that no fold is scored by a model that saw its twin. Near-duplicates are found with the
-store's own MinHash sketches (``storage.dedupe``; Jaccard >= 0.5 on word shingles), grouped
+store's own MinHash sketches (``bot.domain.same_incident``; Jaccard >= 0.5 on word shingles), grouped
 transitively, and the groups are dealt to the folds in id order, always to the smallest fold.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from bot.domain import same_incident as dedupe
 from bot.extraction.schema import Article
-from storage import dedupe
 
 FOLDS = 5
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.digest import Digest
+from bot.domain.digest_schedule import Digest
 from bot.extraction.schema import IncidentSummary, Mention
 from bot.render.facts import exploited_label, fact_rows, related_line, with_value
 

@@ -21,7 +21,7 @@ import httpcore
 import httpx
 
 from bot import __version__
-from bot.settings import Settings
+from bot.app.settings import Settings
 from bot.sources.errors import (
     NO_ARTICLE_TEXT,
     FetchConnectError,

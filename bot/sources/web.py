@@ -5,16 +5,16 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from bot.batch import UrlReader
+from bot.app.settings import Settings
 from bot.errors import UnsupportedInputError
 from bot.extraction.schema import Article
-from bot.settings import Settings
 from bot.sources.errors import NO_ARTICLE_TEXT, NotAnArticleError, PageTooComplexError
 from bot.sources.fetch import fetch
 from bot.sources.html import MIN_ARTICLE_CHARS, extract_page
 from bot.sources.local import split_title
 from bot.sources.netguard import Resolver, system_resolver
 from bot.sources.urls import canonicalize, unwrap_slack_link
+from bot.usecases.batch import UrlReader
 
 
 def _site_host(url: str) -> str:
@@ -54,5 +54,5 @@ def read_url(url: str, *, settings: Settings, resolver: Resolver = system_resolv
 
 
 def url_reader(settings: Settings) -> UrlReader:
-    """``read_url`` bound to the settings, in the shape ``bot.batch.process_line`` takes."""
+    """``read_url`` bound to the settings, in the shape ``bot.usecases.batch.process_line`` takes."""
     return functools.partial(read_url, settings=settings)

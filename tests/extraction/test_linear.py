@@ -23,16 +23,18 @@ from bot.extraction.text import Doc
 from bot.sources.local import split_title
 
 N = 200_000
-LIMIT_S = 1.0
+# CPU seconds of this thread, not wall time: a busy machine (two test runs sharing two cores)
+# must not fail the check, and a super-linear pattern on these inputs takes tens of seconds.
+LIMIT_S = 3.0
 INCIDENT = "Hackers breached Parcelo Logistics and stole the records of 4,000 customers. "
 T = TypeVar("T")
 
 
 def run(fn: Callable[[], T]) -> T:
     """fn(), asserting it took under LIMIT_S seconds."""
-    start = time.perf_counter()
+    start = time.thread_time()
     out = fn()
-    elapsed = time.perf_counter() - start
+    elapsed = time.thread_time() - start
     assert elapsed < LIMIT_S, f"took {elapsed:.2f} s (limit {LIMIT_S} s)"
     return out
 

@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from bot import services
 from bot.errors import StorageError
 from bot.extraction import Article
-from handlers.errors import user_message
+from bot.usecases import incidents
+from handlers.error_reports import user_message
 from storage.engine import make_engine
 from storage.uow import Store
 from tests.slack.conftest import BOT_USER, Bot, start_bot
@@ -136,17 +136,17 @@ def test_ids_out_of_range_are_no_such_incident_on_postgresql(slack: SlackStandIn
 def test_storage_errors_shown_to_users_name_no_url_path_or_driver_message(tmp_path: Path) -> None:
     secret_url = "postgresql+psycopg://incident:hunter2@127.0.0.1:1/prod_incidents"
     with pytest.raises(StorageError) as down:
-        services.open_store(database_url=secret_url)
+        incidents.open_store(database_url=secret_url)
     path = tmp_path / "locked-store.sqlite3"
     url = f"sqlite:///{path}"
-    services.open_store(database_url=url).close()
+    incidents.open_store(database_url=url).close()
     store = Store(url, engine=make_engine(url, sqlite_busy_timeout_ms=100))
     blocker = make_engine(url)
     try:
         with blocker.connect() as conn:
             conn.exec_driver_sql("SELECT 1")  # the engine begins with BEGIN IMMEDIATE: the write lock is held
             with pytest.raises(StorageError) as locked:
-                services.summarize_and_store(
+                incidents.summarize_and_store(
                     store=store,
                     article=Article(text=STORY),
                     summary=make_summary(title="Parcelo"),

@@ -17,11 +17,11 @@ import pytest
 from sqlalchemy import create_engine, text, update
 from sqlalchemy.engine import make_url
 
-from bot import digest_service
-from bot.cli_digest import SLACK_FAILED_EXIT
+from bot.app.cli_digest import SLACK_FAILED_EXIT
 from bot.extraction import Article
-from bot.services import open_store, summarize_and_store
-from bot.slack_client import SERVER_ERROR_RETRIES
+from bot.runtime.slack_api import SERVER_ERROR_RETRIES
+from bot.usecases import digests as digest_service
+from bot.usecases.incidents import open_store, summarize_and_store
 from storage.models import DigestSubscription
 from tests.conftest import EXAMPLES, ROOT
 from tests.slack.conftest import BOT_USER, SECRET, TEAM, Bot, start_bot

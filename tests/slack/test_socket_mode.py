@@ -15,9 +15,9 @@ from pydantic import SecretStr
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from websockets.sync.server import Server, ServerConnection, serve
 
-from bot import services
-from bot.settings import Settings
-from bot.slack_app import build_bot
+from bot.app.settings import Settings
+from bot.app.slack_app import build_bot
+from bot.usecases import incidents
 from tests.conftest import EXAMPLES
 from tests.slack.conftest import BOT_USER, TEAM
 from tests.slack_standin import SlackStandIn
@@ -74,7 +74,7 @@ def test_mention_over_socket_mode(socket_side: SocketSide, tmp_path: Any) -> Non
             SLACK_API_URL=slack.api_url,
             DATABASE_URL=f"sqlite:///{tmp_path / 'socket.sqlite3'}",
         )
-        store = services.open_store(database_url=settings.database_url)
+        store = incidents.open_store(database_url=settings.database_url)
         bot = build_bot(settings=settings, store=store, mode="socket")
         bot.runner.start()
         handler = SocketModeHandler(bot.app, "xapp-test")

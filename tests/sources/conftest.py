@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from bot.settings import Settings
+from bot.app.settings import Settings
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 

@@ -12,7 +12,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from bot.settings import Settings
+from bot.app.settings import Settings
 from bot.sources import netguard
 from bot.sources.errors import (
     BlockedAddressError,

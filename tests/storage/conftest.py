@@ -28,7 +28,7 @@ from bot.extraction.schema import (
     SeverityAssessment,
     Status,
 )
-from bot.services import open_store
+from bot.usecases.incidents import open_store
 from storage import Store
 
 PG_ENV = "INCIDENT_BOT_TEST_POSTGRES_URL"

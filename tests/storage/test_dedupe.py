@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from bot.domain import same_incident as dedupe
+from bot.domain.merge import merge_summaries
 from bot.extraction.schema import IncidentType, Severity, Status
-from storage import dedupe
-from storage.merge import merge_summaries
 from tests.storage.articles import HARBOR, HARBOR_FOLLOW_UP, HARBOR_SYNDICATED, LAKESIDE, UNRELATED
 from tests.storage.conftest import NOW, make_summary
 

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from bot import digest_service
 from bot.errors import PostError
 from bot.extraction import Article
-from bot.services import summarize_and_store
+from bot.usecases import digests
+from bot.usecases.incidents import summarize_and_store
 from storage import Store
 from storage.models import DigestSubscription
 from storage.records import ConversationType, SubscriptionRecord
@@ -45,7 +45,7 @@ class Recorder:
 def subscribe(
     store: Store, *, at: str = "09:00", zone: str = "Europe/London", created: dt.datetime = DAY1, channel: str = CHANNEL
 ) -> SubscriptionRecord:
-    sub = digest_service.subscribe(
+    sub = digests.subscribe(
         store=store, team_id=TEAM, channel_id=channel, user_id="U1", args=(at, zone), default_zone="UTC"
     )
     store.write(
@@ -73,11 +73,9 @@ def report(
     )
 
 
-def send(
-    store: Store, sub: SubscriptionRecord, now: dt.datetime, post: Recorder, **kw: Any
-) -> digest_service.SendResult:
+def send(store: Store, sub: SubscriptionRecord, now: dt.datetime, post: Recorder, **kw: Any) -> digests.SendResult:
     kw.setdefault("grace", dt.timedelta(hours=6))
-    return digest_service.send_due(store=store, sub=sub, now=now, post=post, **kw)
+    return digests.send_due(store=store, sub=sub, now=now, post=post, **kw)
 
 
 def text_of(post: tuple[str, list[dict[str, Any]], str]) -> str:
@@ -132,7 +130,7 @@ def test_a_crash_between_claim_and_post_is_recovered_once(store: Store) -> None:
     sub = subscribe(store)
     now = DAY1 + dt.timedelta(hours=1, minutes=1)
     start = DAY1
-    from storage import digests as runs
+    from storage import digest_runs as runs
 
     crashed = store.write(
         lambda repo: runs.claim(
@@ -159,7 +157,7 @@ def test_archived_channel_pauses_and_a_transient_failure_retries(store: Store) -
     sub2 = subscribe(store, channel="C0ARCHIVED")
     paused = send(store, sub2, now, Recorder(fail_with="is_archived"))
     assert paused.status == "paused"
-    found = digest_service.find_subscription(store=store, team_id=TEAM, channel_id="C0ARCHIVED")
+    found = digests.find_subscription(store=store, team_id=TEAM, channel_id="C0ARCHIVED")
     assert found is not None
     assert found.active is False
     assert send(store, found, now + dt.timedelta(days=1), ok).status == "paused"  # no loop of failures
@@ -279,7 +277,7 @@ def test_a_claim_is_renewed_while_slack_takes_its_time(store: Store) -> None:
     now = DAY1 + dt.timedelta(hours=1, minutes=1)
     expiry = dt.timedelta(seconds=0.3)  # renewed every 0.1 s of real time
     clock = [now]
-    other: list[digest_service.SendResult] = []
+    other: list[digests.SendResult] = []
     recorder = Recorder()
 
     def slow_post(channel: str, blocks: list[dict[str, Any]], text: str) -> str:
@@ -328,7 +326,7 @@ def test_a_connection_lost_while_posting_records_the_post_without_posting_again(
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from bot.services import open_store
+    from bot.usecases.incidents import open_store
 
     if not db_url.startswith("postgresql"):
         pytest.skip("dropping the server's connections needs PostgreSQL")
@@ -353,7 +351,7 @@ def test_a_connection_lost_while_posting_records_the_post_without_posting_again(
             assert dropped >= 1
             return ts
 
-        with caplog.at_level("WARNING", logger="bot.jobs"):
+        with caplog.at_level("WARNING", logger="bot.usecases.jobs"):
             result = send(store, sub, now, post_then_drop)  # type: ignore[arg-type]
         assert result.status == "posted"
         assert "recording digest run" in caplog.text  # the first record failed and was retried

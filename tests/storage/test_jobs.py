@@ -9,7 +9,7 @@ import threading
 import pytest
 
 from bot.errors import StorageError
-from bot.jobs import JobQueue, retry_bookkeeping
+from bot.usecases.jobs import JobQueue, retry_bookkeeping
 from storage import Store
 from storage.records import OutboxReply
 
@@ -142,7 +142,7 @@ def test_the_outbox_is_written_once_and_marked_sent_once(store: Store) -> None:
 
 
 def test_a_holder_that_lost_the_job_cannot_write_its_outbox(store: Store) -> None:
-    from bot.jobs import LeaseLost
+    from bot.usecases.jobs import LeaseLost
 
     clock = Clock()
     a, b = queue(store, clock), queue(store, clock)

@@ -11,9 +11,9 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from bot import services
 from bot.extraction import Article
 from bot.extraction.schema import IncidentSummary, IncidentType, Severity
+from bot.usecases import incidents
 from storage import Store, StoreResult
 from storage.models import Sighting
 from storage.privacy import AudienceView, invisible_sighting, sighting_visible, visible_sighting
@@ -35,7 +35,7 @@ def report(
     at: dt.datetime,
     url: str | None = None,
 ) -> StoreResult:
-    return services.summarize_and_store(
+    return incidents.summarize_and_store(
         store=store,
         article=Article(text=body, url=url),
         summary=summary,
@@ -119,7 +119,7 @@ class World:
             kind="public_channel",
             at=NOW + 2 * HOUR,
         ).incident.id
-        services.conversation_became_private(store=store, team_id=T, channel_id="C-conv")
+        incidents.conversation_became_private(store=store, team_id=T, channel_id="C-conv")
         # F: in two private conversations, each with its own facts.
         self.f = report(
             store,
@@ -192,12 +192,12 @@ def name_of(world: World, incident_id: int) -> str:
 @pytest.mark.parametrize("who", sorted(VISIBLE))
 def test_list_show_and_count_show_exactly_what_the_audience_may_see(world: World, who: str) -> None:
     audience = audience_of(who)
-    listed = services.list_incidents(store=world.store, team_id=T, audience=audience, limit=50)
+    listed = incidents.list_incidents(store=world.store, team_id=T, audience=audience, limit=50)
     assert {r.id for r in listed} == ids(world, VISIBLE[who])
     for n in "abcdef":
-        shown = services.get_incident(store=world.store, team_id=T, incident_id=getattr(world, n), audience=audience)
+        shown = incidents.get_incident(store=world.store, team_id=T, incident_id=getattr(world, n), audience=audience)
         assert (shown is not None) == (n in VISIBLE[who]), n
-    c = services.get_incident(store=world.store, team_id=T, incident_id=world.c, audience=audience)
+    c = incidents.get_incident(store=world.store, team_id=T, incident_id=world.c, audience=audience)
     assert c is not None
     whole = who in SEES_C_WHOLE
     assert [a.text for a in c.summary.attackers] == (["Copperhead"] if whole else [])
@@ -210,7 +210,7 @@ def test_list_show_and_count_show_exactly_what_the_audience_may_see(world: World
     # What it was last seen as: the DM's reports are later than everything, but only for those who see them.
     assert c.last_seen_at == (NOW + 5 * HOUR if whole else NOW - 2 * HOUR)
     assert AudienceView_count(world, audience) == len(VISIBLE[who])
-    f = services.get_incident(store=world.store, team_id=T, incident_id=world.f, audience=audience)
+    f = incidents.get_incident(store=world.store, team_id=T, incident_id=world.f, audience=audience)
     if f is not None:  # each private conversation sees its own report of F, only the operator both
         assert [a.text for a in f.summary.attackers] == (["Mudskipper"] if who in ("M-grp", "operator") else [])
         assert f.source_count == (2 if who == "operator" else 1)
@@ -223,14 +223,14 @@ def AudienceView_count(world: World, audience: Audience) -> int:  # reads as the
 @pytest.mark.parametrize("who", sorted(VISIBLE))
 def test_the_order_and_every_page_follow_what_the_audience_saw(world: World, who: str) -> None:
     audience = audience_of(who)
-    listed = services.list_incidents(store=world.store, team_id=T, audience=audience, limit=50)
+    listed = incidents.list_incidents(store=world.store, team_id=T, audience=audience, limit=50)
     seen = [r.last_seen_at for r in listed]
     assert seen == sorted(seen, reverse=True)
     if who not in SEES_C_WHOLE:
         # C's later private reports must not move it up for anyone who cannot see them.
         assert [name_of(world, r.id) for r in listed][-1] == "c"
     pages = [
-        services.list_incidents(store=world.store, team_id=T, audience=audience, limit=2, offset=o)
+        incidents.list_incidents(store=world.store, team_id=T, audience=audience, limit=2, offset=o)
         for o in range(0, 8, 2)
     ]
     assert [r.id for r in itertools.chain(*pages)] == [r.id for r in listed]  # no page comes up short
@@ -241,7 +241,7 @@ def test_a_type_filter_uses_the_type_the_audience_sees(world: World, who: str) -
     audience = audience_of(who)
 
     def of_type(kind: str) -> set[int]:
-        found = services.list_incidents(store=world.store, team_id=T, audience=audience, incident_type=kind)
+        found = incidents.list_incidents(store=world.store, team_id=T, audience=audience, incident_type=kind)
         return {r.id for r in found}
 
     whole = who in SEES_C_WHOLE
@@ -255,7 +255,7 @@ def test_search_matches_only_sources_the_audience_may_see(world: World, who: str
     audience = audience_of(who)
 
     def search(query: str) -> set[int]:
-        return {r.id for r in services.search_incidents(store=world.store, team_id=T, query=query, audience=audience)}
+        return {r.id for r in incidents.search_incidents(store=world.store, team_id=T, query=query, audience=audience)}
 
     assert search("zanzibarite") == ({world.b} if "b" in VISIBLE[who] else set())
     assert search("Copperhead") == ({world.c} if who in SEES_C_WHOLE else set())
@@ -274,7 +274,7 @@ def test_evidence_of_a_source_only_where_it_may_be_seen(world: World, who: str) 
         ]
     assert len(sightings) == 10
     for incident_id, source_id, channel, private in sightings:  # each source was sighted once
-        found = services.source_summary(
+        found = incidents.source_summary(
             store=world.store, team_id=T, incident_id=incident_id, source_id=source_id, audience=audience
         )
         assert (found is not None) == sighting_visible(audience, is_private=private, channel_id=channel)
@@ -282,7 +282,7 @@ def test_evidence_of_a_source_only_where_it_may_be_seen(world: World, who: str) 
 
 @pytest.mark.parametrize("channel", sorted(set(VISIBLE) - {"operator", "team"}))
 def test_a_digest_shows_what_its_channel_may_see(world: World, channel: str) -> None:
-    found = services.incidents_for_digest(
+    found = incidents.incidents_for_digest(
         store=world.store, team_id=T, channel_id=channel, start=NOW - 5 * HOUR, end=NOW + 10 * HOUR
     )
     assert {r.id for r in found} == ids(world, VISIBLE[channel])
@@ -292,7 +292,7 @@ def test_a_digest_shows_what_its_channel_may_see(world: World, channel: str) -> 
     order = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW, Severity.UNKNOWN]
     assert ranks == sorted(ranks, key=order.index)  # most severe first, by what the channel sees
     # A period holding only C's private reports shows C to nobody but the DM.
-    later = services.incidents_for_digest(
+    later = incidents.incidents_for_digest(
         store=world.store, team_id=T, channel_id=channel, start=NOW + 2.5 * HOUR, end=NOW + 6 * HOUR
     )
     assert (world.c in {r.id for r in later}) == (channel in SEES_C_WHOLE)
@@ -309,20 +309,20 @@ def test_already_reported_counts_only_earlier_reports_the_conversation_saw(world
         at=NOW + 8 * HOUR,
     )
     assert again.already_known
-    assert services.earlier_report(store=world.store, stored=again, audience=conv("C-pub")) is None
-    in_private = services.earlier_report(store=world.store, stored=again, audience=conv("G-sec"))
+    assert incidents.earlier_report(store=world.store, stored=again, audience=conv("C-pub")) is None
+    in_private = incidents.earlier_report(store=world.store, stored=again, audience=conv("G-sec"))
     assert in_private is not None
     assert in_private.channel_id == "G-sec"
     # And it is public now: C-other sees B, summarized from what it may see.
-    b = services.get_incident(store=world.store, team_id=T, incident_id=world.b, audience=conv("C-other"))
+    b = incidents.get_incident(store=world.store, team_id=T, incident_id=world.b, audience=conv("C-other"))
     assert b is not None
     assert [s.channel_id for s in b.sources] == ["C-pub"]  # never the private channel it came from first
 
 
 def test_a_channel_converted_to_private_hides_its_past(world: World) -> None:
-    assert services.get_incident(store=world.store, team_id=T, incident_id=world.d, audience=conv("C-pub")) is None
-    assert services.get_incident(store=world.store, team_id=T, incident_id=world.d, audience=conv("C-conv"))
-    assert services.conversation_became_private(store=world.store, team_id=T, channel_id="C-conv") == 0  # idempotent
+    assert incidents.get_incident(store=world.store, team_id=T, incident_id=world.d, audience=conv("C-pub")) is None
+    assert incidents.get_incident(store=world.store, team_id=T, incident_id=world.d, audience=conv("C-conv"))
+    assert incidents.conversation_became_private(store=world.store, team_id=T, channel_id="C-conv") == 0  # idempotent
 
 
 def test_the_rule_in_sql_and_in_python_agree(store: Store) -> None:

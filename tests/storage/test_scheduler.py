@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot import digest_service, services
-from bot.scheduler import KEEP_EVENT_CLAIMS, DigestScheduler
+from bot.runtime.scheduler import KEEP_EVENT_CLAIMS, DigestScheduler
+from bot.usecases import digests, incidents
 from storage import Store
 from tests.storage.test_digests import DAY1, TEAM, Recorder, report, subscribe
 
@@ -34,7 +34,7 @@ def test_sync_posts_due_digests_and_tracks_subscriptions(store: Store) -> None:
     assert s._scheduler.get_job(f"digest-{sub.id}") is not None
     s.sync()  # a second pass posts nothing more
     assert len(post.posts) == 1
-    digest_service.unsubscribe(store=store, team_id=TEAM, channel_id="C0DIGEST")
+    digests.unsubscribe(store=store, team_id=TEAM, channel_id="C0DIGEST")
     s.sync()
     assert s._scheduler.get_job(f"digest-{sub.id}") is None
 
@@ -49,8 +49,8 @@ def test_cron_trigger_fires_at_local_time_across_dst(store: Store) -> None:
 
 
 def test_prune_forgets_old_event_claims(store: Store) -> None:
-    assert services.claim_event(store=store, team_id=TEAM, event_id="Ev1")
-    assert not services.claim_event(store=store, team_id=TEAM, event_id="Ev1")
+    assert incidents.claim_event(store=store, team_id=TEAM, event_id="Ev1")
+    assert not incidents.claim_event(store=store, team_id=TEAM, event_id="Ev1")
     later = dt.datetime.now(dt.UTC) + KEEP_EVENT_CLAIMS + dt.timedelta(minutes=1)
     assert scheduler(store, Recorder(), later).prune() == 1
-    assert services.claim_event(store=store, team_id=TEAM, event_id="Ev1")
+    assert incidents.claim_event(store=store, team_id=TEAM, event_id="Ev1")

@@ -13,12 +13,12 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from bot import services
 from bot.errors import StorageError
 from bot.extraction import Article
 from bot.extraction.schema import IncidentSummary, IncidentType, Severity, Status
+from bot.usecases import incidents as services
 from storage import Store, StoreResult
-from storage import digests as runs
+from storage import digest_runs as runs
 from storage.engine import make_engine
 from storage.migrations import config, current, diff, head
 from storage.migrations import upgrade as migrate
@@ -480,6 +480,32 @@ def test_replicas_migrating_at_once_leave_one_current_schema(db_url: str) -> Non
     finally:
         for e in engines:
             e.dispose()
+
+
+def test_processes_starting_at_once_on_a_new_sqlite_file_all_come_up(tmp_path: Path) -> None:
+    """Four processes upgrade one new SQLite file at the same moment (replicas starting together):
+    each exits 0 and the schema is current. Three rounds, each on a fresh file."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for round_ in range(3):
+        url = f"sqlite:///{tmp_path / f'replicas-{round_}.sqlite3'}"
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bot", "db", "upgrade"],
+                env={**env, "DATABASE_URL": url},
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        outcomes = [(p.returncode, err) for p in procs for _, err in [p.communicate(timeout=120)]]
+        assert [code for code, _ in outcomes] == [0, 0, 0, 0], outcomes
+        engine = make_engine(url)
+        try:
+            assert current(engine) == head()
+        finally:
+            engine.dispose()
 
 
 def test_a_pooled_postgres_connection_killed_while_idle_is_replaced(db_url: str) -> None:

@@ -19,7 +19,7 @@ import json
 import logging
 from typing import Any
 
-from bot import services
+from bot.usecases import incidents
 from handlers.deps import Deps
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def first_time(deps: Deps, body: dict[str, Any]) -> bool:
     event_id = body.get("event_id")
     if not event_id:
         return True  # not an Events API delivery (e.g. a test calling the listener directly)
-    if services.claim_event(store=deps.store, team_id=str(body.get("team_id") or ""), event_id=str(event_id)):
+    if incidents.claim_event(store=deps.store, team_id=str(body.get("team_id") or ""), event_id=str(event_id)):
         return True
     log.info("event %s already handled; ignoring the retry", event_id)
     return False
@@ -65,7 +65,7 @@ def first_interaction(deps: Deps, kind: str, body: dict[str, Any], team_id: str)
     """True the first time this interaction is acted on; False for a replay of it (a signed
     request delivered again within Slack's five-minute window), even after a restart."""
     key = interaction_key(kind, body)
-    if services.claim_event(store=deps.store, team_id=team_id, event_id=key):
+    if incidents.claim_event(store=deps.store, team_id=team_id, event_id=key):
         return True
     log.warning("ignored a repeated %s (%s)", kind, key)
     return False

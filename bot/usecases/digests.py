@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot import digest as d
+from bot.domain import digest_schedule as d
 from bot.errors import IncidentBotError, PostError, RateLimited
-from bot.jobs import retry_bookkeeping
 from bot.render.slack import digest_blocks
+from bot.usecases.jobs import retry_bookkeeping
 from storage import Store
-from storage import digests as runs
+from storage import digest_runs as runs
 from storage.records import SubscriptionRecord
 
 log = logging.getLogger(__name__)
@@ -111,7 +111,7 @@ def build(
     permalink: Permalinker | None,
 ) -> d.Digest:
     """The digest of [start, end) as this channel may see it."""
-    from bot import services
+    from bot.usecases import incidents as services
 
     records = services.incidents_for_digest(
         store=store,

@@ -17,9 +17,9 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-from bot.digest_service import Permalinker, Poster
+from bot.app.settings import Settings
 from bot.errors import ConfigurationError, PostError, RateLimited
-from bot.settings import Settings
+from bot.usecases.digests import Permalinker, Poster
 
 # 429s wait for Retry-After (up to INCIDENT_BOT_SLACK_MAX_WAIT) and try again; 5xx and dropped
 # connections retry with exponential backoff and jitter (slack_sdk's default interval
@@ -45,7 +45,7 @@ def retry_after(headers: Any) -> float:
 
 class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
     """Waits for a 429's Retry-After only when it is short: a longer wait is the caller's to
-    schedule (the job goes back to the queue; bot/jobs.py), so no worker sleeps for a minute while
+    schedule (the job goes back to the queue; bot/usecases/jobs.py), so no worker sleeps for a minute while
     other channels wait for it."""
 
     def __init__(self, *, max_retry_count: int, max_wait_s: float) -> None:

@@ -10,13 +10,13 @@ import signal
 import threading
 from typing import Any
 
-from bot import services
+from bot.app.settings import Settings
+from bot.app.slack_app import Mode, SlackBot, build_bot
 from bot.errors import ConfigurationError
-from bot.scheduler import DigestScheduler
-from bot.settings import Settings
-from bot.slack_app import Mode, SlackBot, build_bot
-from bot.slack_client import slack_permalinker, slack_poster
-from bot.worker import SubmissionPool
+from bot.runtime.scheduler import DigestScheduler
+from bot.runtime.slack_api import slack_permalinker, slack_poster
+from bot.runtime.worker_pool import SubmissionPool
+from bot.usecases import incidents
 
 log = logging.getLogger("incident_bot")
 
@@ -29,7 +29,7 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
     # Brings the schema up to date first; safe when replicas start together (see storage docs).
-    store = services.open_store(database_url=settings.database_url, migrate=True)
+    store = incidents.open_store(database_url=settings.database_url, migrate=True)
     scheduler: DigestScheduler | None = None
     bot: SlackBot | None = None
     pool = SubmissionPool(settings, processes=max(1, min(settings.workers, os.cpu_count() or 1)))

@@ -22,10 +22,10 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from bot import digest_service
-from bot.digest_service import Permalinker, Poster
+from bot.usecases import digests as digest_service
+from bot.usecases.digests import Permalinker, Poster
 from storage import Store
-from storage import digests as runs
+from storage import digest_runs as runs
 from storage.records import SubscriptionRecord
 
 log = logging.getLogger(__name__)
@@ -116,10 +116,10 @@ class DigestScheduler:
 
     def prune(self) -> int:
         """Forget Slack event claims nobody will retry any more, and finished submission jobs."""
-        from bot import services
+        from bot.usecases import incidents
 
         older_than = self.clock() - KEEP_EVENT_CLAIMS
-        return services.prune_events(store=self.store, older_than=older_than) + services.prune_jobs(
+        return incidents.prune_events(store=self.store, older_than=older_than) + incidents.prune_jobs(
             store=self.store, older_than=older_than
         )
 

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.console import Console
 
-from bot.cli_output import fail
+from bot.app.cli_output import fail
+from bot.app.settings import Settings
 from bot.errors import BadInputError, ConfigurationError, IncidentBotError, SlackError
 from bot.render.slack import digest_blocks
-from bot.settings import Settings
 
 if TYPE_CHECKING:
     from storage import Store
@@ -34,11 +34,12 @@ def register(app: typer.Typer) -> None:
 
 
 def _subscription(settings: Settings, channel: str, team: str | None) -> tuple[SubscriptionRecord, Store]:
-    from bot import digest_service, services
+    from bot.usecases import digests
+    from bot.usecases import incidents as services
 
     store = services.open_store(database_url=settings.database_url)
     try:
-        sub = digest_service.find_subscription(store=store, team_id=team, channel_id=channel)
+        sub = digests.find_subscription(store=store, team_id=team, channel_id=channel)
     except BaseException:
         store.close()
         raise
@@ -53,7 +54,7 @@ def preview(
     channel: ChannelOpt, team: TeamOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
 ) -> None:
     """Show what the channel's next digest would say now (nothing is posted or recorded)."""
-    from bot import digest_service
+    from bot.usecases import digests
 
     settings = Settings()
     try:
@@ -61,7 +62,7 @@ def preview(
     except IncidentBotError as exc:
         raise fail(exc) from None
     try:
-        digest = digest_service.preview(store=store, sub=sub, now=dt.datetime.now(dt.UTC), permalink=None)
+        digest = digests.preview(store=store, sub=sub, now=dt.datetime.now(dt.UTC), permalink=None)
     finally:
         store.close()
     blocks, text = digest_blocks(digest)
@@ -88,11 +89,11 @@ def send(
     force: Annotated[bool, typer.Option("--force", help="Post now even if this period was posted.")] = False,
 ) -> None:
     """Post the digest of the latest scheduled slot, once; says so and exits 0 if it was posted."""
-    from bot import digest_service
+    from bot.usecases import digests
 
     settings = Settings()
     try:
-        from bot.slack_client import make_client, slack_permalinker, slack_poster
+        from bot.runtime.slack_api import make_client, slack_permalinker, slack_poster
 
         if settings.slack_bot_token is None:
             raise ConfigurationError("SLACK_BOT_TOKEN is not set; it is needed to post to Slack")
@@ -101,7 +102,7 @@ def send(
     except IncidentBotError as exc:
         raise fail(exc) from None
     try:
-        result = digest_service.send_due(
+        result = digests.send_due(
             store=store,
             sub=sub,
             now=dt.datetime.now(dt.UTC),

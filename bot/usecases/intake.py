@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot import services
 from bot.errors import FetchError, IncidentBotError
 from bot.extraction import Article, IncidentSummary, summarize_article
 from bot.sources.local import article_from_text
 from bot.sources.slack_text import parse_submission
 from bot.sources.urls import canonicalize
+from bot.usecases import incidents
 from storage import Store, StoreResult
 from storage.records import ConversationType
 
@@ -75,7 +75,7 @@ def _one(*, store: Store, article: Article, source: str, origin: Origin) -> Outc
     summary = summarize_article(article)
     if not summary.is_incident:
         return Outcome(kind="no_incident", source=source, summary=summary)
-    stored = services.summarize_and_store(
+    stored = incidents.summarize_and_store(
         store=store,
         article=article,
         summary=summary,
@@ -140,7 +140,7 @@ def run_job(job: Job, *, store: Store, origin: Origin, read_url: UrlReader) -> O
 
 def process_submission(*, store: Store, text: str, origin: Origin, read_url: UrlReader) -> list[Outcome]:
     """Every link in ``text`` (or the pasted article) read, summarized and stored on this thread;
-    one Outcome each (bot/worker.py runs the same jobs in worker processes, under a budget)."""
+    one Outcome each (bot/runtime/worker_pool.py runs the same jobs in worker processes, under a budget)."""
     jobs, notes = plan_submission(text)
     return [run_job(job, store=store, origin=origin, read_url=read_url) for job in jobs] + notes
 

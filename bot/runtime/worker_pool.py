@@ -28,9 +28,9 @@ from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
 
-from bot import chatops, services
-from bot.settings import Settings
+from bot.app.settings import Settings
 from bot.sources.web import url_reader
+from bot.usecases import incidents, intake
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -55,20 +55,20 @@ def _init(values: dict[str, Any], memory_bytes: int) -> None:
     if memory_bytes > 0:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
     _settings = Settings(_env_file=None, **values)  # type: ignore[call-arg]  # pydantic-settings init
-    _store = services.open_store(database_url=_settings.database_url, migrate=False)
+    _store = incidents.open_store(database_url=_settings.database_url, migrate=False)
 
 
-def _run(job: chatops.Job, origin: chatops.Origin) -> chatops.Outcome:
+def _run(job: intake.Job, origin: intake.Origin) -> intake.Outcome:
     assert _store is not None, "worker not initialised"
     assert _settings is not None, "worker not initialised"
     try:
-        return chatops.run_job(job, store=_store, origin=origin, read_url=url_reader(_settings))
+        return intake.run_job(job, store=_store, origin=origin, read_url=url_reader(_settings))
     except MemoryError:
-        return chatops.over_budget(job, "it needed more memory than a job may use")
+        return intake.over_budget(job, "it needed more memory than a job may use")
 
 
 class SubmissionPool:
-    """Runs the jobs of a submission (``chatops.plan_submission``) in worker processes."""
+    """Runs the jobs of a submission (``intake.plan_submission``) in worker processes."""
 
     def __init__(self, settings: Settings, *, processes: int) -> None:
         self._timeout = settings.job_timeout
@@ -90,7 +90,7 @@ class SubmissionPool:
             context=multiprocessing.get_context("spawn"),
         )
 
-    def _schedule(self, job: chatops.Job, origin: chatops.Origin) -> Future[chatops.Outcome]:
+    def _schedule(self, job: intake.Job, origin: intake.Origin) -> Future[intake.Outcome]:
         with self._lock:
             if not self._pool.active:
                 # pebble gives up on the whole pool when a worker dies while idle (it cannot tell
@@ -100,24 +100,24 @@ class SubmissionPool:
                 self._pool = self._new_pool()
             return self._pool.schedule(_run, args=(job, origin), timeout=self._timeout)
 
-    def run(self, text: str, origin: chatops.Origin) -> list[chatops.Outcome]:
+    def run(self, text: str, origin: intake.Origin) -> list[intake.Outcome]:
         """Every job of the message, concurrently, each within its budget; one Outcome each."""
-        jobs, notes = chatops.plan_submission(text)
+        jobs, notes = intake.plan_submission(text)
         futures = [self._schedule(job, origin) for job in jobs]
         return [self._outcome(job, origin, future) for job, future in zip(jobs, futures, strict=True)] + notes
 
     def _outcome(
-        self, job: chatops.Job, origin: chatops.Origin, future: Future[chatops.Outcome], *, retry: bool = True
-    ) -> chatops.Outcome:
+        self, job: intake.Job, origin: intake.Origin, future: Future[intake.Outcome], *, retry: bool = True
+    ) -> intake.Outcome:
         try:
             return future.result()
         except FutureTimeout:
             log.warning("a job ran past its %g s budget; its worker was replaced", self._timeout)
-            return chatops.over_budget(job, f"it took longer than {self._timeout:g} seconds")
+            return intake.over_budget(job, f"it took longer than {self._timeout:g} seconds")
         except ProcessExpired as exc:
             # Killed from outside (the OOM killer, an operator) or crashed in C code.
             log.error("a worker died while reading a submission (exit code %s)", exc.exitcode)
-            return chatops.over_budget(job, "the worker reading it stopped unexpectedly")
+            return intake.over_budget(job, "the worker reading it stopped unexpectedly")
         except BrokenProcessPool:
             if not retry:
                 raise

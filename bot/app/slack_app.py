@@ -1,5 +1,5 @@
 """Building the Bolt app: the app, its handlers and the runner of the submissions they record
-(the client lives in bot/slack_client.py)."""
+(the client lives in bot/runtime/slack_api.py)."""
 
 from __future__ import annotations
 
@@ -15,12 +15,12 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.chatops import Origin, Outcome, process_submission
+from bot.app.settings import Settings
 from bot.errors import ConfigurationError
-from bot.jobs import JobQueue, JobRunner
-from bot.settings import Settings
-from bot.slack_client import make_client
+from bot.runtime.slack_api import make_client
 from bot.sources.web import url_reader
+from bot.usecases.intake import Origin, Outcome, process_submission
+from bot.usecases.jobs import JobQueue, JobRunner
 from handlers import Deps, register_handlers, submissions
 from handlers.guards import SlackHosts, answerable_only_at, mark_verified, only_team
 from storage import Store

@@ -1,5 +1,5 @@
 """The storage side of the command line: ``db upgrade``, ``incidents list|show|search``, and the
-store step of ``summarize``. Kept apart from bot/cli.py so that each file stays about one thing.
+store step of ``summarize``. Kept apart from bot/app/cli.py so that each file stays about one thing.
 
 The store and its services are imported inside the commands: SQLAlchemy adds ~0.3 s to the
 start-up of every command, and `summarize --no-store` or `extract` never need it."""
@@ -15,11 +15,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.cli_output import err, fail
+from bot.app.cli_output import err, fail
+from bot.app.settings import Settings
 from bot.errors import IncidentBotError
 from bot.extraction import Article, IncidentSummary
 from bot.render.terminal import card
-from bot.settings import Settings
 
 if TYPE_CHECKING:
     from storage import IncidentRecord, Store, StoreResult
@@ -53,7 +53,7 @@ def _submitter() -> str:
 
 
 def _open(migrate: bool = True) -> Store:
-    from bot import services
+    from bot.usecases import incidents as services
 
     return services.open_store(database_url=Settings().database_url, migrate=migrate)
 
@@ -73,7 +73,7 @@ def _with_store(work: Callable[[Store], _T]) -> _T:
 
 def store_summary(article: Article, summary: IncidentSummary, *, source: str) -> StoreResult:
     """Store what ``summarize`` produced; the canonical URL is the link or path as given."""
-    from bot import services
+    from bot.usecases import incidents as services
 
     with _open() as store:
         return services.summarize_and_store(
@@ -144,7 +144,7 @@ def incidents_list(
     incident_type: Annotated[str | None, typer.Option("--type", help="Only this incident type.")] = None,
 ) -> None:
     """List stored incidents, most recently seen first."""
-    from bot import services
+    from bot.usecases import incidents as services
 
     found = _with_store(
         lambda store: services.list_incidents(
@@ -157,7 +157,7 @@ def incidents_list(
 @incidents_app.command("show")
 def incidents_show(incident_id: Annotated[int, typer.Argument(help="Incident id.")], as_json: JsonOpt = False) -> None:
     """Show one incident: its summary card and every source that reported it."""
-    from bot import services
+    from bot.usecases import incidents as services
 
     record = _with_store(
         lambda store: services.get_incident(
@@ -189,7 +189,7 @@ def incidents_search(
     limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
 ) -> None:
     """Find incidents by victim, attacker, CVE, type or free text."""
-    from bot import services
+    from bot.usecases import incidents as services
 
     found = _with_store(
         lambda store: services.search_incidents(

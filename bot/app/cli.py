@@ -14,15 +14,15 @@ import typer
 from rich.console import Console
 
 from bot import __version__
-from bot.batch import parse_published, process_line
-from bot.cli_digest import register as register_digest
-from bot.cli_output import err, fail
-from bot.cli_store import register, store_summary, stored_line
+from bot.app.cli_digest import register as register_digest
+from bot.app.cli_output import err, fail
+from bot.app.cli_store import register, store_summary, stored_line
+from bot.app.settings import Settings
 from bot.errors import BadInputError, IncidentBotError
 from bot.extraction import Article, summarize_article
 from bot.render.terminal import card
-from bot.settings import Settings
 from bot.sources.local import read_path, read_stream
+from bot.usecases.batch import parse_published, process_line
 
 app = typer.Typer(
     add_completion=False,
@@ -31,8 +31,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 _state = {"debug": False}
-register(app)  # db upgrade, incidents list|show|search (bot/cli_store.py)
-register_digest(app)  # digest preview|send (bot/cli_digest.py)
+register(app)  # db upgrade, incidents list|show|search (bot/app/cli_store.py)
+register_digest(app)  # digest preview|send (bot/app/cli_digest.py)
 
 
 def _version(value: bool) -> None:
@@ -203,7 +203,7 @@ def run(
     """Run the Slack bot (and its digest scheduler) until interrupted."""
     if mode not in ("socket", "http"):
         raise fail(BadInputError(f"--mode must be socket or http, not {mode!r}"))
-    from bot.main import run as run_bot
+    from bot.app.run import run as run_bot
 
     try:
         run_bot(settings=_settings(), mode="http" if mode == "http" else "socket", port=port)

@@ -12,8 +12,8 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.chatops import error_id
 from bot.errors import IncidentBotError
+from bot.usecases.intake import error_id
 from handlers.guards import is_verified
 
 log = logging.getLogger(__name__)
