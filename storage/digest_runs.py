@@ -12,13 +12,66 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage.models import DigestRun, DigestSubscription
 from storage.records import SubscriptionRecord
-from storage.repository import IncidentRepository, subscription_record
+from storage.repository import IncidentRepository
+
+
+def subscription_record(s: DigestSubscription) -> SubscriptionRecord:
+    """The plain record of a subscription row (what callers outside storage get)."""
+    return SubscriptionRecord(
+        id=s.id,
+        team_id=s.team_id,
+        channel_id=s.channel_id,
+        local_time=s.local_time,
+        timezone=s.timezone,
+        cadence=s.cadence,
+        weekday=s.weekday,
+        filters=s.filters,
+        active=s.active,
+    )
+
+
+def subscribe(
+    repo: IncidentRepository,
+    *,
+    team_id: str,
+    channel_id: str,
+    local_time: dt.time,
+    timezone: str,
+    cadence: str,
+    created_by: str,
+    weekday: int | None = None,
+    filters: dict[str, Any] | None = None,
+) -> SubscriptionRecord:
+    """Create or replace the channel's digest subscription."""
+    stmt = select(DigestSubscription).where(
+        DigestSubscription.team_id == team_id, DigestSubscription.channel_id == channel_id
+    )
+    sub = repo.session.scalars(stmt).first()
+    if sub is None:
+        sub = DigestSubscription(team_id=team_id, channel_id=channel_id, created_by=created_by)
+        repo.session.add(sub)
+    sub.local_time, sub.timezone, sub.cadence = local_time, timezone, cadence
+    sub.weekday, sub.filters, sub.active = weekday, dict(filters or {}), True
+    repo.session.flush()
+    return subscription_record(sub)
+
+
+def mark_posted(repo: IncidentRepository, run_id: int, *, message_ts: str, incident_count: int) -> None:
+    run = repo.session.get_one(DigestRun, run_id)
+    run.status, run.message_ts, run.incident_count = "posted", message_ts, incident_count
+    run.posted_at = dt.datetime.now(dt.UTC)
+
+
+def release(repo: IncidentRepository, run_id: int) -> None:
+    """Give a claimed period back (posting failed) so that it can be claimed again."""
+    repo.session.execute(delete(DigestRun).where(DigestRun.id == run_id, DigestRun.status == "claimed"))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     BigInteger,
@@ -29,25 +29,20 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import cast as sql_cast
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from bot.domain import same_incident as dedupe
 from bot.domain.merge import SEVERITY_RANK, merge_summaries
 from bot.extraction.schema import IncidentSummary
 from storage.models import (
-    DigestRun,
-    DigestSubscription,
     Incident,
     IncidentKey,
     Sighting,
-    SlackEvent,
     Source,
     SourceAnchor,
     UTCDateTime,
 )
-from storage.records import IncidentRecord, NewReport, StoreResult, Submission, SubscriptionRecord
+from storage.records import IncidentRecord, NewReport, StoreResult, Submission
 
 # Candidates examined per report: the most recent incidents sharing a victim, CVE or text anchor.
 # Anything beyond this is months old and outside the time window anyway.
@@ -528,79 +523,3 @@ class IncidentRepository:
 
     def count(self, team_id: str) -> int:
         return self.session.scalar(select(func.count()).select_from(Incident).where(Incident.team_id == team_id)) or 0
-
-    # ---- digests -------------------------------------------------------------------------
-
-    def subscribe(
-        self,
-        *,
-        team_id: str,
-        channel_id: str,
-        local_time: dt.time,
-        timezone: str,
-        cadence: str,
-        created_by: str,
-        weekday: int | None = None,
-        filters: dict[str, Any] | None = None,
-    ) -> SubscriptionRecord:
-        """Create or replace the channel's digest subscription."""
-        stmt = select(DigestSubscription).where(
-            DigestSubscription.team_id == team_id, DigestSubscription.channel_id == channel_id
-        )
-        sub = self.session.scalars(stmt).first()
-        if sub is None:
-            sub = DigestSubscription(team_id=team_id, channel_id=channel_id, created_by=created_by)
-            self.session.add(sub)
-        sub.local_time, sub.timezone, sub.cadence = local_time, timezone, cadence
-        sub.weekday, sub.filters, sub.active = weekday, dict(filters or {}), True
-        self.session.flush()
-        return subscription_record(sub)
-
-    def mark_digest_posted(self, run_id: int, *, message_ts: str, incident_count: int) -> None:
-        run = self.session.get_one(DigestRun, run_id)
-        run.status, run.message_ts, run.incident_count = "posted", message_ts, incident_count
-        run.posted_at = dt.datetime.now(dt.UTC)
-
-    def release_digest_run(self, run_id: int) -> None:
-        """Give a claimed period back (posting failed) so that it can be claimed again."""
-        self.session.execute(delete(DigestRun).where(DigestRun.id == run_id, DigestRun.status == "claimed"))
-
-    # ---- Slack events --------------------------------------------------------------------
-
-    def claim_event(self, team_id: str, event_id: str, *, received_at: dt.datetime) -> bool:
-        """Record a Slack event as handled: True for the first claim, False when it was claimed before.
-
-        ``INSERT ... ON CONFLICT DO NOTHING`` on the unique (team_id, event_id): the conflict is
-        decided by the database, so two processes claiming at once get one True between them
-        (PostgreSQL makes the second insert wait for the first transaction, then skip; SQLite's
-        writers are serialized by BEGIN IMMEDIATE). No exception, so the transaction stays usable.
-        """
-        dialect_insert = postgresql.insert if self._dialect == "postgresql" else sqlite.insert
-        stmt = (
-            dialect_insert(SlackEvent)
-            .values(team_id=team_id, event_id=event_id, received_at=received_at)
-            .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
-            # RETURNING rather than rowcount: an ORM insert on psycopg reports rowcount -1.
-            .returning(SlackEvent.id)
-        )
-        return self.session.execute(stmt).scalar_one_or_none() is not None
-
-    def prune_events(self, *, older_than: dt.datetime) -> int:
-        """Forget events received before ``older_than`` (all teams); the number of rows deleted."""
-        stmt = delete(SlackEvent).where(SlackEvent.received_at < older_than)
-        return cast(CursorResult[Any], self.session.execute(stmt)).rowcount
-
-
-def subscription_record(s: DigestSubscription) -> SubscriptionRecord:
-    """The plain record of a subscription row (what callers outside storage get)."""
-    return SubscriptionRecord(
-        id=s.id,
-        team_id=s.team_id,
-        channel_id=s.channel_id,
-        local_time=s.local_time,
-        timezone=s.timezone,
-        cadence=s.cadence,
-        weekday=s.weekday,
-        filters=s.filters,
-        active=s.active,
-    )

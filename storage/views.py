@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from storage.digest_runs import subscription_record
 from storage.models import DigestSubscription, Sighting, Source
 from storage.records import SubscriptionRecord
-from storage.repository import IncidentRepository, subscription_record
+from storage.repository import IncidentRepository
 
 
 def record_message(repo: IncidentRepository, *, team_id: str, source_id: int, channel_id: str, message_ts: str) -> int:

@@ -626,6 +626,18 @@ def _score_source(
         return _Stats()
     hits = _scan(low, not title)
     starts = [s.start for s in sents]
+    stats, irrealis = _genre_stats(hits, starts, sents)
+    per, topical, evs = _cue_mass(hits, starts, sents)
+    _count_events(low, evs, topical, irrealis, events)
+    for (t, i), v in per.items():
+        pos_w = _TITLE_WEIGHT if title else (_LEAD_WEIGHT if i < _LEAD_SENTENCES else 1.0)
+        f = _IRREALIS_FACTOR if (t in _EVENT_TYPES and i in irrealis) else 1.0
+        scores[t] = scores.get(t, 0.0) + min(v, _SENTENCE_CAP) * pos_w * f
+    return stats
+
+
+def _genre_stats(hits: _Hits, starts: list[int], sents: list[Sentence]) -> tuple[_Stats, set[int]]:
+    """The source's genre statistics, and which of its sentences are irrealis (what could happen)."""
     irrealis: set[int] = set()
     security: set[int] = set()
     strong = False
@@ -643,9 +655,22 @@ def _score_source(
         for name, bit in _GENRES.items():
             if bits & bit:
                 genres[name] = genres.get(name, 0) + 1
+    return _Stats(len(sents), len(security), len(irrealis), strong, genres), irrealis
+
+
+# (event id, type, sentence, position) of one event word
+_Event = tuple[int, IncidentType, int, int]
+
+
+def _cue_mass(
+    hits: _Hits, starts: list[int], sents: list[Sentence]
+) -> tuple[dict[tuple[IncidentType, int], float], set[tuple[IncidentType, int]], list[_Event]]:
+    """Cue mass per (type, sentence), the (type, sentence) pairs on topic, and the event words.
+
+    A gated cue counts only in or next to a sentence already on its type's topic."""
     per: dict[tuple[IncidentType, int], float] = {}
     gated: list[tuple[IncidentType, int, float]] = []
-    evs: list[tuple[int, IncidentType, int, int]] = []  # (event id, type, sentence, position)
+    evs: list[_Event] = []
     topical: set[tuple[IncidentType, int]] = set()
     for cue, pos in hits.cues:
         i = _sentence_of(starts, sents, pos)
@@ -660,15 +685,26 @@ def _score_source(
             per[(t, i)] = per.get((t, i), 0.0) + w
             if w >= _GATE_MIN:
                 topical.add((t, i))
-
     for t, i, w in gated:
         if (t, i) in topical or (t, i - 1) in topical or (t, i + 1) in topical:
             per[(t, i)] = per[(t, i)] + w if (t, i) in per else w
-    # Event mentions are counted in the body only (CASIE annotates the body; counting the title
-    # too was no better on either dev half).
-    # Two event words of one type side by side are one phrase and one mention ("ransom demand",
-    # "extortion demands", "paid ransom"): CASIE annotates such a phrase as one nugget. Adjacent
-    # words only: with one or two words between, dev lost articles (+1 / -2 on the even / odd half).
+    return per, topical, evs
+
+
+def _count_events(
+    low: str,
+    evs: list[_Event],
+    topical: set[tuple[IncidentType, int]],
+    irrealis: set[int],
+    events: dict[IncidentType, float],
+) -> None:
+    """Add the event mentions of one source into ``events``.
+
+    Event mentions are counted in the body only (CASIE annotates the body; counting the title
+    too was no better on either dev half). Two event words of one type side by side are one
+    phrase and one mention ("ransom demand", "extortion demands", "paid ransom"): CASIE annotates
+    such a phrase as one nugget. Adjacent words only: with one or two words between, dev lost
+    articles (+1 / -2 on the even / odd half)."""
     evs.sort(key=lambda e: e[3])
     last: dict[IncidentType, tuple[int, int]] = {}  # type -> (sentence, position) of its last word
     for k, t, i, pos in evs:
@@ -680,11 +716,6 @@ def _score_source(
             if i < _LEAD_SENTENCES:
                 f *= _LEAD_EVENT_WEIGHT
             events[t] = events.get(t, 0.0) + f
-    for (t, i), v in per.items():
-        pos_w = _TITLE_WEIGHT if title else (_LEAD_WEIGHT if i < _LEAD_SENTENCES else 1.0)
-        f = _IRREALIS_FACTOR if (t in _EVENT_TYPES and i in irrealis) else 1.0
-        scores[t] = scores.get(t, 0.0) + min(v, _SENTENCE_CAP) * pos_w * f
-    return _Stats(len(sents), len(security), len(irrealis), strong, genres)
 
 
 def _rank(scores: dict[IncidentType, float], events: dict[IncidentType, float]) -> list[IncidentType]:

@@ -435,11 +435,12 @@ def _victim_features(a: _Agg, *, person: bool, titled: bool, attacker_cue: float
 
 
 def victim_candidates(ctx: Context) -> list[Scored]:
-    """Every name or group that could be the victim, with the features the victims model reads."""
+    """Every name or group that could be the victim, with the features the victims model reads.
+
+    Three steps: each sighting of a name adds its evidence to the name's aggregate; names in
+    lists share the list's cue; each aggregate becomes the features the model reads."""
     f = finder(ctx)
     aggs: dict[str, _Agg] = {}
-    people = people_named(f.body) | speakers(f, f.all)
-    titled = honorific_people(f, f.all)
     lone = lone_initials(f.all)
     prev: Candidate | None = None
     for c in f.all:
@@ -453,61 +454,79 @@ def victim_candidates(ctx: Context) -> list[Scored]:
         if a is None:
             a = aggs[k] = _Agg(k)
         _sighted(a, c)
-        text, s, e = lower_sent(f, c)
-        if e - s <= 0:
-            continue
-        if PRODUCT_RIGHT.match(text, e):
-            a.blocked += 1
-            continue
-        if NOT_VICTIM_RIGHT.match(text, e):
-            a.tool += 1
-            a.malware += bool(MALWARE_NAMED_RIGHT.match(text, e))
-            continue
-        if (
-            SOURCE_RIGHT.match(text, e)
-            or SOURCE_LEFT.search(text[max(0, s - WINDOW) : s])
-            or (k in lx.STATE_ABBREVIATIONS and text[max(0, s - 2) : s] == ", ")
-        ):
-            a.source += 1
-            continue
-        if owner is not None and owner.sent is c.sent and owner.possessive and owner.end == c.start - 3:
-            # "the Met's Twitter account": the owner is the victim, not the platform
-            a.owned += 1
-            continue
-        if text[max(0, s - 4) : s] == " in ":
-            # "a clinic in Dayton was hit": a place the victim is in, not the victim
-            cue = cue_score(text, s, e, NO_CUES, V_LEFT_CUES)
-            a.located += 1
-        else:
-            cue = cue_score(text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
-        incident = f.incident(c.sent)
-        g = _GROUP_NOUN.match(text, e)
-        if g:
-            # "Colorado officials said", "Vermont state employees": the group is the victim
-            c = Candidate(c.sent, c.start, c.start + (g.end() - s), c.norm, c.key, c.initial, False)
-            cue = max(cue, cue_score(text, s, g.end(), V_RIGHT_CUES, V_LEFT_CUES), _count_cue(text, s))
-            a.group += 1
-        elif k in _IMPERSONATED_KEYS:
-            # a brand phishing lures pretend to be (the model weighs it; its users are victims)
-            a.impersonated += 1
-        w = (cue + _INCIDENT_BASE * incident) * _position_mult(c)
-        a.cue += w
-        a.count += 1
-        a.cued += cue > 0
-        a.incident += incident
-        if c.sent.source == "title":
-            a.in_title = True
-        _note(a, c, w, text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
-    lists = _propagate_lists(f.all, aggs)
-    for run in lists:
+        _victim_sighting(f, a, c, owner)
+    _victim_lists(f, aggs)
+    _merge_aliases(aggs)
+    _add_groups(f, aggs)
+    return _scored_victims(ctx, f, aggs)
+
+
+def _victim_sighting(f: CandidateFinder, a: _Agg, c: Candidate, owner: Candidate | None) -> None:
+    """What one sighting of a name says about it as a victim: a product, a tool, a source, an
+    owned platform, a place, or a cued (or uncued) name in or near the incident."""
+    k = a.key
+    text, s, e = lower_sent(f, c)
+    if e - s <= 0:
+        return
+    if PRODUCT_RIGHT.match(text, e):
+        a.blocked += 1
+        return
+    if NOT_VICTIM_RIGHT.match(text, e):
+        a.tool += 1
+        a.malware += bool(MALWARE_NAMED_RIGHT.match(text, e))
+        return
+    if (
+        SOURCE_RIGHT.match(text, e)
+        or SOURCE_LEFT.search(text[max(0, s - WINDOW) : s])
+        or (k in lx.STATE_ABBREVIATIONS and text[max(0, s - 2) : s] == ", ")
+    ):
+        a.source += 1
+        return
+    if owner is not None and owner.sent is c.sent and owner.possessive and owner.end == c.start - 3:
+        # "the Met's Twitter account": the owner is the victim, not the platform
+        a.owned += 1
+        return
+    if text[max(0, s - 4) : s] == " in ":
+        # "a clinic in Dayton was hit": a place the victim is in, not the victim
+        cue = cue_score(text, s, e, NO_CUES, V_LEFT_CUES)
+        a.located += 1
+    else:
+        cue = cue_score(text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
+    incident = f.incident(c.sent)
+    g = _GROUP_NOUN.match(text, e)
+    if g:
+        # "Colorado officials said", "Vermont state employees": the group is the victim
+        c = Candidate(c.sent, c.start, c.start + (g.end() - s), c.norm, c.key, c.initial, False)
+        cue = max(cue, cue_score(text, s, g.end(), V_RIGHT_CUES, V_LEFT_CUES), _count_cue(text, s))
+        a.group += 1
+    elif k in _IMPERSONATED_KEYS:
+        # a brand phishing lures pretend to be (the model weighs it; its users are victims)
+        a.impersonated += 1
+    w = (cue + _INCIDENT_BASE * incident) * _position_mult(c)
+    a.cue += w
+    a.count += 1
+    a.cued += cue > 0
+    a.incident += incident
+    if c.sent.source == "title":
+        a.in_title = True
+    _note(a, c, w, text, s, e, V_RIGHT_CUES, V_LEFT_CUES)
+
+
+def _victim_lists(f: CandidateFinder, aggs: dict[str, _Agg]) -> None:
+    """Names listed together ("Acme, Globex and Initech were hit") share the list's cue."""
+    for run in _propagate_lists(f.all, aggs):
         cue = _list_cue(f, run) if f.incident(run[0].sent) else 0.0
         for c in run:
             a = aggs.get(_canon(c.key))
             if a is not None:
                 a.listed += 1
                 a.list_cue = max(a.list_cue, cue * (len(run) >= _LIST_MIN))
-    _merge_aliases(aggs)
-    _add_groups(f, aggs)
+
+
+def _scored_victims(ctx: Context, f: CandidateFinder, aggs: dict[str, _Agg]) -> list[Scored]:
+    """Each aggregate as the features the victims model reads (malware names are not victims)."""
+    people = people_named(f.body) | speakers(f, f.all)
+    titled = honorific_people(f, f.all)
     attacker_cues = _attackers(ctx)[2]
     out: list[Scored] = []
     pool = list(aggs.values())

@@ -68,7 +68,8 @@ def subscribe(
     """Create or replace the channel's subscription (BadInputError on a bad time or zone)."""
     sched = d.parse_schedule(args, default_zone=default_zone)
     return store.write(
-        lambda repo: repo.subscribe(
+        lambda repo: runs.subscribe(
+            repo,
             team_id=team_id,
             channel_id=channel_id,
             local_time=sched.local_time,
@@ -237,13 +238,13 @@ def send_due(
         except RateLimited as limited:
             # Not slept on here: the period is given back and the scheduler's next pass (every
             # minute) posts it once Slack's wait is over.
-            store.write(lambda repo: repo.release_digest_run(run_id))
+            store.write(lambda repo: runs.release(repo, run_id))
             return SendResult(
                 "rate_limited", f"Slack asked to wait {limited.retry_after:.0f} s; the digest will be retried", period
             )
         except PostError as exc:
             # Give the period back so that a later attempt can post it; a channel that is gone pauses.
-            store.write(lambda repo: repo.release_digest_run(run_id))
+            store.write(lambda repo: runs.release(repo, run_id))
             if exc.reason in CHANNEL_GONE:
                 store.write(lambda repo: runs.set_active(repo, sub.id, active=False))
                 log.warning("digest for %s/%s paused: %s", sub.team_id, sub.channel_id, exc.reason)
@@ -251,13 +252,13 @@ def send_due(
             log.error("digest for %s/%s failed: %s", sub.team_id, sub.channel_id, exc.reason)
             return SendResult("failed", f"posting failed: {exc.reason}; it will be retried", period)
         except BaseException:
-            store.write(lambda repo: repo.release_digest_run(run_id))
+            store.write(lambda repo: runs.release(repo, run_id))
             raise
         # Slack has the message: from here only the record is retried (a lost connection must not
         # lead to a second post), while the claim keeps being renewed.
         retry_bookkeeping(
             lambda: store.write(
-                lambda repo: repo.mark_digest_posted(run_id, message_ts=ts, incident_count=digest.total)
+                lambda repo: runs.mark_posted(repo, run_id, message_ts=ts, incident_count=digest.total)
             ),
             what=f"digest run {run_id} posted",
         )

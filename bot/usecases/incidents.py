@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.extraction import Article, IncidentSummary, summarize_article
-from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, privacy, views
+from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, privacy, slack_claims, views
 from storage.privacy import AudienceView, EarlierReport
 from storage.records import Audience, ConversationType, SubscriptionRecord
 
@@ -167,12 +167,12 @@ def claim_event(*, store: Store, team_id: str, event_id: str) -> bool:
     after the claim, Slack's retry is ignored (a missed reply rather than a duplicate one).
     """
     now = dt.datetime.now(dt.UTC)
-    return store.write(lambda repo: repo.claim_event(team_id, event_id, received_at=now))
+    return store.write(lambda repo: slack_claims.claim(repo, team_id, event_id, received_at=now))
 
 
 def prune_events(*, store: Store, older_than: dt.datetime) -> int:
     """Delete the claims of events received before ``older_than``; how many were deleted."""
-    return store.write(lambda repo: repo.prune_events(older_than=older_than))
+    return store.write(lambda repo: slack_claims.prune(repo, older_than=older_than))
 
 
 def prune_jobs(*, store: Store, older_than: dt.datetime) -> int:

@@ -17,7 +17,7 @@ from bot.errors import StorageError
 from bot.extraction import Article
 from bot.extraction.schema import IncidentSummary, IncidentType, Severity, Status
 from bot.usecases import incidents as services
-from storage import Store, StoreResult
+from storage import Store, StoreResult, slack_claims
 from storage import digest_runs as runs
 from storage.engine import make_engine
 from storage.migrations import config, current, diff, head
@@ -328,7 +328,8 @@ def test_digest_hides_sources_private_to_another_conversation(store: Store) -> N
 def test_a_digest_period_is_claimed_once(store: Store) -> None:
     def subscribe_and_claim() -> tuple[int | None, int | None]:
         with store.unit_of_work() as uow:
-            sub = uow.incidents.subscribe(
+            sub = runs.subscribe(
+                uow.incidents,
                 team_id="T1",
                 channel_id="C1",
                 local_time=dt.time(9, 0),
@@ -459,7 +460,7 @@ def test_eight_threads_claiming_one_event_get_one_true(db_url: str) -> None:
 def test_prune_forgets_old_events_only(store: Store) -> None:
     old = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
     with store.unit_of_work() as uow:
-        assert uow.incidents.claim_event("T1", "Ev-old", received_at=old)
+        assert slack_claims.claim(uow.incidents, "T1", "Ev-old", received_at=old)
         uow.commit()
     assert services.claim_event(store=store, team_id="T1", event_id="Ev-new")
     assert services.prune_events(store=store, older_than=dt.datetime.now(dt.UTC) - dt.timedelta(days=1)) == 1

@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("event_id", sa.String(64), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_slack_events"),
-        # The claim: a second insert of the same event conflicts (see IncidentRepository.claim_event).
+        # The claim: a second insert of the same event conflicts (see storage/slack_claims.py).
         sa.UniqueConstraint("team_id", "event_id", name="uq_slack_events_team_id_event_id"),
     )
     op.create_index("ix_slack_events_received_at", "slack_events", ["received_at"])
