@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import time
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import bot.domain.digest_schedule
 from bot.domain.digest_schedule import (
     DigestItem,
     Schedule,
@@ -19,7 +22,7 @@ from bot.domain.digest_schedule import (
     slot_at_or_before,
 )
 from bot.errors import BadInputError
-from bot.extraction.schema import Severity
+from bot.extraction.schema import IncidentType, Severity
 from tests.storage.conftest import make_summary
 
 LONDON = Schedule("daily", dt.time(9, 0), "Europe/London")
@@ -143,3 +146,93 @@ def test_most_severe_first_then_newest() -> None:
     assert [i.incident_id for i in digest.items] == [4, 3, 2, 1]
     assert list(digest.by_severity) == ["critical", "high", "low"]
     assert digest.by_severity["high"] == 2
+
+
+# --- pinned down by mutation testing (docs/testing.md) --------------------------------------
+
+
+def test_daily_can_be_asked_for_and_the_last_cadence_word_wins() -> None:
+    assert parse_schedule(("daily",), default_zone="UTC") == Schedule("daily", dt.time(9), "UTC")
+    assert parse_schedule(("DAILY",), default_zone="UTC").cadence == "daily"
+    assert parse_schedule(("weekly", "daily"), default_zone="UTC") == Schedule("daily", dt.time(9), "UTC")
+    assert parse_schedule(("daily", "weekly"), default_zone="UTC") == Schedule("weekly", dt.time(9), "UTC", 0)
+
+
+def test_a_daily_schedule_keeps_no_weekday() -> None:
+    # "friday" asks for a weekly digest; a later "daily" overrides it, and a daily one has no day.
+    assert parse_schedule(("friday", "daily"), default_zone="UTC") == Schedule("daily", dt.time(9), "UTC", None)
+
+
+def test_the_not_understood_message_quotes_forty_characters_and_shows_the_form() -> None:
+    word = "x" * 50
+    with pytest.raises(BadInputError) as info:
+        parse_schedule((word,), default_zone="UTC")
+    assert str(info.value) == (
+        f"I don't understand {'x' * 40!r}: use `/incident digest subscribe [daily|weekly] [HH:MM] "
+        "[Area/City]`, e.g. `weekly 08:30 Europe/Paris`"
+    )
+
+
+def test_an_unknown_zone_is_quoted_up_to_sixty_characters() -> None:
+    zone = "Nowhere/" + "y" * 80
+    with pytest.raises(BadInputError) as info:
+        parse_schedule((zone,), default_zone="UTC")
+    assert str(info.value) == f"unknown time zone {zone[:60]!r}: use an IANA name such as Europe/London"
+
+
+def test_utc_is_a_zone_even_where_the_zone_list_lacks_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    # ZoneInfo loads "UTC" everywhere; the listed zones are another matter (a system without
+    # the zone files), and UTC must still be accepted there.
+    monkeypatch.setattr(bot.domain.digest_schedule, "available_timezones", lambda: {"Europe/London"})
+    assert parse_schedule(("UTC",), default_zone="Europe/London").timezone == "UTC"
+    with pytest.raises(BadInputError, match="IANA"):
+        parse_schedule(("Europe/Paris",), default_zone="UTC")
+
+
+@pytest.fixture
+def machine_in_kolkata(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's own zone set to UTC+05:30, so that nothing may lean on it being UTC."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset is not available on this platform")
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("machine_in_kolkata")
+def test_slots_are_in_utc_and_counted_in_the_subscribers_day_not_the_machines() -> None:
+    # 2026-11-24 16:00 UTC is 01:00 on the 25th in Tokyo (21:30 on the 24th on the machine).
+    tokyo = Schedule("daily", dt.time(0, 30), "Asia/Tokyo")
+    last = slot_at_or_before(tokyo, dt.datetime(2026, 11, 24, 16, 0, tzinfo=UTC))
+    assert last == dt.datetime(2026, 11, 24, 15, 30, tzinfo=UTC)  # 00:30 on the 25th, Tokyo
+    assert last.utcoffset() == dt.timedelta(0)
+    # 2026-11-25 03:00 UTC is 19:00 on the 24th in Los Angeles (08:30 on the 25th on the machine).
+    los_angeles = Schedule("daily", dt.time(20, 0), "America/Los_Angeles")
+    nxt = next_slot_after(los_angeles, dt.datetime(2026, 11, 25, 3, 0, tzinfo=UTC))
+    assert nxt == dt.datetime(2026, 11, 25, 4, 0, tzinfo=UTC)  # 20:00 on the 24th, Los Angeles
+    assert nxt.utcoffset() == dt.timedelta(0)
+
+
+def test_a_digest_keeps_its_period_and_counts_types_most_common_first() -> None:
+    def item(n: int, severity: Severity, kind: IncidentType) -> DigestItem:
+        return DigestItem(n, make_summary(title=f"t{n}", severity=severity, incident_type=kind), None)
+
+    start = dt.datetime(2026, 1, 5, 9, tzinfo=UTC)
+    end = dt.datetime(2026, 1, 6, 9, tzinfo=UTC)
+    items = [
+        item(1, Severity.LOW, IncidentType.PHISHING),
+        item(2, Severity.MEDIUM, IncidentType.RANSOMWARE),
+        item(3, Severity.MEDIUM, IncidentType.RANSOMWARE),
+        item(4, Severity.UNKNOWN, IncidentType.RANSOMWARE),
+        item(5, Severity.HIGH, IncidentType.PHISHING),
+        item(6, Severity.LOW, IncidentType.DDOS),
+    ]
+    digest = build_digest(period="2026-01-06 09:00 UTC", start=start, end=end, items=items, previous_total=4)
+    assert (digest.period, digest.start, digest.end, digest.previous_total) == ("2026-01-06 09:00 UTC", start, end, 4)
+    assert digest.total == 6
+    assert [i.incident_id for i in digest.items] == [5, 3, 2, 6, 1, 4]
+    assert list(digest.by_type.items()) == [("ransomware", 3), ("phishing", 2), ("ddos", 1)]
+    # in severity order, not by name: medium before low
+    assert list(digest.by_severity.items()) == [("high", 1), ("medium", 2), ("low", 2), ("unknown", 1)]

@@ -67,10 +67,8 @@ def parse_number(text: str) -> float | None:
             value *= _SCALES[word]
         elif word == "dozen":
             value = (value or 1) * 12
-        elif word in _UNITS and word not in ("a", "an"):
+        elif word in _UNITS:  # "a" and "an" are units too: "a million" is 1e6
             value = float(_UNITS[word])
-        elif word in ("a", "an"):
-            value = 1.0
     return value
 
 
