@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import PostError, RateLimited
-from bot.runtime.slack_api import post_message
+from bot.runtime.slack_api import find_reply, post_message, reply_metadata
 from bot.usecases import incidents
 from bot.usecases.intake import error_id
 from bot.usecases.jobs import JobQueue, LeaseLost, Requeue, retry_bookkeeping
@@ -40,7 +40,16 @@ def deliver(
         # post to the process that took the job over.
         if not jobs.holds(job.id):
             raise LeaseLost(f"job {job.id} was taken over")
-        message_ts, failure = _send(item.reply, client=client, response_url=response_url)
+        if job.attempts > 1 and item.reply.route == "thread" and item.reply.thread_ts:
+            # Taken over after a crash: the crash may have come after Slack accepted this reply
+            # and before it was marked sent. The reply carries its job and number as metadata.
+            found = find_reply(
+                client, channel=item.reply.channel_id, thread_ts=item.reply.thread_ts, job_id=job.id, seq=item.seq
+            )
+            if found:
+                jobs.mark_sent(job.id, item.seq, message_ts=found)
+                continue
+        message_ts, failure = _send(item.reply, client=client, response_url=response_url, tag=(job.id, item.seq))
         jobs.mark_sent(job.id, item.seq, message_ts=message_ts, failure=failure)
         if message_ts and item.reply.source_id is not None:
             _remember_message(jobs, job, item.reply, source_id=item.reply.source_id, message_ts=message_ts)
@@ -61,7 +70,9 @@ def _remember_message(jobs: JobQueue, job: JobRecord, reply: OutboxReply, *, sou
     )
 
 
-def _send(reply: OutboxReply, *, client: WebClient, response_url: str | None) -> tuple[str | None, str | None]:
+def _send(
+    reply: OutboxReply, *, client: WebClient, response_url: str | None, tag: tuple[int, int]
+) -> tuple[str | None, str | None]:
     """(message ts, None) once posted; (None, None) when answered through the response URL;
     (None, Slack's error) when refused for good — the user is told that much."""
     if reply.route == "ephemeral":
@@ -73,6 +84,7 @@ def _send(reply: OutboxReply, *, client: WebClient, response_url: str | None) ->
             blocks=reply.blocks,
             text=reply.text,
             thread_ts=reply.thread_ts if reply.route == "thread" else None,
+            metadata=reply_metadata(*tag),
         )
         return ts, None
     except RateLimited as limited:

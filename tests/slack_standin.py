@@ -46,6 +46,7 @@ class SlackStandIn:
         self._lock = threading.Lock()
         self._cond = threading.Condition(self._lock)
         self._ts = itertools.count(1)
+        self.messages: list[dict[str, Any]] = []  # what was posted, as conversations.replies shows it
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -184,6 +185,29 @@ class SlackStandIn:
                 "user_id": self.bot_user_id,
                 "bot_id": "BTEST",
             }
+        if method == "chat.postMessage":
+            with self._lock:
+                self.messages.append(
+                    {
+                        "ts": ts,
+                        "channel": body.get("channel"),
+                        "thread_ts": body.get("thread_ts"),
+                        "bot_id": "BTEST",
+                        "user": self.bot_user_id,
+                        "text": body.get("text"),
+                        "metadata": body.get("metadata"),
+                    }
+                )
+        if method == "conversations.replies":
+            # A thread's messages; metadata only when asked for, as Slack does.
+            with_metadata = str(body.get("include_all_metadata", "")).lower() in ("1", "true")
+            with self._lock:
+                found = [
+                    {k: v for k, v in m.items() if k != "metadata" or with_metadata}
+                    for m in self.messages
+                    if m["channel"] == body.get("channel") and m["thread_ts"] == body.get("ts")
+                ]
+            return {"ok": True, "messages": found, "has_more": False}
         if method in ("chat.postMessage", "chat.postEphemeral"):
             return {
                 "ok": True,

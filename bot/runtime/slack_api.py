@@ -3,6 +3,7 @@ asks for a permalink (replies, slash-command answers and digests all come here).
 
 from __future__ import annotations
 
+import logging
 import random
 from typing import Any
 
@@ -20,6 +21,8 @@ from slack_sdk.http_retry.state import RetryState
 from bot.app.settings import Settings
 from bot.errors import ConfigurationError, PostError, RateLimited
 from bot.usecases.digests import Permalinker, Poster
+
+log = logging.getLogger(__name__)
 
 # 429s wait for Retry-After (up to INCIDENT_BOT_SLACK_MAX_WAIT) and try again; 5xx and dropped
 # connections retry with exponential backoff and jitter (slack_sdk's default interval
@@ -89,8 +92,23 @@ def failure_of(exc: SlackApiError) -> PostError:
     return PostError(str(reason or "unknown_error"))
 
 
+# The event type of the metadata a reply carries, so that a job taken over after a crash can
+# find a reply Slack accepted before the crash (find_reply).
+REPLY_EVENT = "incident_bot_reply"
+
+
+def reply_metadata(job_id: int, seq: int) -> dict[str, Any]:
+    return {"event_type": REPLY_EVENT, "event_payload": {"job": str(job_id), "seq": seq}}
+
+
 def post_message(
-    client: WebClient, *, channel: str, blocks: list[dict[str, Any]], text: str, thread_ts: str | None = None
+    client: WebClient,
+    *,
+    channel: str,
+    blocks: list[dict[str, Any]],
+    text: str,
+    thread_ts: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> str:
     """Post a message (in a thread when given); its ts. Raises RateLimited or PostError.
 
@@ -98,11 +116,35 @@ def post_message(
     ``link_names`` nor ``parse=full`` is ever sent: escaped text stays inert."""
     try:
         resp = client.chat_postMessage(
-            channel=channel, thread_ts=thread_ts, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+            channel=channel,
+            thread_ts=thread_ts,
+            blocks=blocks,
+            text=text,
+            unfurl_links=False,
+            unfurl_media=False,
+            metadata=metadata,
         )
     except SlackApiError as exc:
         raise failure_of(exc) from exc
     return str(resp["ts"])
+
+
+def find_reply(client: WebClient, *, channel: str, thread_ts: str, job_id: int, seq: int) -> str | None:
+    """The ts of reply ``seq`` of job ``job_id`` if Slack already has it in the thread, else None.
+
+    Needs the conversation's history scope; without it (or on any error) the answer is None and
+    the caller posts: a possible duplicate rather than a lost reply."""
+    wanted = reply_metadata(job_id, seq)["event_payload"]
+    try:
+        resp = client.conversations_replies(channel=channel, ts=thread_ts, include_all_metadata=True, limit=200)
+    except SlackApiError as exc:
+        log.info("conversations.replies failed (%s); posting without checking", exc.response.get("error"))
+        return None
+    for message in resp.get("messages") or []:
+        meta = message.get("metadata") or {}
+        if meta.get("event_type") == REPLY_EVENT and meta.get("event_payload") == wanted:
+            return str(message.get("ts"))
+    return None
 
 
 def permalink(client: WebClient, channel: str, message_ts: str) -> str | None:
