@@ -100,6 +100,14 @@ def test_cue_words_count_within_fifty_characters_and_not_inside_the_count() -> N
     }  # fmt: skip
 
 
+def test_an_of_phrase_of_two_words_has_no_gap_words() -> None:
+    ((_, value, features),) = _features(count_candidates(_ctx("The breach affected 8 of staff.")))
+    assert value == 8
+    assert ("of_phrase" in features, "gap_words" in features) == (True, False)
+    ((_, _, features),) = _features(count_candidates(_ctx("The breach affected 8 contract staff.")))
+    assert ("of_phrase" in features, "gap_words" in features) == (False, True)
+
+
 def test_a_headline_count_is_marked_only_when_the_body_has_cued_counts() -> None:
     (title,) = count_candidates(_ctx("Details are scarce.", title="Breach exposes 20,000 voters"))
     assert "body_counts" not in title.features
@@ -226,7 +234,7 @@ def test_each_tie_to_extortion_on_its_own() -> None:
     assert tied("The gang demanded $9,000.") == ["$9,000"]  # an extortion word in the sentence
     assert tied("The gang sent a ransom note. The firm paid $7,000.") == ["$7,000"]  # ... in the one before
     assert tied("The thieves took $5,000 in bitcoin from the exchange.") == ["$5,000"]  # a cryptocurrency word
-    assert tied("The wallet sent 10 ETH to the thieves.") == ["10 ETH"]  # a cryptocurrency amount
+    assert tied("The exchange sent 10 ETH to the thieves.") == ["10 ETH"]  # a cryptocurrency amount
     assert tied("The thieves took $5,000 from the exchange.") == []
 
 

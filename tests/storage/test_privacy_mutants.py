@@ -56,13 +56,15 @@ def add(
     published: dt.date | None = None,
     url: str | None = None,
     attackers: tuple[str, ...] = (),
+    title: str | None = None,
+    site: str | None = None,
 ) -> StoreResult:
     """A report of ``company``'s incident: its breach notice, or with ``follow`` a follow-up
     article about it (which joins the same incident)."""
     body = breach_notice(company, "York", "900") if follow is None else follow_up(company, follow)
     return services.summarize_and_store(
         store=store,
-        article=Article(text=body, url=url, published=published),
+        article=Article(text=body, url=url, published=published, title=title, site=site),
         summary=make_summary(
             title=f"{company} breach",
             victims=[company],
@@ -168,6 +170,20 @@ def test_nothing_of_another_team_is_read_or_changed(store: Store) -> None:
     assert private == {mine.sighting_id: True, theirs.sighting_id: False, again.sighting_id: False}
 
 
+def test_another_teams_better_match_takes_no_place_on_a_page(store: Store) -> None:
+    mine = add(store, "Amber Rail", channel="C-pub", kind=PUBLIC, at=NOW)
+    add(
+        store,
+        "Birch Farms",
+        channel="C-pub",
+        kind=PUBLIC,
+        at=NOW,
+        team=OTHER_TEAM,
+        attackers=("Breach Crew", "Breach Gang"),
+    )
+    assert ids(view(store, Audience.team())(lambda v: v.search("breach", limit=1))) == [mine.incident.id]
+
+
 # --- a channel that becomes private -------------------------------------------------------------
 
 
@@ -248,6 +264,8 @@ def test_a_derived_first_sighting_is_the_publication_day_of_a_visible_source(sto
         follow="Milk ran late.",
         published=published,
         url=url,
+        title="Gorse Dairy hit again",
+        site="news.example",
     )
     record = view(store, Audience.team())(lambda v: v.get(public.incident.id))
     assert record.first_seen_at == dt.datetime.combine(published, dt.time(), tzinfo=dt.UTC)
@@ -259,7 +277,9 @@ def test_a_derived_first_sighting_is_the_publication_day_of_a_visible_source(sto
         assert (source.id, source.url, source.canonical_url, source.title, source.site, source.published) == (
             row.id, row.url, row.canonical_url, row.title, row.site, row.published
         )  # fmt: skip
-    assert (source.url, source.canonical_url, source.published) == (url, url, published)
+    assert (source.url, source.canonical_url, source.title, source.site, source.published) == (
+        url, url, "Gorse Dairy hit again", "news.example", published
+    )  # fmt: skip
 
 
 def test_records_skip_what_the_audience_may_not_see_and_keep_the_rest_in_order(world: World) -> None:
