@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import Job, JobReply
 from storage.records import JobRecord, OutboxReply, SentReply
@@ -43,9 +42,8 @@ def enqueue(
     repo: IncidentRepository, *, team_id: str, kind: str, key: str, payload: dict[str, Any], now: dt.datetime
 ) -> tuple[int, bool]:
     """The job's id, and whether this call created it (False: Slack delivered the same request again)."""
-    insert = postgresql.insert if _is_pg(repo) else sqlite.insert
     stmt = (
-        insert(Job)
+        repo.insert(Job)
         .values(
             team_id=team_id,
             kind=kind,
@@ -64,10 +62,6 @@ def enqueue(
         return int(new_id), True
     existing = repo.session.execute(select(Job.id).where(Job.team_id == team_id, Job.key == key)).scalar_one()
     return int(existing), False
-
-
-def _is_pg(repo: IncidentRepository) -> bool:
-    return repo.session.get_bind().dialect.name == "postgresql"
 
 
 def _runnable(now: dt.datetime) -> Any:
@@ -89,7 +83,7 @@ def claim(
     stmt = select(Job).where(_runnable(now)).order_by(Job.id).limit(1)
     if job_id is not None:
         stmt = stmt.where(Job.id == job_id)
-    if _is_pg(repo):
+    if repo.dialect == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     job = repo.session.scalars(stmt).first()
     if job is None:

@@ -29,6 +29,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy import cast as sql_cast
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.domain import same_incident as dedupe
@@ -300,8 +301,13 @@ class IncidentRepository:
         self._serialize = serialize_team_writes
 
     @property
-    def _dialect(self) -> str:
+    def dialect(self) -> str:
+        """ "sqlite" or "postgresql": the few statements that differ pick their form by it."""
         return self.session.get_bind().dialect.name
+
+    def insert(self, table: Any) -> Any:
+        """An INSERT with ``on_conflict_do_nothing`` for this database (both dialects have one)."""
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
     # ---- storing -------------------------------------------------------------------------
 

@@ -10,7 +10,6 @@ import datetime as dt
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete
-from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.models import SlackEvent
 from storage.repository import IncidentRepository
@@ -24,10 +23,8 @@ def claim(repo: IncidentRepository, team_id: str, event_id: str, *, received_at:
     (PostgreSQL makes the second insert wait for the first transaction, then skip; SQLite's
     writers are serialized by BEGIN IMMEDIATE). No exception, so the transaction stays usable.
     """
-    postgres = repo.session.get_bind().dialect.name == "postgresql"
-    dialect_insert = postgresql.insert if postgres else sqlite.insert
     stmt = (
-        dialect_insert(SlackEvent)
+        repo.insert(SlackEvent)
         .values(team_id=team_id, event_id=event_id, received_at=received_at)
         .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
         # RETURNING rather than rowcount: an ORM insert on psycopg reports rowcount -1.

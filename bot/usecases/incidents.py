@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.extraction import Article, IncidentSummary, summarize_article
-from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, privacy, slack_claims, views
+from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, jobs, privacy, slack_claims, views
 from storage.privacy import AudienceView, EarlierReport
 from storage.records import Audience, ConversationType, SubscriptionRecord
 
@@ -177,6 +177,4 @@ def prune_events(*, store: Store, older_than: dt.datetime) -> int:
 
 def prune_jobs(*, store: Store, older_than: dt.datetime) -> int:
     """Delete submission jobs finished before ``older_than`` (with their outboxes)."""
-    from storage import jobs
-
     return store.write(lambda repo: jobs.prune(repo, older_than=older_than))
