@@ -58,10 +58,11 @@ def measure(url: str, rounds: int) -> dict[str, str]:
                 "enqueue (ack waits for it)",
                 functools.partial(q.enqueue, team_id="T1", kind="mention", key=key, payload=payload),
             )
-            timed("claim", functools.partial(q.claim, job_id=job_id))
-            q.save_replies(job_id, [reply])
+            job = timed("claim", functools.partial(q.claim, job_id=job_id))
+            assert job is not None
+            q.save_replies(job, [reply])
             timed("mark sent (the window)", functools.partial(q.mark_sent, job_id, 0, message_ts=f"2.{i}"))
-            q.finish(job_id, "replied")
+            q.finish(job, "replied")
     finally:
         store.close()
     return {name: _ms(samples) for name, samples in timings.items()}

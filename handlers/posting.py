@@ -38,7 +38,7 @@ def deliver(
             continue
         # The last check before a post: a process whose lease lapsed (it stalled) leaves the
         # post to the process that took the job over.
-        if not jobs.holds(job.id):
+        if not jobs.holds(job):
             raise LeaseLost(f"job {job.id} was taken over")
         if job.attempts > 1 and item.reply.route == "thread" and item.reply.thread_ts:
             # Taken over after a crash: the crash may have come after Slack accepted this reply

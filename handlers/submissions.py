@@ -63,7 +63,7 @@ def run(job: JobRecord, *, client: WebClient, deps: Deps) -> str:
             message_ts=p.get("ts") or None,
         )
         outcomes = deps.process(p["text"], origin)
-        outbox = deps.jobs.save_replies(job.id, [_reply(job, o, client=client, deps=deps) for o in outcomes])
+        outbox = deps.jobs.save_replies(job, [_reply(job, o, client=client, deps=deps) for o in outcomes])
     return deliver(job, outbox, client=client, jobs=deps.jobs, response_url=p.get("response_url") or None)
 
 

@@ -15,8 +15,11 @@ The life of a job:
 4. ``finish`` marks it done; ``requeue`` gives it back (Slack asked to wait, or a failure worth
    retrying); ``release`` hands back everything a stopping process still holds.
 
-Every write that acts for a holder checks ``holder``: a process whose lease lapsed and was taken
-over cannot finish, requeue or save replies for the job any more.
+Every write that acts for a holder checks ``holder``, a token made for each claim (the process's
+id, a slash, the claim's own id): a claim whose lease lapsed and was taken over cannot renew,
+finish, requeue or save replies for the job any more — whether the new claim is another replica's
+or another thread's of the same process. ``release`` hands back every claim whose token starts
+with the process's id.
 """
 
 from __future__ import annotations
@@ -32,9 +35,15 @@ from storage.records import JobRecord, OutboxReply, SentReply
 from storage.repository import IncidentRepository
 
 
-def _record(job: Job) -> JobRecord:
+def _record(job: Job, holder: str) -> JobRecord:
     return JobRecord(
-        id=job.id, team_id=job.team_id, kind=job.kind, key=job.key, payload=job.payload, attempts=job.attempts
+        id=job.id,
+        team_id=job.team_id,
+        kind=job.kind,
+        key=job.key,
+        payload=job.payload,
+        attempts=job.attempts,
+        holder=holder,
     )
 
 
@@ -64,6 +73,10 @@ def enqueue(
     return int(existing), False
 
 
+# A claim's token is the process's id, this, and the claim's own id.
+CLAIM_SEPARATOR = "/"
+
+
 def _runnable(now: dt.datetime) -> Any:
     return or_(
         and_(Job.state == "queued", Job.not_before <= now),
@@ -77,12 +90,23 @@ def any_runnable(repo: IncidentRepository, *, now: dt.datetime) -> bool:
 
 
 def claim(
-    repo: IncidentRepository, *, holder: str, now: dt.datetime, lease: dt.timedelta, job_id: int | None = None
+    repo: IncidentRepository,
+    *,
+    holder: str,
+    now: dt.datetime,
+    lease: dt.timedelta,
+    job_id: int | None = None,
+    exclude: Iterable[int] = (),
 ) -> JobRecord | None:
-    """Take the oldest runnable job (or job ``job_id`` if it is runnable) for ``holder``."""
+    """Take the oldest runnable job (or job ``job_id`` if it is runnable) for the claim ``holder``
+    (a token unique to this claim). ``exclude``: jobs the caller knows are still being worked on
+    (its own, whose leases may have lapsed while it stalled) are not taken."""
     stmt = select(Job).where(_runnable(now)).order_by(Job.id).limit(1)
     if job_id is not None:
         stmt = stmt.where(Job.id == job_id)
+    skip = list(exclude)
+    if skip:
+        stmt = stmt.where(Job.id.not_in(skip))
     if repo.dialect == "postgresql":
         stmt = stmt.with_for_update(skip_locked=True)
     job = repo.session.scalars(stmt).first()
@@ -91,23 +115,21 @@ def claim(
     job.state, job.holder, job.lease_until = "running", holder, now + lease
     job.attempts += 1
     repo.session.flush()
-    return _record(job)
+    return _record(job, holder)
 
 
-def renew(
-    repo: IncidentRepository, *, holder: str, job_ids: Iterable[int], now: dt.datetime, lease: dt.timedelta
-) -> set[int]:
-    """Extend the leases ``holder`` still has among ``job_ids``; the ids it still holds."""
-    ids = list(job_ids)
-    if not ids:
+def renew(repo: IncidentRepository, *, holders: Iterable[str], now: dt.datetime, lease: dt.timedelta) -> set[str]:
+    """Extend the leases of the claims ``holders`` that still hold their jobs; those claims."""
+    tokens = list(holders)
+    if not tokens:
         return set()
     stmt = (
         update(Job)
-        .where(Job.id.in_(ids), Job.holder == holder, Job.state == "running")
+        .where(Job.holder.in_(tokens), Job.state == "running")
         .values(lease_until=now + lease)
-        .returning(Job.id)
+        .returning(Job.holder)
     )
-    return {int(i) for i in repo.session.execute(stmt).scalars()}
+    return {str(h) for h in repo.session.execute(stmt).scalars()}
 
 
 def holds(repo: IncidentRepository, *, job_id: int, holder: str) -> bool:
@@ -142,13 +164,12 @@ def requeue(
     return bool(cast(CursorResult[Any], repo.session.execute(stmt)).rowcount)
 
 
-def release(repo: IncidentRepository, *, holder: str, now: dt.datetime) -> int:
-    """Hand back every job ``holder`` still runs (a stopping process); they are runnable at once.
-
-    The attempt it used is given back too: being stopped is not the job's fault."""
+def release(repo: IncidentRepository, *, process: str, now: dt.datetime) -> int:
+    """Hand back every job the claims of ``process`` still run (a stopping process); they are
+    runnable at once. The attempt it used is given back too: being stopped is not the job's fault."""
     stmt = (
         update(Job)
-        .where(Job.holder == holder, Job.state == "running")
+        .where(Job.holder.startswith(process + CLAIM_SEPARATOR, autoescape=True), Job.state == "running")
         .values(state="queued", holder=None, lease_until=None, not_before=now, attempts=Job.attempts - 1)
     )
     return int(cast(CursorResult[Any], repo.session.execute(stmt)).rowcount)

@@ -128,6 +128,9 @@ class JobRecord(_Record):
     key: str
     payload: dict[str, Any]
     attempts: int
+    # This claim's token (storage/jobs.py): every write made for the claim names it, so a claim
+    # that lapsed and was taken over — even by another thread of the same process — cannot act.
+    holder: str
 
 
 class OutboxReply(_Record):

@@ -24,7 +24,7 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from bot.errors import StorageError
@@ -86,8 +86,12 @@ class JobQueue:
 
     def __init__(self, store: Store, *, lease: dt.timedelta, clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.store, self.lease, self.clock = store, lease, clock
-        self.holder = f"{uuid.uuid4().hex[:12]}"  # this process; a restart is a new holder
+        self.process = uuid.uuid4().hex[:12]  # this process; a restart is a new one
         self._wake = threading.Event()
+
+    def _token(self) -> str:
+        """A new claim's holder token: which process, and which of its claims."""
+        return f"{self.process}{rows.CLAIM_SEPARATOR}{uuid.uuid4().hex[:16]}"
 
     def enqueue(self, *, team_id: str, kind: str, key: str, payload: dict[str, Any]) -> tuple[int, bool]:
         """Record the job (committed when this returns); (id, created). Wakes this process's workers."""
@@ -98,55 +102,59 @@ class JobQueue:
         self._wake.set()
         return job_id, created
 
-    def claim(self, *, job_id: int | None = None) -> JobRecord | None:
-        now = self.clock()
+    def claim(self, *, job_id: int | None = None, exclude: Iterable[int] = ()) -> JobRecord | None:
+        """A runnable job under a new claim, or None. ``exclude``: jobs this process is still
+        working on, whose leases may have lapsed while it stalled; taking them would run them twice."""
+        now, token, skip = self.clock(), self._token(), list(exclude)
         if job_id is None and not self.store.read(lambda repo: rows.any_runnable(repo, now=now)):
             return None
         return self.store.write(
-            lambda repo: rows.claim(repo, holder=self.holder, now=now, lease=self.lease, job_id=job_id)
+            lambda repo: rows.claim(repo, holder=token, now=now, lease=self.lease, job_id=job_id, exclude=skip)
         )
 
-    def renew(self, job_ids: set[int]) -> set[int]:
+    def renew(self, claims: Iterable[JobRecord]) -> set[int]:
+        """Extend the leases of ``claims``; the ids of the jobs they still hold."""
+        by_token = {c.holder: c.id for c in claims}
         now = self.clock()
-        return self.store.write(
-            lambda repo: rows.renew(repo, holder=self.holder, job_ids=job_ids, now=now, lease=self.lease)
-        )
+        kept = self.store.write(lambda repo: rows.renew(repo, holders=by_token, now=now, lease=self.lease))
+        return {by_token[t] for t in kept}
 
-    def holds(self, job_id: int) -> bool:
-        return self.store.read(lambda repo: rows.holds(repo, job_id=job_id, holder=self.holder))
+    def holds(self, job: JobRecord) -> bool:
+        return self.store.read(lambda repo: rows.holds(repo, job_id=job.id, holder=job.holder))
 
-    def finish(self, job_id: int, outcome: str) -> bool:
+    def finish(self, job: JobRecord, outcome: str) -> bool:
         return retry_bookkeeping(
             lambda: self.store.write(
-                lambda repo: rows.finish(repo, job_id=job_id, holder=self.holder, now=self.clock(), outcome=outcome)
+                lambda repo: rows.finish(repo, job_id=job.id, holder=job.holder, now=self.clock(), outcome=outcome)
             ),
-            what=f"job {job_id} done",
+            what=f"job {job.id} done",
         )
 
-    def requeue(self, job_id: int, *, delay_s: float, refund: bool = False) -> bool:
+    def requeue(self, job: JobRecord, *, delay_s: float, refund: bool = False) -> bool:
         """Back to the queue after ``delay_s``; ``refund``: the attempt does not count (Slack asked
         to wait; the job did not fail)."""
         when = self.clock() + dt.timedelta(seconds=delay_s)
         return retry_bookkeeping(
             lambda: self.store.write(
-                lambda repo: rows.requeue(repo, job_id=job_id, holder=self.holder, not_before=when, refund=refund)
+                lambda repo: rows.requeue(repo, job_id=job.id, holder=job.holder, not_before=when, refund=refund)
             ),
-            what=f"job {job_id} back in the queue",
+            what=f"job {job.id} back in the queue",
         )
 
     def release(self) -> int:
+        """Hand back every job this process's claims still hold (it is stopping)."""
         now = self.clock()
-        return self.store.write(lambda repo: rows.release(repo, holder=self.holder, now=now))
+        return self.store.write(lambda repo: rows.release(repo, process=self.process, now=now))
 
     def replies(self, job_id: int) -> list[SentReply]:
         return self.store.read(lambda repo: rows.replies(repo, job_id=job_id))
 
-    def save_replies(self, job_id: int, outbox: list[OutboxReply]) -> list[SentReply]:
+    def save_replies(self, job: JobRecord, outbox: list[OutboxReply]) -> list[SentReply]:
         """Write the outbox (once) and return it as stored; LeaseLost when the job was taken over."""
-        saved = self.store.write(lambda repo: rows.save_replies(repo, job_id=job_id, holder=self.holder, outbox=outbox))
-        if not saved and not self.holds(job_id):
-            raise LeaseLost(f"job {job_id} was taken over")
-        return self.replies(job_id)
+        saved = self.store.write(lambda repo: rows.save_replies(repo, job_id=job.id, holder=job.holder, outbox=outbox))
+        if not saved and not self.holds(job):
+            raise LeaseLost(f"job {job.id} was taken over")
+        return self.replies(job.id)
 
     def mark_sent(self, job_id: int, seq: int, *, message_ts: str | None, failure: str | None = None) -> None:
         retry_bookkeeping(
@@ -196,7 +204,7 @@ class JobRunner:
         self._threads_wanted, self._poll_s = threads, poll_s
         self._stopping = threading.Event()
         self._beat_stop = threading.Event()  # set once no worker can hold a job any more
-        self._held: set[int] = set()
+        self._held: dict[int, JobRecord] = {}  # job id -> the claim a worker thread runs it under
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._beat: threading.Thread | None = None
@@ -209,9 +217,9 @@ class JobRunner:
         self._beat = threading.Thread(target=self._heartbeat, name="incident-bot-leases", daemon=True)
         self._beat.start()
 
-    def held(self) -> set[int]:
+    def held(self) -> list[JobRecord]:
         with self._lock:
-            return set(self._held)
+            return list(self._held.values())
 
     def stop(self, *, drain_s: float) -> int:
         """Stop taking jobs, let running ones finish for up to ``drain_s`` seconds, then hand the
@@ -236,7 +244,7 @@ class JobRunner:
     def _work(self) -> None:
         while not self._stopping.is_set():
             try:
-                job = self.queue.claim()
+                job = self.queue.claim(exclude=[c.id for c in self.held()])
             except StorageError:
                 log.warning("could not claim jobs (database unavailable); trying again shortly")
                 job = None
@@ -248,7 +256,7 @@ class JobRunner:
     def run(self, job: JobRecord) -> None:
         """Run one claimed job to its end: done, back in the queue, or given up."""
         with self._lock:
-            self._held.add(job.id)
+            self._held[job.id] = job
         try:
             if job.attempts > MAX_CLAIMS:
                 raise RuntimeError(f"claimed {job.attempts} times without finishing")
@@ -256,10 +264,10 @@ class JobRunner:
             if handler is None:
                 raise LookupError(f"no handler for jobs of kind {job.kind!r}")
             outcome = handler(job)
-            self.queue.finish(job.id, outcome)
+            self.queue.finish(job, outcome)
         except Requeue as again:
             log.info("job %s waits %.1f s: %s", job.id, again.delay_s, again.reason)
-            self.queue.requeue(job.id, delay_s=again.delay_s, refund=True)
+            self.queue.requeue(job, delay_s=again.delay_s, refund=True)
         except LeaseLost:
             log.warning("job %s was taken over by another process; leaving it to them", job.id)
         except Exception as exc:
@@ -267,13 +275,14 @@ class JobRunner:
                 log.error("job %s (%s) failed %d times; giving up", job.id, job.kind, job.attempts, exc_info=exc)
                 if self.give_up is not None:
                     self.give_up(job, exc)
-                self.queue.finish(job.id, "gave_up")
+                self.queue.finish(job, "gave_up")
             else:
                 log.warning("job %s (%s) failed; it will be retried", job.id, job.kind, exc_info=exc)
-                self.queue.requeue(job.id, delay_s=2.0**job.attempts)
+                self.queue.requeue(job, delay_s=2.0**job.attempts)
         finally:
             with self._lock:
-                self._held.discard(job.id)
+                if self._held.get(job.id) is job:
+                    del self._held[job.id]
 
     def _heartbeat(self) -> None:
         every = max(0.2, self.queue.lease.total_seconds() / 3)
@@ -286,5 +295,5 @@ class JobRunner:
             except StorageError:
                 log.warning("could not renew %d leases (database unavailable)", len(held))
                 continue
-            for lost in held - kept:
+            for lost in {c.id for c in held} - kept:
                 log.warning("lost the lease of job %s", lost)

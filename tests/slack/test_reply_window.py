@@ -31,9 +31,10 @@ def crashed_after_slack_accepted(slack: SlackStandIn, tmp_path: Path) -> tuple[J
     clock = Clock()
     first = JobQueue(store, lease=dt.timedelta(seconds=30), clock=clock)
     job_id, _ = first.enqueue(team_id="T0TEST", kind="mention", key="EvWindow", payload={})
-    assert first.claim() is not None
+    claimed = first.claim()
+    assert claimed is not None
     reply = OutboxReply(route="thread", channel_id="C0PUBLIC", thread_ts="1.1", user_id="U1", blocks=[], text="card")
-    first.save_replies(job_id, [reply])
+    first.save_replies(claimed, [reply])
     client = WebClient(token="xoxb-test", base_url=slack.api_url)
     post_message(
         client, channel="C0PUBLIC", blocks=[], text="card", thread_ts="1.1", metadata=reply_metadata(job_id, 0)

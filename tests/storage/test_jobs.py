@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from typing import Any
 
 import pytest
 
 from bot.errors import StorageError
 from bot.usecases.jobs import JobQueue, retry_bookkeeping
 from storage import Store
-from storage.records import OutboxReply
+from storage.records import JobRecord, OutboxReply
 
 T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(seconds=30)
@@ -30,6 +31,13 @@ class Clock:
 
 def queue(store: Store, clock: Clock) -> JobQueue:
     return JobQueue(store, lease=LEASE, clock=clock)
+
+
+def claimed(q: JobQueue, **how: Any) -> JobRecord:
+    """A claim that must succeed."""
+    job = q.claim(**how)
+    assert job is not None, "nothing was runnable"
+    return job
 
 
 def reply(text: str) -> OutboxReply:
@@ -55,11 +63,11 @@ def test_one_holder_at_a_time_until_the_lease_lapses(store: Store) -> None:
     clock = Clock()
     a, b = queue(store, clock), queue(store, clock)
     job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
-    assert a.claim() is not None
+    held = claimed(a)
     assert b.claim() is None  # held
     clock.advance(29)
     assert b.claim() is None
-    assert a.renew({job_id}) == {job_id}  # a is alive: its lease moves on
+    assert a.renew([held]) == {job_id}  # a is alive: its lease moves on
     clock.advance(29)
     assert b.claim() is None
     clock.advance(2)  # a stopped renewing (it died): the lease lapsed
@@ -68,29 +76,82 @@ def test_one_holder_at_a_time_until_the_lease_lapses(store: Store) -> None:
     assert taken.id == job_id
     assert taken.attempts == 2
     # a cannot act for the job any more
-    assert a.renew({job_id}) == set()
-    assert not a.holds(job_id)
-    assert b.holds(job_id)
-    assert a.finish(job_id, "replied") is False
-    assert b.finish(job_id, "replied") is True
+    assert a.renew([held]) == set()
+    assert not a.holds(held)
+    assert b.holds(taken)
+    assert a.finish(held, "replied") is False
+    assert b.finish(taken, "replied") is True
     clock.advance(3600)
     assert b.claim() is None  # done is done
+
+
+def test_a_lapsed_claim_taken_over_in_the_same_process_cannot_act(store: Store) -> None:
+    """Two claims of one process (two worker threads): the first stalled past its lease and the
+    second took the job. Each claim has its own token, so the first can no longer renew, write
+    the outbox, finish or requeue — the same process is no excuse."""
+    from bot.usecases.jobs import LeaseLost
+
+    clock = Clock()
+    q = queue(store, clock)
+    job_id, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    stalled = claimed(q)
+    clock.advance(31)
+    fresh = claimed(q)
+    assert fresh.id == stalled.id == job_id
+    assert fresh.holder != stalled.holder
+    assert q.renew([stalled, fresh]) == {job_id}  # kept by the fresh claim only
+    assert not q.holds(stalled)
+    assert q.holds(fresh)
+    with pytest.raises(LeaseLost):
+        q.save_replies(stalled, [reply("late")])
+    assert q.finish(stalled, "replied") is False
+    assert q.requeue(stalled, delay_s=0) is False
+    assert q.finish(fresh, "replied") is True
+
+
+def test_a_process_does_not_take_over_a_job_it_is_still_running(store: Store) -> None:
+    """A worker looking for work skips the jobs its own process is still running, even when
+    their leases lapsed (a stalled heartbeat): running them again would post twice."""
+    clock = Clock()
+    q = queue(store, clock)
+    running, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    waiting, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
+    held = claimed(q)
+    assert held.id == running
+    clock.advance(31)
+    other = claimed(q, exclude=[running])
+    assert other.id == waiting
+    assert q.claim(exclude=[running, waiting]) is None
+    assert q.claim() is not None  # without the exclusion the lapsed lease is runnable
+
+
+def test_release_hands_back_only_this_process_s_claims(store: Store) -> None:
+    clock = Clock()
+    a, b = queue(store, clock), queue(store, clock)
+    for i in range(3):
+        a.enqueue(team_id="T1", kind="mention", key=f"Ev{i}", payload={})
+    assert a.claim() is not None
+    assert a.claim() is not None
+    theirs = claimed(b)
+    assert a.release() == 2
+    assert b.holds(theirs)
+    assert b.release() == 1
 
 
 def test_requeue_waits_and_refund_keeps_the_attempt(store: Store) -> None:
     clock = Clock()
     q = queue(store, clock)
-    job_id, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
-    assert q.claim() is not None
-    assert q.requeue(job_id, delay_s=60, refund=True)
+    q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
+    first = claimed(q)
+    assert q.requeue(first, delay_s=60, refund=True)
     clock.advance(59)
     assert q.claim() is None
     clock.advance(2)
     again = q.claim()
     assert again is not None
     assert again.attempts == 1
-    assert q.requeue(job_id, delay_s=0)
-    assert (third := q.claim()) is not None
+    assert q.requeue(again, delay_s=0)
+    third = claimed(q)
     assert third.attempts == 2
 
 
@@ -111,14 +172,14 @@ def test_jobs_are_claimed_oldest_first_and_not_before_they_are_due(store: Store)
     q = queue(store, clock)
     first, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     second, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
-    assert (job := q.claim()) is not None
+    job = claimed(q)
     assert job.id == first
-    assert q.requeue(first, delay_s=10)
-    assert (job := q.claim()) is not None
+    assert q.requeue(job, delay_s=10)
+    job = claimed(q)
     assert job.id == second
     assert q.claim() is None
     clock.advance(10)
-    assert (job := q.claim()) is not None
+    job = claimed(q)
     assert job.id == first
 
 
@@ -127,11 +188,11 @@ def test_the_outbox_is_written_once_and_marked_sent_once(store: Store) -> None:
     a, b = queue(store, clock), queue(store, clock)
     job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     assert a.replies(job_id) == []
-    assert a.claim() is not None
-    saved = a.save_replies(job_id, [reply("one"), reply("two")])
+    held = claimed(a)
+    saved = a.save_replies(held, [reply("one"), reply("two")])
     assert [(r.seq, r.reply.text, r.sent) for r in saved] == [(0, "one", False), (1, "two", False)]
     # a second write does not replace it
-    assert [r.reply.text for r in a.save_replies(job_id, [reply("other")])] == ["one", "two"]
+    assert [r.reply.text for r in a.save_replies(held, [reply("other")])] == ["one", "two"]
     a.mark_sent(job_id, 0, message_ts="111.1")
     a.mark_sent(job_id, 0, message_ts="999.9")  # a retried mark keeps the first
     clock.advance(31)
@@ -147,11 +208,11 @@ def test_a_holder_that_lost_the_job_cannot_write_its_outbox(store: Store) -> Non
     clock = Clock()
     a, b = queue(store, clock), queue(store, clock)
     job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
-    assert a.claim() is not None
+    held = claimed(a)
     clock.advance(31)
     assert b.claim() is not None
     with pytest.raises(LeaseLost):
-        a.save_replies(job_id, [reply("late")])
+        a.save_replies(held, [reply("late")])
     assert b.replies(job_id) == []
 
 
@@ -180,9 +241,9 @@ def test_prune_forgets_finished_jobs_only(store: Store) -> None:
     q = queue(store, clock)
     done, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     waiting, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
-    assert q.claim(job_id=done) is not None
-    q.save_replies(done, [reply("x")])
-    assert q.finish(done, "replied")
+    job = claimed(q, job_id=done)
+    q.save_replies(job, [reply("x")])
+    assert q.finish(job, "replied")
     clock.advance(3 * 86400)
     assert q.prune(older_than=clock.now - dt.timedelta(days=2)) == 1
     assert q.counts() == {"queued": 1}
