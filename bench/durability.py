@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.usecases.incidents import open_store
 from bot.usecases.jobs import JobQueue
+from storage.jobs import SqlJobs
 from storage.records import OutboxReply
 
 T = TypeVar("T")
@@ -40,7 +41,7 @@ def _ms(samples: list[float]) -> str:
 
 def measure(url: str, rounds: int) -> dict[str, str]:
     store = open_store(database_url=url)
-    q = JobQueue(store, lease=dt.timedelta(seconds=30))
+    q = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=30))
     timings: dict[str, list[float]] = {"enqueue (ack waits for it)": [], "claim": [], "mark sent (the window)": []}
     reply = OutboxReply(route="thread", channel_id="C1", thread_ts="1.1", user_id="U1", blocks=[], text="card")
 

@@ -18,6 +18,7 @@ from bot.runtime.slack_api import find_reply, post_message, reply_metadata
 from bot.usecases import incidents
 from bot.usecases.intake import error_id
 from bot.usecases.jobs import JobQueue, LeaseLost, Requeue, retry_bookkeeping
+from storage import Store
 from storage.records import JobRecord, OutboxReply, SentReply
 
 log = logging.getLogger(__name__)
@@ -27,7 +28,13 @@ NOT_A_MEMBER = frozenset({"not_in_channel", "channel_not_found"})
 
 
 def deliver(
-    job: JobRecord, outbox: list[SentReply], *, client: WebClient, jobs: JobQueue, response_url: str | None = None
+    job: JobRecord,
+    outbox: list[SentReply],
+    *,
+    client: WebClient,
+    jobs: JobQueue,
+    store: Store,
+    response_url: str | None = None,
 ) -> str:
     """Post every unsent reply of ``outbox`` in order; the job's outcome ("replied").
 
@@ -52,15 +59,15 @@ def deliver(
         message_ts, failure = _send(item.reply, client=client, response_url=response_url, tag=(job.id, item.seq))
         jobs.mark_sent(job.id, item.seq, message_ts=message_ts, failure=failure)
         if message_ts and item.reply.source_id is not None:
-            _remember_message(jobs, job, item.reply, source_id=item.reply.source_id, message_ts=message_ts)
+            _remember_message(store, job, item.reply, source_id=item.reply.source_id, message_ts=message_ts)
     return "replied"
 
 
-def _remember_message(jobs: JobQueue, job: JobRecord, reply: OutboxReply, *, source_id: int, message_ts: str) -> None:
+def _remember_message(store: Store, job: JobRecord, reply: OutboxReply, *, source_id: int, message_ts: str) -> None:
     """The card's message becomes the report's "first reported" link (a command has no message)."""
     retry_bookkeeping(
         lambda: incidents.record_message(
-            store=jobs.store,
+            store=store,
             team_id=job.team_id,
             source_id=source_id,
             channel_id=reply.channel_id,

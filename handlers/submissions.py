@@ -64,7 +64,9 @@ def run(job: JobRecord, *, client: WebClient, deps: Deps) -> str:
         )
         outcomes = deps.process(p["text"], origin)
         outbox = deps.jobs.save_replies(job, [_reply(job, o, client=client, deps=deps) for o in outcomes])
-    return deliver(job, outbox, client=client, jobs=deps.jobs, response_url=p.get("response_url") or None)
+    return deliver(
+        job, outbox, client=client, jobs=deps.jobs, store=deps.store, response_url=p.get("response_url") or None
+    )
 
 
 def _reply(job: JobRecord, outcome: intake.Outcome, *, client: WebClient, deps: Deps) -> OutboxReply:

@@ -33,6 +33,7 @@ from sqlalchemy import CursorResult, and_, delete, func, or_, select, update
 from storage.models import Job, JobReply
 from storage.records import JobRecord, OutboxReply, SentReply
 from storage.repository import IncidentRepository
+from storage.uow import Store
 
 
 def _record(job: Job, holder: str) -> JobRecord:
@@ -252,3 +253,64 @@ def counts(repo: IncidentRepository) -> dict[str, int]:
     """How many jobs are in each state (for the operator and the tests)."""
     stmt = select(Job.state, func.count()).group_by(Job.state)
     return {str(state): int(n) for state, n in repo.session.execute(stmt)}
+
+
+class SqlJobs:
+    """The job table as the job use cases see it (``bot.usecases.jobs.JobStore``): each call is
+    one transaction of ``store``, committed when it returns."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def enqueue(
+        self, *, team_id: str, kind: str, key: str, payload: dict[str, Any], now: dt.datetime
+    ) -> tuple[int, bool]:
+        return self.store.write(
+            lambda repo: enqueue(repo, team_id=team_id, kind=kind, key=key, payload=payload, now=now)
+        )
+
+    def any_runnable(self, *, now: dt.datetime) -> bool:
+        return self.store.read(lambda repo: any_runnable(repo, now=now))
+
+    def claim(
+        self, *, holder: str, now: dt.datetime, lease: dt.timedelta, job_id: int | None, exclude: list[int]
+    ) -> JobRecord | None:
+        return self.store.write(
+            lambda repo: claim(repo, holder=holder, now=now, lease=lease, job_id=job_id, exclude=exclude)
+        )
+
+    def renew(self, *, holders: list[str], now: dt.datetime, lease: dt.timedelta) -> set[str]:
+        return self.store.write(lambda repo: renew(repo, holders=holders, now=now, lease=lease))
+
+    def holds(self, *, job_id: int, holder: str) -> bool:
+        return self.store.read(lambda repo: holds(repo, job_id=job_id, holder=holder))
+
+    def finish(self, *, job_id: int, holder: str, now: dt.datetime, outcome: str) -> bool:
+        return self.store.write(lambda repo: finish(repo, job_id=job_id, holder=holder, now=now, outcome=outcome))
+
+    def requeue(self, *, job_id: int, holder: str, not_before: dt.datetime, refund: bool) -> bool:
+        return self.store.write(
+            lambda repo: requeue(repo, job_id=job_id, holder=holder, not_before=not_before, refund=refund)
+        )
+
+    def release(self, *, process: str, now: dt.datetime) -> int:
+        return self.store.write(lambda repo: release(repo, process=process, now=now))
+
+    def replies(self, *, job_id: int) -> list[SentReply]:
+        return self.store.read(lambda repo: replies(repo, job_id=job_id))
+
+    def save_replies(self, *, job_id: int, holder: str, outbox: list[OutboxReply]) -> bool:
+        return self.store.write(lambda repo: save_replies(repo, job_id=job_id, holder=holder, outbox=outbox))
+
+    def mark_sent(
+        self, *, job_id: int, seq: int, now: dt.datetime, message_ts: str | None, failure: str | None
+    ) -> None:
+        self.store.write(
+            lambda repo: mark_sent(repo, job_id=job_id, seq=seq, now=now, message_ts=message_ts, failure=failure)
+        )
+
+    def prune(self, *, older_than: dt.datetime) -> int:
+        return self.store.write(lambda repo: prune(repo, older_than=older_than))
+
+    def counts(self) -> dict[str, int]:
+        return self.store.read(counts)

@@ -24,6 +24,7 @@ from bot.usecases.jobs import JobQueue, JobRunner
 from handlers import Deps, register_handlers, submissions
 from handlers.guards import SlackHosts, answerable_only_at, mark_verified, only_team
 from storage import Store
+from storage.jobs import SqlJobs
 
 Mode = Literal["socket", "http"]
 
@@ -76,7 +77,7 @@ def build_bot(
     app.use(mark_verified)
     app.use(only_team(installation_team(client)))
     app.use(answerable_only_at(SlackHosts.from_api_url(settings.slack_api_url)))
-    jobs = JobQueue(store, lease=dt.timedelta(seconds=settings.job_lease))
+    jobs = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=settings.job_lease))
     deps = Deps(settings=settings, store=store, process=process or in_process(settings, store), jobs=jobs)
     register_handlers(app, deps)
     runner = JobRunner(

@@ -25,11 +25,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from bot.errors import StorageError
-from storage import Store
-from storage import jobs as rows
+from storage.jobs import CLAIM_SEPARATOR
 from storage.records import JobRecord, OutboxReply, SentReply
 
 log = logging.getLogger(__name__)
@@ -81,52 +80,72 @@ def retry_bookkeeping(work: Callable[[], T], *, what: str, budget_s: float = BOO
             delay = min(delay * 2, 5.0)
 
 
-class JobQueue:
-    """The jobs' use cases: what handlers and runners ask of the store."""
+class JobStore(Protocol):
+    """Where jobs are kept: each call is atomic on its own. ``storage.jobs.SqlJobs`` is the real
+    one (SQLite or PostgreSQL); the tests also run the use cases on an in-memory one, and one
+    contract suite holds both to the same behaviour (tests/storage/test_jobs.py)."""
 
-    def __init__(self, store: Store, *, lease: dt.timedelta, clock: Callable[[], dt.datetime] = utcnow) -> None:
-        self.store, self.lease, self.clock = store, lease, clock
+    def enqueue(
+        self, *, team_id: str, kind: str, key: str, payload: dict[str, Any], now: dt.datetime
+    ) -> tuple[int, bool]: ...
+    def any_runnable(self, *, now: dt.datetime) -> bool: ...
+    def claim(
+        self, *, holder: str, now: dt.datetime, lease: dt.timedelta, job_id: int | None, exclude: list[int]
+    ) -> JobRecord | None: ...
+    def renew(self, *, holders: list[str], now: dt.datetime, lease: dt.timedelta) -> set[str]: ...
+    def holds(self, *, job_id: int, holder: str) -> bool: ...
+    def finish(self, *, job_id: int, holder: str, now: dt.datetime, outcome: str) -> bool: ...
+    def requeue(self, *, job_id: int, holder: str, not_before: dt.datetime, refund: bool) -> bool: ...
+    def release(self, *, process: str, now: dt.datetime) -> int: ...
+    def replies(self, *, job_id: int) -> list[SentReply]: ...
+    def save_replies(self, *, job_id: int, holder: str, outbox: list[OutboxReply]) -> bool: ...
+    def mark_sent(
+        self, *, job_id: int, seq: int, now: dt.datetime, message_ts: str | None, failure: str | None
+    ) -> None: ...
+    def prune(self, *, older_than: dt.datetime) -> int: ...
+    def counts(self) -> dict[str, int]: ...
+
+
+class JobQueue:
+    """The jobs' use cases: what handlers and runners ask of the job store."""
+
+    def __init__(self, rows: JobStore, *, lease: dt.timedelta, clock: Callable[[], dt.datetime] = utcnow) -> None:
+        self.rows, self.lease, self.clock = rows, lease, clock
         self.process = uuid.uuid4().hex[:12]  # this process; a restart is a new one
         self._wake = threading.Event()
 
     def _token(self) -> str:
         """A new claim's holder token: which process, and which of its claims."""
-        return f"{self.process}{rows.CLAIM_SEPARATOR}{uuid.uuid4().hex[:16]}"
+        return f"{self.process}{CLAIM_SEPARATOR}{uuid.uuid4().hex[:16]}"
 
     def enqueue(self, *, team_id: str, kind: str, key: str, payload: dict[str, Any]) -> tuple[int, bool]:
         """Record the job (committed when this returns); (id, created). Wakes this process's workers."""
-        now = self.clock()
-        job_id, created = self.store.write(
-            lambda repo: rows.enqueue(repo, team_id=team_id, kind=kind, key=key, payload=payload, now=now)
-        )
+        job_id, created = self.rows.enqueue(team_id=team_id, kind=kind, key=key, payload=payload, now=self.clock())
         self._wake.set()
         return job_id, created
 
     def claim(self, *, job_id: int | None = None, exclude: Iterable[int] = ()) -> JobRecord | None:
         """A runnable job under a new claim, or None. ``exclude``: jobs this process is still
         working on, whose leases may have lapsed while it stalled; taking them would run them twice."""
-        now, token, skip = self.clock(), self._token(), list(exclude)
-        if job_id is None and not self.store.read(lambda repo: rows.any_runnable(repo, now=now)):
-            return None
-        return self.store.write(
-            lambda repo: rows.claim(repo, holder=token, now=now, lease=self.lease, job_id=job_id, exclude=skip)
-        )
+        now = self.clock()
+        if job_id is None and not self.rows.any_runnable(now=now):
+            return None  # a read: idle workers never take SQLite's write lock
+        return self.rows.claim(holder=self._token(), now=now, lease=self.lease, job_id=job_id, exclude=list(exclude))
 
     def renew(self, claims: Iterable[JobRecord]) -> set[int]:
         """Extend the leases of ``claims``; the ids of the jobs they still hold."""
         by_token = {c.holder: c.id for c in claims}
-        now = self.clock()
-        kept = self.store.write(lambda repo: rows.renew(repo, holders=by_token, now=now, lease=self.lease))
+        if not by_token:
+            return set()
+        kept = self.rows.renew(holders=list(by_token), now=self.clock(), lease=self.lease)
         return {by_token[t] for t in kept}
 
     def holds(self, job: JobRecord) -> bool:
-        return self.store.read(lambda repo: rows.holds(repo, job_id=job.id, holder=job.holder))
+        return self.rows.holds(job_id=job.id, holder=job.holder)
 
     def finish(self, job: JobRecord, outcome: str) -> bool:
         return retry_bookkeeping(
-            lambda: self.store.write(
-                lambda repo: rows.finish(repo, job_id=job.id, holder=job.holder, now=self.clock(), outcome=outcome)
-            ),
+            lambda: self.rows.finish(job_id=job.id, holder=job.holder, now=self.clock(), outcome=outcome),
             what=f"job {job.id} done",
         )
 
@@ -135,42 +154,37 @@ class JobQueue:
         to wait; the job did not fail)."""
         when = self.clock() + dt.timedelta(seconds=delay_s)
         return retry_bookkeeping(
-            lambda: self.store.write(
-                lambda repo: rows.requeue(repo, job_id=job.id, holder=job.holder, not_before=when, refund=refund)
-            ),
+            lambda: self.rows.requeue(job_id=job.id, holder=job.holder, not_before=when, refund=refund),
             what=f"job {job.id} back in the queue",
         )
 
     def release(self) -> int:
         """Hand back every job this process's claims still hold (it is stopping)."""
-        now = self.clock()
-        return self.store.write(lambda repo: rows.release(repo, process=self.process, now=now))
+        return self.rows.release(process=self.process, now=self.clock())
 
     def replies(self, job_id: int) -> list[SentReply]:
-        return self.store.read(lambda repo: rows.replies(repo, job_id=job_id))
+        return self.rows.replies(job_id=job_id)
 
     def save_replies(self, job: JobRecord, outbox: list[OutboxReply]) -> list[SentReply]:
         """Write the outbox (once) and return it as stored; LeaseLost when the job was taken over."""
-        saved = self.store.write(lambda repo: rows.save_replies(repo, job_id=job.id, holder=job.holder, outbox=outbox))
+        saved = self.rows.save_replies(job_id=job.id, holder=job.holder, outbox=outbox)
         if not saved and not self.holds(job):
             raise LeaseLost(f"job {job.id} was taken over")
         return self.replies(job.id)
 
     def mark_sent(self, job_id: int, seq: int, *, message_ts: str | None, failure: str | None = None) -> None:
         retry_bookkeeping(
-            lambda: self.store.write(
-                lambda repo: rows.mark_sent(
-                    repo, job_id=job_id, seq=seq, now=self.clock(), message_ts=message_ts, failure=failure
-                )
+            lambda: self.rows.mark_sent(
+                job_id=job_id, seq=seq, now=self.clock(), message_ts=message_ts, failure=failure
             ),
             what=f"reply {seq} of job {job_id} sent",
         )
 
     def prune(self, *, older_than: dt.datetime) -> int:
-        return self.store.write(lambda repo: rows.prune(repo, older_than=older_than))
+        return self.rows.prune(older_than=older_than)
 
     def counts(self) -> dict[str, int]:
-        return self.store.read(rows.counts)
+        return self.rows.counts()
 
     def wait_for_work(self, timeout: float) -> None:
         if self._wake.wait(timeout):

@@ -13,6 +13,8 @@ from bot.runtime.slack_api import post_message, reply_metadata
 from bot.usecases.incidents import open_store
 from bot.usecases.jobs import JobQueue
 from handlers.posting import deliver
+from storage import Store
+from storage.jobs import SqlJobs
 from storage.records import OutboxReply
 from tests.slack_standin import SlackStandIn
 
@@ -25,11 +27,11 @@ class Clock:
         return self.now
 
 
-def crashed_after_slack_accepted(slack: SlackStandIn, tmp_path: Path) -> tuple[JobQueue, WebClient, int]:
+def crashed_after_slack_accepted(slack: SlackStandIn, tmp_path: Path) -> tuple[JobQueue, Store, WebClient, int]:
     """A job whose first holder posted its reply and died before marking it sent; taken over."""
     store = open_store(database_url=f"sqlite:///{tmp_path / 'window.sqlite3'}")
     clock = Clock()
-    first = JobQueue(store, lease=dt.timedelta(seconds=30), clock=clock)
+    first = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=30), clock=clock)
     job_id, _ = first.enqueue(team_id="T0TEST", kind="mention", key="EvWindow", payload={})
     claimed = first.claim()
     assert claimed is not None
@@ -40,32 +42,32 @@ def crashed_after_slack_accepted(slack: SlackStandIn, tmp_path: Path) -> tuple[J
         client, channel="C0PUBLIC", blocks=[], text="card", thread_ts="1.1", metadata=reply_metadata(job_id, 0)
     )
     clock.now += dt.timedelta(seconds=31)  # the holder is gone; its lease lapses
-    second = JobQueue(store, lease=dt.timedelta(seconds=30), clock=clock)
-    return second, client, job_id
+    second = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=30), clock=clock)
+    return second, store, client, job_id
 
 
 def test_a_reply_slack_already_has_is_not_posted_again(tmp_path: Path) -> None:
     with SlackStandIn() as slack:
-        queue, client, job_id = crashed_after_slack_accepted(slack, tmp_path)
+        queue, store, client, job_id = crashed_after_slack_accepted(slack, tmp_path)
         job = queue.claim()
         assert job is not None
         assert job.attempts == 2
-        assert deliver(job, queue.replies(job_id), client=client, jobs=queue) == "replied"
+        assert deliver(job, queue.replies(job_id), client=client, jobs=queue, store=store) == "replied"
         posts = slack.calls_to("chat.postMessage")
         assert len(posts) == 1  # only the one before the crash
         (sent,) = queue.replies(job_id)
         assert sent.sent
         assert sent.message_ts == slack.messages[0]["ts"]
-        queue.store.close()
+        store.close()
 
 
 def test_without_the_history_scope_the_reply_is_posted(tmp_path: Path) -> None:
     with SlackStandIn() as slack:
-        queue, client, job_id = crashed_after_slack_accepted(slack, tmp_path)
+        queue, store, client, job_id = crashed_after_slack_accepted(slack, tmp_path)
         slack.fail_next("conversations.replies", error="missing_scope")
         job = queue.claim()
         assert job is not None
-        deliver(job, queue.replies(job_id), client=client, jobs=queue)
+        deliver(job, queue.replies(job_id), client=client, jobs=queue, store=store)
         assert len(slack.calls_to("chat.postMessage")) == 2  # a duplicate, not a lost reply
         assert queue.replies(job_id)[0].sent
-        queue.store.close()
+        store.close()

@@ -37,7 +37,14 @@ PG_ENV = "INCIDENT_BOT_TEST_POSTGRES_URL"
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A database URL with an empty schema of its own: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
+    with database_url(request.param, tmp_path_factory) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def database_url(kind: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``db_url`` for fixtures that choose the database themselves."""
+    if kind == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'incidents.sqlite3'}"
         return
     base = os.environ.get(PG_ENV)

@@ -1,18 +1,25 @@
-"""Durable jobs on SQLite and PostgreSQL: recorded once, claimed by one holder, leases that lapse
-and are taken over, an outbox written once and marked sent once."""
+"""Durable jobs: recorded once, claimed by one holder, leases that lapse and are taken over, an
+outbox written once and marked sent once.
+
+One contract suite, run on the real tables (SQLite and PostgreSQL) and on the in-memory fake the
+use-case tests use (tests/fakes.py): the fake cannot drift from the real thing unnoticed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from bot.errors import StorageError
-from bot.usecases.jobs import JobQueue, retry_bookkeeping
-from storage import Store
+from bot.usecases.incidents import open_store
+from bot.usecases.jobs import JobQueue, JobStore, retry_bookkeeping
+from storage.jobs import SqlJobs
 from storage.records import JobRecord, OutboxReply
+from tests.fakes import MemoryJobs
+from tests.storage.conftest import database_url
 
 T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(seconds=30)
@@ -29,8 +36,22 @@ class Clock:
         self.now += dt.timedelta(seconds=seconds)
 
 
-def queue(store: Store, clock: Clock) -> JobQueue:
-    return JobQueue(store, lease=LEASE, clock=clock)
+@pytest.fixture(params=["memory", "sqlite", "postgresql"])
+def rows(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[JobStore]:
+    """The job store under test: the in-memory fake, or the real tables on SQLite and PostgreSQL."""
+    if request.param == "memory":
+        yield MemoryJobs()
+        return
+    with database_url(request.param, tmp_path_factory) as url:
+        store = open_store(database_url=url)
+        try:
+            yield SqlJobs(store)
+        finally:
+            store.close()
+
+
+def queue(rows: JobStore, clock: Clock) -> JobQueue:
+    return JobQueue(rows, lease=LEASE, clock=clock)
 
 
 def claimed(q: JobQueue, **how: Any) -> JobRecord:
@@ -44,8 +65,8 @@ def reply(text: str) -> OutboxReply:
     return OutboxReply(route="thread", channel_id="C1", thread_ts="1.1", user_id="U1", blocks=[], text=text)
 
 
-def test_a_redelivered_request_finds_its_job(store: Store) -> None:
-    q = queue(store, Clock())
+def test_a_redelivered_request_finds_its_job(rows: JobStore) -> None:
+    q = queue(rows, Clock())
     first = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={"text": "a"})
     again = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={"text": "changed"})
     other_team = q.enqueue(team_id="T2", kind="mention", key="Ev1", payload={"text": "b"})
@@ -59,9 +80,9 @@ def test_a_redelivered_request_finds_its_job(store: Store) -> None:
     assert job.attempts == 1
 
 
-def test_one_holder_at_a_time_until_the_lease_lapses(store: Store) -> None:
+def test_one_holder_at_a_time_until_the_lease_lapses(rows: JobStore) -> None:
     clock = Clock()
-    a, b = queue(store, clock), queue(store, clock)
+    a, b = queue(rows, clock), queue(rows, clock)
     job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     held = claimed(a)
     assert b.claim() is None  # held
@@ -85,14 +106,14 @@ def test_one_holder_at_a_time_until_the_lease_lapses(store: Store) -> None:
     assert b.claim() is None  # done is done
 
 
-def test_a_lapsed_claim_taken_over_in_the_same_process_cannot_act(store: Store) -> None:
+def test_a_lapsed_claim_taken_over_in_the_same_process_cannot_act(rows: JobStore) -> None:
     """Two claims of one process (two worker threads): the first stalled past its lease and the
     second took the job. Each claim has its own token, so the first can no longer renew, write
     the outbox, finish or requeue — the same process is no excuse."""
     from bot.usecases.jobs import LeaseLost
 
     clock = Clock()
-    q = queue(store, clock)
+    q = queue(rows, clock)
     job_id, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     stalled = claimed(q)
     clock.advance(31)
@@ -109,11 +130,11 @@ def test_a_lapsed_claim_taken_over_in_the_same_process_cannot_act(store: Store) 
     assert q.finish(fresh, "replied") is True
 
 
-def test_a_process_does_not_take_over_a_job_it_is_still_running(store: Store) -> None:
+def test_a_process_does_not_take_over_a_job_it_is_still_running(rows: JobStore) -> None:
     """A worker looking for work skips the jobs its own process is still running, even when
     their leases lapsed (a stalled heartbeat): running them again would post twice."""
     clock = Clock()
-    q = queue(store, clock)
+    q = queue(rows, clock)
     running, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     waiting, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
     held = claimed(q)
@@ -125,9 +146,9 @@ def test_a_process_does_not_take_over_a_job_it_is_still_running(store: Store) ->
     assert q.claim() is not None  # without the exclusion the lapsed lease is runnable
 
 
-def test_release_hands_back_only_this_process_s_claims(store: Store) -> None:
+def test_release_hands_back_only_this_process_s_claims(rows: JobStore) -> None:
     clock = Clock()
-    a, b = queue(store, clock), queue(store, clock)
+    a, b = queue(rows, clock), queue(rows, clock)
     for i in range(3):
         a.enqueue(team_id="T1", kind="mention", key=f"Ev{i}", payload={})
     assert a.claim() is not None
@@ -138,9 +159,9 @@ def test_release_hands_back_only_this_process_s_claims(store: Store) -> None:
     assert b.release() == 1
 
 
-def test_requeue_waits_and_refund_keeps_the_attempt(store: Store) -> None:
+def test_requeue_waits_and_refund_keeps_the_attempt(rows: JobStore) -> None:
     clock = Clock()
-    q = queue(store, clock)
+    q = queue(rows, clock)
     q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     first = claimed(q)
     assert q.requeue(first, delay_s=60, refund=True)
@@ -155,9 +176,9 @@ def test_requeue_waits_and_refund_keeps_the_attempt(store: Store) -> None:
     assert third.attempts == 2
 
 
-def test_release_hands_jobs_back_at_once(store: Store) -> None:
+def test_release_hands_jobs_back_at_once(rows: JobStore) -> None:
     clock = Clock()
-    a, b = queue(store, clock), queue(store, clock)
+    a, b = queue(rows, clock), queue(rows, clock)
     ids = [a.enqueue(team_id="T1", kind="mention", key=f"Ev{i}", payload={})[0] for i in range(2)]
     assert a.claim() is not None
     assert a.claim() is not None
@@ -167,9 +188,9 @@ def test_release_hands_jobs_back_at_once(store: Store) -> None:
     assert got == set(ids)
 
 
-def test_jobs_are_claimed_oldest_first_and_not_before_they_are_due(store: Store) -> None:
+def test_jobs_are_claimed_oldest_first_and_not_before_they_are_due(rows: JobStore) -> None:
     clock = Clock()
-    q = queue(store, clock)
+    q = queue(rows, clock)
     first, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     second, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
     job = claimed(q)
@@ -183,9 +204,9 @@ def test_jobs_are_claimed_oldest_first_and_not_before_they_are_due(store: Store)
     assert job.id == first
 
 
-def test_the_outbox_is_written_once_and_marked_sent_once(store: Store) -> None:
+def test_the_outbox_is_written_once_and_marked_sent_once(rows: JobStore) -> None:
     clock = Clock()
-    a, b = queue(store, clock), queue(store, clock)
+    a, b = queue(rows, clock), queue(rows, clock)
     job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     assert a.replies(job_id) == []
     held = claimed(a)
@@ -202,11 +223,11 @@ def test_the_outbox_is_written_once_and_marked_sent_once(store: Store) -> None:
     assert b.replies(job_id)[0].message_ts == "111.1"
 
 
-def test_a_holder_that_lost_the_job_cannot_write_its_outbox(store: Store) -> None:
+def test_a_holder_that_lost_the_job_cannot_write_its_outbox(rows: JobStore) -> None:
     from bot.usecases.jobs import LeaseLost
 
     clock = Clock()
-    a, b = queue(store, clock), queue(store, clock)
+    a, b = queue(rows, clock), queue(rows, clock)
     job_id, _ = a.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     held = claimed(a)
     clock.advance(31)
@@ -216,9 +237,9 @@ def test_a_holder_that_lost_the_job_cannot_write_its_outbox(store: Store) -> Non
     assert b.replies(job_id) == []
 
 
-def test_concurrent_claims_give_each_job_to_one_holder(store: Store) -> None:
+def test_concurrent_claims_give_each_job_to_one_holder(rows: JobStore) -> None:
     clock = Clock()
-    queues = [queue(store, clock) for _ in range(4)]
+    queues = [queue(rows, clock) for _ in range(4)]
     ids = {queues[0].enqueue(team_id="T1", kind="mention", key=f"Ev{i}", payload={})[0] for i in range(20)}
     got: list[int] = []
     lock = threading.Lock()
@@ -236,9 +257,9 @@ def test_concurrent_claims_give_each_job_to_one_holder(store: Store) -> None:
     assert sorted(got) == sorted(ids)  # every job once, none twice
 
 
-def test_prune_forgets_finished_jobs_only(store: Store) -> None:
+def test_prune_forgets_finished_jobs_only(rows: JobStore) -> None:
     clock = Clock()
-    q = queue(store, clock)
+    q = queue(rows, clock)
     done, _ = q.enqueue(team_id="T1", kind="mention", key="Ev1", payload={})
     waiting, _ = q.enqueue(team_id="T1", kind="mention", key="Ev2", payload={})
     job = claimed(q, job_id=done)
