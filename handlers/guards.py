@@ -5,7 +5,7 @@ Registered after Bolt's own middleware (request verification, authorization), in
 1. ``mark_verified`` records in the context that the request got this far. Bolt's verification
    answers 401 without calling the next middleware, but an exception inside it (a timestamp that
    is not a number) goes to the app's error handler with the forged body: the error handler acts
-   only on requests that carry this mark (handlers/error_reports.py).
+   only on requests that carry this mark (handlers/slack_io/error_reports.py).
 2. ``only_team`` ignores requests from any workspace other than the one this installation serves.
 3. ``answerable_only_at`` refuses a request whose ``response_url`` points anywhere but Slack, so
    no code path can be made to POST to an address the sender chose.

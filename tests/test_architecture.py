@@ -182,7 +182,7 @@ def test_a_from_import_of_a_module_is_that_module() -> None:
     assert "bot.usecases.incidents" in imported_names(
         "from bot.usecases import incidents\n", "bot.extraction.cves", False
     )
-    assert "storage.uow" in imported_names("from storage import uow\n", "handlers.actions", False)
+    assert "storage.uow" in imported_names("from storage import uow\n", "handlers.actions.card_buttons", False)
 
 
 def test_relative_imports_are_resolved() -> None:

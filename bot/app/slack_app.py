@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +20,7 @@ from bot.runtime.slack_api import make_client
 from bot.sources.web import url_reader
 from bot.usecases.intake import Origin, Outcome, process_submission
 from bot.usecases.jobs import JobQueue, JobRunner
-from handlers import Deps, register_handlers, submissions
+from handlers import Deps, job_handlers, register_handlers
 from handlers.guards import SlackHosts, answerable_only_at, mark_verified, only_team
 from storage import Store
 from storage.jobs import SqlJobs
@@ -80,11 +79,12 @@ def build_bot(
     jobs = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=settings.job_lease))
     deps = Deps(settings=settings, store=store, process=process or in_process(settings, store), jobs=jobs)
     register_handlers(app, deps)
+    handlers, give_up = job_handlers(client, deps)
     runner = JobRunner(
         jobs,
-        {kind: functools.partial(submissions.run, client=client, deps=deps) for kind in submissions.KINDS},
+        handlers,
         threads=settings.workers,
-        give_up=functools.partial(submissions.give_up, client=client),
+        give_up=give_up,
     )
     return SlackBot(app, runner)
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from bot.errors import StorageError
 from bot.extraction import Article
 from bot.usecases import incidents
-from handlers.error_reports import user_message
+from handlers.slack_io.error_reports import user_message
 from storage.engine import make_engine
 from storage.uow import Store
 from tests.slack.conftest import BOT_USER, Bot, start_bot

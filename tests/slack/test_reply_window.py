@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from bot.runtime.slack_api import post_message, reply_metadata
 from bot.usecases.incidents import open_store
 from bot.usecases.jobs import JobQueue
-from handlers.posting import deliver
+from handlers.slack_io.posting import deliver
 from storage import Store
 from storage.jobs import SqlJobs
 from storage.records import OutboxReply

@@ -1,5 +1,5 @@
 """@incident-bot mentions: recorded as a job before the ack; a worker replies in the thread
-(handlers/submissions.py), exactly once even across a crash or a retried delivery."""
+(handlers/jobs/submissions.py), exactly once even across a crash or a retried delivery."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 
 from handlers.deps import Deps
-from handlers.submissions import MENTION, mention_payload
+from handlers.jobs.submissions import MENTION, mention_payload
 
 
 def register(app: App, deps: Deps) -> None:

@@ -1,6 +1,6 @@
 """Running a submission job (a mention, ``/incident summary``): read, summarize, store, then reply.
 
-The listeners (handlers/mentions.py, handlers/commands.py) only record the job before Slack's
+The listeners (handlers/events/mentions.py, handlers/commands/incident.py) only record the job before Slack's
 ack; this module is what a worker runs for it, on this process or, after a crash, on another.
 The replies are written to the job's outbox before the first post (bot/usecases/jobs.py), so a job taken
 over does not read and store the article again once its replies exist.
@@ -16,9 +16,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot.usecases import intake
 from handlers.deps import Deps
-from handlers.error_reports import user_message
-from handlers.posting import deliver, ephemeral, respond
-from handlers.replies import outcome_message
+from handlers.slack_io.error_reports import user_message
+from handlers.slack_io.posting import deliver, ephemeral, respond
+from handlers.slack_io.replies import outcome_message
 from storage.records import JobRecord, OutboxReply
 
 log = logging.getLogger(__name__)

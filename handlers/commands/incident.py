@@ -1,5 +1,5 @@
 """``/incident …``: acked at once. ``summary`` is recorded as a job before the ack
-(handlers/submissions.py runs it); the quick reads run after the ack (Bolt lazy listener)."""
+(handlers/jobs/submissions.py runs it); the quick reads run after the ack (Bolt lazy listener)."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from slack_sdk import WebClient
 from bot.domain import slash_commands
 from bot.render.slack import CardContext, ListedIncident, card, incident_list_blocks
 from bot.usecases import incidents as services
-from handlers import digest_commands
-from handlers.claims import first_interaction, interaction_key
+from handlers.commands import digest
 from handlers.deps import Deps
-from handlers.error_reports import reported
-from handlers.replies import evidence_key
-from handlers.submissions import SUMMARY, summary_payload
+from handlers.jobs.submissions import SUMMARY, summary_payload
+from handlers.slack_io.claims import first_interaction, interaction_key
+from handlers.slack_io.error_reports import reported
+from handlers.slack_io.replies import evidence_key
 from storage import IncidentRecord
 from storage.records import Audience
 
@@ -71,7 +71,7 @@ def _run(
         blocks, text = card(record.summary, CardContext(incident_id=str(record.id), evidence_key=key))
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, slash_commands.Digest):
-        digest_commands.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
+        digest.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
     elif isinstance(cmd, slash_commands.Help):
         respond(text=_help(cmd), response_type="ephemeral")
 
@@ -82,7 +82,7 @@ def register(app: App, deps: Deps) -> None:
         if isinstance(cmd, slash_commands.Help):
             ack(response_type="ephemeral", text=_help(cmd))
         elif isinstance(cmd, slash_commands.Summary):
-            # Recorded before the ack, like a mention (handlers/submissions.py runs it); a replay
+            # Recorded before the ack, like a mention (handlers/jobs/submissions.py runs it); a replay
             # of the same signed request finds the job by its trigger key.
             deps.jobs.enqueue(
                 team_id=context.team_id or str(command.get("team_id") or ""),

@@ -10,14 +10,14 @@ from slack_bolt.context.respond import Respond
 from bot.domain.slash_commands import parse_number
 from bot.render.slack import SHOW_EVIDENCE_ACTION, evidence_blocks
 from bot.usecases import incidents
-from handlers.claims import first_interaction
 from handlers.deps import Deps
-from handlers.error_reports import reported
+from handlers.slack_io.claims import first_interaction
+from handlers.slack_io.error_reports import reported
 from storage.records import Audience
 
 
 def parse_key(value: str) -> tuple[int, int] | None:
-    """The (incident, source) ids of a "Show evidence" button (handlers.replies.evidence_key)."""
+    """The (incident, source) ids of a "Show evidence" button (handlers.slack_io.replies.evidence_key)."""
     incident, _, source = value.partition(":")
     ids = parse_number(incident), parse_number(source)
     return (ids[0], ids[1]) if ids[0] is not None and ids[1] is not None else None

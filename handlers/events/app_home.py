@@ -9,10 +9,10 @@ from slack_sdk import WebClient
 
 from bot.render.slack import SubscriptionLine, home_view
 from bot.usecases import incidents as services
-from handlers.claims import first_time
-from handlers.commands import listed
+from handlers.commands.incident import listed
 from handlers.deps import Deps
-from handlers.error_reports import reported
+from handlers.slack_io.claims import first_time
+from handlers.slack_io.error_reports import reported
 from storage.records import Audience
 
 HOME_INCIDENTS = 15
