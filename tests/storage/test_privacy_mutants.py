@@ -348,6 +348,19 @@ def test_search_puts_the_best_match_first_and_pages(store: Store) -> None:
     assert ids(read(lambda v: v.search("-- !!"))) == []
 
 
+def test_hyphens_and_spaces_find_the_same_names_on_both_databases(store: Store) -> None:
+    """ "Kelp-Works" finds "Kelp Works" and the other way round; a CVE id is found whole but not by
+    a different id that shares its year."""
+    spaced = add(store, "Kelp Works", channel="C-pub", kind=PUBLIC, at=NOW, attackers=("Pangolin",))
+    hyphened = add(store, "Birch-Mill Foods", channel="C-pub", kind=PUBLIC, at=NOW + HOUR, attackers=("Ocelot",))
+    read = view(store, Audience.team())
+    assert ids(read(lambda v: v.search("Kelp-Works"))) == [spaced.incident.id]
+    assert ids(read(lambda v: v.search("kelp works"))) == [spaced.incident.id]
+    assert ids(read(lambda v: v.search("Birch Mill"))) == [hyphened.incident.id]
+    assert ids(read(lambda v: v.search("birch-mill"))) == [hyphened.incident.id]
+    assert ids(read(lambda v: v.search("Kelp-Mill"))) == []  # the parts must stand together
+
+
 class _Recorder:
     """A session that records what it is asked to run, for a dialect it names."""
 
@@ -392,20 +405,31 @@ def test_postgresql_search_is_a_materialized_text_match_then_the_teams_visible_s
     assert AudienceView(repo, team_id=T, audience=audience).search("breached  Kelp-Works", limit=7, offset=14) == []  # type: ignore[arg-type]
     (statement,) = session.statements
     sql, params = _sql(statement, dialect)
+    # Each word: as PostgreSQL's parser reads it, or the phrase of its parts (_pg_tsquery).
+    query = (
+        "(plainto_tsquery(%(plainto_tsquery_1)s, %(plainto_tsquery_2)s) || "
+        "phraseto_tsquery(%(phraseto_tsquery_1)s, %(phraseto_tsquery_2)s)) && "
+        "(plainto_tsquery(%(plainto_tsquery_3)s, %(plainto_tsquery_4)s) || "
+        "phraseto_tsquery(%(phraseto_tsquery_3)s, %(phraseto_tsquery_4)s))"
+    )
     assert sql == (
         "WITH hits AS MATERIALIZED (SELECT sources.id AS source_id, sources.incident_id AS incident_id, "
-        "sources.team_id AS team_id, ts_rank(sources.search_tsv, "
-        "websearch_to_tsquery(%(websearch_to_tsquery_1)s, %(websearch_to_tsquery_2)s)) AS rank "
-        "FROM sources WHERE sources.search_tsv @@ "
-        "websearch_to_tsquery(%(websearch_to_tsquery_1)s, %(websearch_to_tsquery_2)s)) "
+        f"sources.team_id AS team_id, ts_rank(sources.search_tsv, {query}) AS rank "
+        f"FROM sources WHERE sources.search_tsv @@ ({query})) "
         "SELECT hits.incident_id, max(hits.rank) AS best FROM hits "
         f"WHERE hits.team_id = %(team_id_1)s{visible} "
         "GROUP BY hits.incident_id ORDER BY best DESC, hits.incident_id DESC "
         "LIMIT %(param_1)s OFFSET %(param_2)s"
     )
     expected = {
-        "websearch_to_tsquery_1": "english",
-        "websearch_to_tsquery_2": "breached Kelp-Works",
+        "plainto_tsquery_1": "english",
+        "plainto_tsquery_2": "breached",
+        "phraseto_tsquery_1": "english",
+        "phraseto_tsquery_2": "breached",
+        "plainto_tsquery_3": "english",
+        "plainto_tsquery_4": "Kelp-Works",
+        "phraseto_tsquery_3": "english",
+        "phraseto_tsquery_4": "Kelp Works",
         "team_id_1": T,
         "param_1": 7,
         "param_2": 14,
