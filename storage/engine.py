@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 
+from bot.errors import ConfigurationError
+
 # How long a writer waits for another writer's lock before SQLite reports "database is locked".
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # A PostgreSQL server that is down should fail fast with a clear message, not hang the user.
@@ -32,7 +34,13 @@ def make_engine(
     **kwargs: Any,
 ) -> Engine:
     """An engine for ``url`` with the settings this project relies on; the caller disposes it."""
-    parsed = make_url(url)
+    try:
+        parsed = make_url(url)
+    except exc.ArgumentError:
+        # The message would repeat the URL, and with it a password: say what is wrong, not what it was.
+        raise ConfigurationError(
+            "DATABASE_URL is not a database URL: use sqlite:///path/to/file.sqlite3 or postgresql+psycopg://…"
+        ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database
@@ -42,12 +50,18 @@ def make_engine(
         _configure_sqlite(engine, sqlite_busy_timeout_ms)
         return engine
     if backend == "postgresql":
+        if parsed.get_driver_name() != "psycopg":
+            raise ConfigurationError(
+                "DATABASE_URL: PostgreSQL is reached through psycopg 3; write postgresql+psycopg://…"
+            )
         connect_args = {"connect_timeout": PG_CONNECT_TIMEOUT_S}
         engine = create_engine(parsed, connect_args=connect_args, **kwargs)
         _configure_postgresql(engine)
         _ping_when_idle(engine, pg_ping_after_idle_s)
         return engine
-    raise ValueError(f"unsupported database {backend!r}: use sqlite:/// or postgresql+psycopg://")
+    raise ConfigurationError(
+        f"DATABASE_URL names an unsupported database ({backend!r}): use sqlite:/// or postgresql+psycopg://"
+    )
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

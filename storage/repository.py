@@ -7,11 +7,12 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from sqlalchemy import (
     BigInteger,
     Connection,
+    CursorResult,
     Integer,
     String,
     Text,
@@ -247,6 +248,18 @@ _TOUCH_INCIDENT = (
 )
 _INCIDENT_RECORD = select(*RECORD_COLUMNS).where(Incident.id == bindparam("b_id"))
 _INSERT_SOURCE = insert(Source).returning(Source.id)
+_OTHER_SOURCE = Source.__table__.alias("other")  # not correlated with the row being updated
+_LINK_SOURCE = (
+    update(Source)
+    .where(
+        Source.id == bindparam("b_id"),
+        Source.canonical_url.is_(None),
+        ~exists().where(
+            _OTHER_SOURCE.c.team_id == bindparam("b_team"), _OTHER_SOURCE.c.canonical_url == bindparam("b_url")
+        ),
+    )
+    .values(canonical_url=bindparam("b_url"), url=bindparam("url"))
+)
 _INSERT_KEYS = insert(IncidentKey)
 _DELETE_KEY = delete(IncidentKey).where(
     IncidentKey.incident_id == bindparam("b_id"),
@@ -457,6 +470,15 @@ class IncidentRepository:
         _mark_sighted(conn, incident_id, sub)
         row = conn.execute(_INCIDENT_RECORD, {"b_id": incident_id}).one()
         how = "same link" if report.canonical_url and url == report.canonical_url else "same text"
+        if how == "same text" and report.canonical_url and url is None:
+            # Pasted (or read from a file) first, now read from its link: the source gets its link,
+            # unless another source of the team already has it.
+            linked = conn.execute(
+                _LINK_SOURCE,
+                {"b_id": source_id, "b_team": sub.team_id, "b_url": report.canonical_url, "url": report.url},
+            )
+            if cast(CursorResult[Any], linked).rowcount:
+                how = "same text; its link is recorded now"
         return StoreResult(
             incident=record_from_row(row),
             source_id=source_id,
@@ -526,6 +548,10 @@ class IncidentRepository:
         return None, hot
 
     # ---- reading (what an audience may see: storage/privacy.py) ------------------------
+
+    def teams(self) -> list[str]:
+        """The teams that have incidents stored, in order."""
+        return list(self.session.scalars(select(Incident.team_id).distinct().order_by(Incident.team_id)))
 
     def count(self, team_id: str) -> int:
         return self.session.scalar(select(func.count()).select_from(Incident).where(Incident.team_id == team_id)) or 0

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from bot import __version__
 from bot.app.cli_digest import register as register_digest
-from bot.app.cli_output import err, fail
+from bot.app.cli_output import err, fail, report_source_error
 from bot.app.cli_store import register, store_summary, stored_line
 from bot.app.settings import Settings
 from bot.errors import BadInputError, IncidentBotError
@@ -52,10 +52,16 @@ def _main(
     logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr)
 
 
+def _is_link(source: str) -> bool:
+    """A link, or something written as one ("ftp://…", "<https://…|…>"): read as a URL, so that
+    one the bot may not fetch is refused as such rather than looked for as a file."""
+    return "://" in source[:20] or source.startswith("<http")
+
+
 def _load(source: str, published: dt.date | None) -> Article:
     if source == "-":
         return read_stream(sys.stdin.buffer, published=published)
-    if source.lower().startswith(("http://", "https://", "<http")):
+    if _is_link(source):
         article = _read_url(source)
         return article.model_copy(update={"published": published}) if published else article
     return read_path(Path(source), published=published)
@@ -76,7 +82,9 @@ def _read_url(url: str) -> Article:
 
 @app.command()
 def summarize(
-    sources: Annotated[list[str], typer.Argument(help="Files (.txt/.md/.html), or - for stdin.")],
+    sources: Annotated[
+        list[str], typer.Argument(help="Files (.txt/.md/.html), http(s) links to read, or - for stdin.")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="Print IncidentSummary JSON, one per line.")] = False,
     no_store: Annotated[
         bool,
@@ -86,7 +94,8 @@ def summarize(
         str | None, typer.Option(help="Publication date (YYYY-MM-DD) for resolving 'last Friday'.")
     ] = None,
 ) -> None:
-    """Summarize one or more articles and print a card (or JSON)."""
+    """Summarize articles — files, links or stdin — print a card (or JSON) for each, and store
+    each incident found (not-incidents are never stored)."""
     out = Console()
     failures: list[IncidentBotError] = []
     try:
@@ -97,19 +106,23 @@ def summarize(
         try:
             article = _load(source, pub)
             summary = summarize_article(article)
-            stored = None if no_store else store_summary(article, summary, source=source)
+            # Only incidents are kept: text about something else stays out of lists and digests,
+            # as it does when it comes from Slack.
+            stored = store_summary(article, summary) if summary.is_incident and not no_store else None
         except IncidentBotError as exc:
             if len(sources) == 1:
                 raise fail(exc) from None
-            err.print(f"[bold red]error:[/] {source}: {exc}", highlight=False)
+            report_source_error(source, exc)
             failures.append(exc)
             continue
         if as_json:
             sys.stdout.write(summary.model_dump_json() + "\n")
-        else:
-            out.print(card(summary))
-            if stored is not None:
-                out.print(stored_line(stored), highlight=False)
+            continue
+        out.print(card(summary))
+        if stored is not None:
+            out.print(stored_line(stored), highlight=False)
+        elif not summary.is_incident and not no_store:
+            out.print("Not stored: no security incident found.", highlight=False)
     if failures:
         raise typer.Exit(max(f.exit_code for f in failures))
 
@@ -124,6 +137,11 @@ def extract(
 
     if not input_path.is_file():
         raise fail(BadInputError(f"{input_path}: no such file"))
+    try:
+        # Opened before the work starts: a path that cannot be written is bad input, said at once.
+        dst = output_path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise fail(BadInputError(f"{output_path}: cannot write here ({exc.strerror or exc})")) from None
     with input_path.open("rb") as fh:
         total = sum(1 for line in fh if line.strip())
     ok = failed = 0
@@ -135,11 +153,7 @@ def extract(
         console=err,
         disable=not err.is_terminal and not _state["debug"],
     )
-    with (
-        progress,
-        input_path.open(encoding="utf-8", errors="replace") as src,
-        output_path.open("w", encoding="utf-8") as dst,
-    ):
+    with progress, dst, input_path.open(encoding="utf-8", errors="replace") as src:
         task = progress.add_task("extract", total=total)
         for lineno, line in enumerate(src, 1):
             if not line.strip():
@@ -172,7 +186,7 @@ def fetch(
             failures.append(exc)
             if as_json:
                 sys.stdout.write(json.dumps({"url": url, "error": str(exc)}, ensure_ascii=False) + "\n")
-            err.print(f"[bold red]error:[/] {url}: {exc}", highlight=False, soft_wrap=True)
+            report_source_error(url, exc)
             continue
         if as_json:
             published = art.published.isoformat() if art.published else None

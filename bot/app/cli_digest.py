@@ -51,7 +51,9 @@ def _subscription(settings: Settings, channel: str, team: str | None) -> tuple[S
 
 @digest_app.command()
 def preview(
-    channel: ChannelOpt, team: TeamOpt = None, as_json: Annotated[bool, typer.Option("--json")] = False
+    channel: ChannelOpt,
+    team: TeamOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The digest as JSON instead of text.")] = False,
 ) -> None:
     """Show what the channel's next digest would say now (nothing is posted or recorded)."""
     from bot.usecases import digests

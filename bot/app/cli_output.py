@@ -16,3 +16,14 @@ def fail(exc: IncidentBotError) -> typer.Exit:
     to raise."""
     err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
     return typer.Exit(exc.exit_code)
+
+
+def source_problem(source: str, exc: IncidentBotError) -> str:
+    """The error of one of several inputs, naming it once: messages about a file or link already
+    start with it."""
+    message = str(exc)
+    return message if message.startswith(source[:200]) else f"{source}: {message}"
+
+
+def report_source_error(source: str, exc: IncidentBotError) -> None:
+    err.print(f"[bold red]error:[/] {source_problem(source, exc)}", highlight=False, markup=True, soft_wrap=True)

@@ -17,8 +17,9 @@ from rich.table import Table
 
 from bot.app.cli_output import err, fail
 from bot.app.settings import Settings
-from bot.errors import IncidentBotError
+from bot.errors import BadInputError, IncidentBotError
 from bot.extraction import Article, IncidentSummary
+from bot.extraction.schema import IncidentType
 from bot.render.terminal import card
 
 if TYPE_CHECKING:
@@ -61,6 +62,31 @@ def _open(migrate: bool = True) -> Store:
 _T = TypeVar("_T")
 
 
+def _team(store: Store, given: str | None) -> str:
+    """The team whose incidents a command reads: ``--team``, else the only team stored (the
+    Slack workspace of a bot's database, or ``local``), else ``local``; several without
+    ``--team`` is a question the user must answer."""
+    if given:
+        return given
+    from bot.usecases import incidents as services
+
+    teams = services.stored_teams(store=store)
+    if len(teams) > 1:
+        raise BadInputError(
+            f"this database holds the incidents of several teams ({', '.join(teams)}); pick one with --team"
+        )
+    return teams[0] if teams else LOCAL_TEAM
+
+
+def _incident_type(given: str | None) -> str | None:
+    if given is None:
+        return None
+    valid = [t.value for t in IncidentType]
+    if given not in valid:
+        raise fail(BadInputError(f"unknown incident type {given!r}; one of: {', '.join(valid)}"))
+    return given
+
+
 def _with_store(work: Callable[[Store], _T]) -> _T:
     """Run ``work`` on the configured store (upgraded first); a storage error ends the command
     with its one-line message and exit code."""
@@ -71,8 +97,9 @@ def _with_store(work: Callable[[Store], _T]) -> _T:
         raise fail(exc) from None
 
 
-def store_summary(article: Article, summary: IncidentSummary, *, source: str) -> StoreResult:
-    """Store what ``summarize`` produced; the canonical URL is the link or path as given."""
+def store_summary(article: Article, summary: IncidentSummary) -> StoreResult:
+    """Store what ``summarize`` produced. A link's canonical URL is the one its reader settled on;
+    a file or stdin has none (a path is not a link: the same text is known by its content)."""
     from bot.usecases import incidents as services
 
     with _open() as store:
@@ -82,7 +109,7 @@ def store_summary(article: Article, summary: IncidentSummary, *, source: str) ->
             summary=summary,
             team_id=LOCAL_TEAM,
             submitter=_submitter(),
-            canonical_url=source if source != "-" else None,
+            canonical_url=article.url,
         )
 
 
@@ -125,6 +152,13 @@ def _print(records: list[IncidentRecord], as_json: bool, empty: str) -> None:
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+TeamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--team",
+        help="Whose incidents: a Slack team id, or 'local' for the command line's own. Default: the only team stored.",
+    ),
+]
 
 
 @db_app.command("upgrade")
@@ -141,27 +175,33 @@ def db_upgrade() -> None:
 def incidents_list(
     as_json: JsonOpt = False,
     limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first.")] = 20,
-    incident_type: Annotated[str | None, typer.Option("--type", help="Only this incident type.")] = None,
+    incident_type: Annotated[
+        str | None, typer.Option("--type", help="Only this incident type (e.g. ransomware, data_breach).")
+    ] = None,
+    team: TeamOpt = None,
 ) -> None:
     """List stored incidents, most recently seen first."""
     from bot.usecases import incidents as services
 
+    wanted = _incident_type(incident_type)
     found = _with_store(
         lambda store: services.list_incidents(
-            store=store, team_id=LOCAL_TEAM, audience=_operator(), limit=limit, incident_type=incident_type
+            store=store, team_id=_team(store, team), audience=_operator(), limit=limit, incident_type=wanted
         )
     )
-    _print(found, as_json, "no incidents stored yet")
+    _print(found, as_json, f"no {wanted} incidents stored" if wanted else "no incidents stored yet")
 
 
 @incidents_app.command("show")
-def incidents_show(incident_id: Annotated[int, typer.Argument(help="Incident id.")], as_json: JsonOpt = False) -> None:
+def incidents_show(
+    incident_id: Annotated[int, typer.Argument(help="Incident id.")], as_json: JsonOpt = False, team: TeamOpt = None
+) -> None:
     """Show one incident: its summary card and every source that reported it."""
     from bot.usecases import incidents as services
 
     record = _with_store(
         lambda store: services.get_incident(
-            store=store, team_id=LOCAL_TEAM, incident_id=incident_id, audience=_operator()
+            store=store, team_id=_team(store, team), incident_id=incident_id, audience=_operator()
         )
     )
     if record is None:
@@ -186,14 +226,15 @@ def incidents_show(incident_id: Annotated[int, typer.Argument(help="Incident id.
 def incidents_search(
     query: Annotated[str, typer.Argument(help="Victim, attacker, CVE, type or any words.")],
     as_json: JsonOpt = False,
-    limit: Annotated[int, typer.Option(min=1, max=1000)] = 20,
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, best match first.")] = 20,
+    team: TeamOpt = None,
 ) -> None:
     """Find incidents by victim, attacker, CVE, type or free text."""
     from bot.usecases import incidents as services
 
     found = _with_store(
         lambda store: services.search_incidents(
-            store=store, team_id=LOCAL_TEAM, query=query, audience=_operator(), limit=limit
+            store=store, team_id=_team(store, team), query=query, audience=_operator(), limit=limit
         )
     )
     _print(found, as_json, f"no incident matches {query!r}")

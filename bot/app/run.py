@@ -10,6 +10,7 @@ import signal
 import threading
 from typing import Any
 
+from bot import __version__
 from bot.app.settings import Settings
 from bot.app.slack_app import Mode, SlackBot, build_bot
 from bot.errors import ConfigurationError
@@ -36,6 +37,7 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     try:
         bot = build_bot(settings=settings, store=store, mode=mode, process=pool.run)
         app = bot.app
+        log.info("%s", serving_line(settings, bot.team_id, store.engine.dialect.name, mode, port or settings.port))
         # Submissions left by a process that died (or handed back by one that stopped) are taken
         # over as soon as their leases lapse.
         bot.runner.start()
@@ -63,6 +65,16 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
         store.close()
 
 
+def serving_line(settings: Settings, team_id: str, dialect: str, mode: Mode, port: int) -> str:
+    """The one line that says what this process serves (never a secret, a path or a database URL)."""
+    where = f"HTTP on {settings.host}:{port}" if mode == "http" else "Socket Mode"
+    database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(dialect, dialect)
+    return (
+        f"incident-bot {__version__} serving Slack team {team_id} over {where}; "
+        f"{database} database; {settings.workers} workers, digests scheduled"
+    )
+
+
 def _run_http(app: Any, settings: Settings, port: int) -> None:
     from waitress.server import create_server
 
@@ -85,7 +97,7 @@ def _run_http(app: Any, settings: Settings, port: int) -> None:
         threads=settings.workers + 4,
         max_request_body_size=MAX_BODY_BYTES + 1,
     )
-    log.info("incident-bot listening on http://%s:%s/slack/events", settings.host, port)
+    log.info("listening on http://%s:%s/slack/events", settings.host, port)
     _exit_on_sigterm()
     try:
         server.run()
@@ -101,7 +113,7 @@ def _run_socket(app: Any, settings: Settings) -> None:
     if settings.slack_app_token is None:
         raise ConfigurationError("SLACK_APP_TOKEN (xapp-…) is needed for Socket Mode; see .env.example")
     handler = SocketModeHandler(app, settings.slack_app_token.get_secret_value())
-    log.info("incident-bot connecting to Slack in Socket Mode")
+    log.info("connecting to Slack in Socket Mode")
     _exit_on_sigterm()
     try:
         handler.start()  # type: ignore[no-untyped-call]  # slack_bolt leaves these two unannotated

@@ -40,6 +40,7 @@ class SlackBot:
 
     app: App
     runner: JobRunner
+    team_id: str  # the workspace this installation serves
 
 
 def build_bot(
@@ -70,11 +71,12 @@ def build_bot(
         process_before_response=True,
         # Slow work (fetching, summarizing, posting) runs on this pool after the ack is sent.
         listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="incident-bot"),
-        logger=logging.getLogger("incident_bot.slack"),
+        logger=_bolt_logger(),
     )
     # After Bolt's own verification and authorization, before any listener (handlers/guards.py).
     app.use(mark_verified)
-    app.use(only_team(installation_team(client)))
+    team = installation_team(client)
+    app.use(only_team(team))
     app.use(answerable_only_at(SlackHosts.from_api_url(settings.slack_api_url)))
     jobs = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=settings.job_lease))
     deps = Deps(settings=settings, store=store, process=process or in_process(settings, store), jobs=jobs)
@@ -86,7 +88,23 @@ def build_bot(
         threads=settings.workers,
         give_up=give_up,
     )
-    return SlackBot(app, runner)
+    return SlackBot(app, runner, team)
+
+
+class _DropTokenNotice(logging.Filter):
+    """Bolt reads SLACK_BOT_TOKEN from the environment by itself and then warns that the client
+    we hand it (which carries that very token) wins. It is the setup working as meant: not news
+    for the operator."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+def _bolt_logger() -> logging.Logger:
+    logger = logging.getLogger("incident_bot.slack")
+    if not any(isinstance(f, _DropTokenNotice) for f in logger.filters):
+        logger.addFilter(_DropTokenNotice())
+    return logger
 
 
 def installation_team(client: WebClient) -> str:

@@ -18,6 +18,13 @@ class UrlRefusedError(FetchError):
     code = "url_refused"
 
 
+class NotAUrlError(UrlRefusedError):
+    """What the user gave is not an http(s) link we may fetch: bad input (exit code 2), not a
+    failed fetch. A *redirect* to such a link is the page's doing and stays a UrlRefusedError."""
+
+    exit_code = 2
+
+
 class BlockedAddressError(FetchError):
     """The host is (or resolves to) an address that is not public: loopback, private, metadata..."""
 

@@ -28,6 +28,7 @@ from bot.sources.errors import (
     FetchTimeoutError,
     HttpStatusError,
     NotAnArticleError,
+    NotAUrlError,
     ResponseTooLargeError,
     TooManyRedirectsError,
     UnsupportedContentError,
@@ -220,6 +221,15 @@ def _read_body(response: httpx.Response, limit: int) -> bytes:
     return bytes(body)
 
 
+def _redirect_target(current: str, location: str) -> str:
+    """Where a redirect leads, checked like the link itself; a refused target is the page's doing
+    (a failed fetch, exit 3), not bad input from the user."""
+    try:
+        return check_url(urljoin(current, location.strip()))
+    except NotAUrlError as exc:
+        raise UrlRefusedError(f"{urlsplit(current).hostname} redirected to a link that cannot be read: {exc}") from exc
+
+
 def fetch(url: str, *, settings: Settings, resolver: Resolver = system_resolver) -> FetchedPage:
     """GET ``url`` and return its decoded text; FetchError (exit 3) for every way that can fail."""
     budget = settings.fetch_timeout
@@ -241,7 +251,7 @@ def fetch(url: str, *, settings: Settings, resolver: Resolver = system_resolver)
                 with client.stream("GET", current) as response:
                     location = response.headers.get("location")
                     if response.status_code in _REDIRECTS and location:
-                        current = check_url(urljoin(current, location.strip()))
+                        current = _redirect_target(current, location)
                         continue
                     if response.status_code >= 400:
                         raise HttpStatusError(

@@ -6,7 +6,7 @@ import html
 import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from bot.sources.errors import UrlRefusedError
+from bot.sources.errors import NotAUrlError
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -71,26 +71,26 @@ def slack_links(message: str) -> list[str]:
 
 
 def check_url(url: str) -> str:
-    """The URL if the bot may fetch it (http/https, a host, no credentials); else UrlRefusedError."""
+    """The URL if the bot may fetch it (http/https, a host, no credentials); else NotAUrlError."""
     url = url.strip()
     try:
         parts = urlsplit(url)
         port = parts.port  # raises ValueError on a malformed or out-of-range port
     except ValueError as exc:
-        raise UrlRefusedError(f"{url[:200]}: not a valid URL ({exc})") from exc
+        raise NotAUrlError(f"{url[:200]}: not a valid URL ({exc})") from exc
     scheme = parts.scheme.lower()
     if scheme not in ALLOWED_SCHEMES:
         shown = f"{scheme}:" if scheme else "no scheme"
-        raise UrlRefusedError(f"{url[:200]}: only http and https links can be read ({shown} refused)")
+        raise NotAUrlError(f"{url[:200]}: only http and https links can be read ({shown} refused)")
     if parts.username is not None or parts.password is not None:
         # Credentials in a link would be sent to whatever host it names; never forward them.
-        raise UrlRefusedError(f"{scheme}://{parts.hostname}…: links with a user name or password are refused")
+        raise NotAUrlError(f"{scheme}://{parts.hostname}…: links with a user name or password are refused")
     if not parts.hostname:
-        raise UrlRefusedError(f"{url[:200]}: the link has no host name")
+        raise NotAUrlError(f"{url[:200]}: the link has no host name")
     if port == 0:
-        raise UrlRefusedError(f"{url[:200]}: port 0 is not a valid port")
+        raise NotAUrlError(f"{url[:200]}: port 0 is not a valid port")
     if any(c.isspace() or ord(c) < 32 for c in url):
-        raise UrlRefusedError(f"{url[:200]!r}: the link contains spaces or control characters")
+        raise NotAUrlError(f"{url[:200]!r}: the link contains spaces or control characters")
     return url
 
 

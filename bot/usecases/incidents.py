@@ -61,6 +61,11 @@ def summarize_and_store(
     return store.write(lambda repo: repo.add_report(report))
 
 
+def stored_teams(*, store: Store) -> list[str]:
+    """The teams with incidents in this database (the command line picks one of them)."""
+    return store.read(lambda repo: repo.teams())
+
+
 # Every read takes the ``audience`` that will see its result; storage/privacy.py decides what that
 # audience may see (Audience.operator() for the local command line, Audience.team() for the App
 # Home, Audience.conversation(channel) for a reply in a channel or DM).

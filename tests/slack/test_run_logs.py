@@ -20,11 +20,18 @@ def _log_once_it_says(bot: Bot, words: str, timeout: float = 10.0) -> str:
     return text
 
 
-def test_info_level_shows_that_it_is_listening(bot: Bot) -> None:
+def test_info_level_says_what_it_serves(bot: Bot) -> None:
     # the command line sets WARNING before it knows it starts the bot; the bot's setting must win
     port = bot.url.rsplit(":", 1)[1]
     text = _log_once_it_says(bot, "listening")
-    assert f"incident-bot listening on http://127.0.0.1:{port}/slack/events" in text
+    assert f"listening on http://127.0.0.1:{port}/slack/events" in text
+    serving = [line for line in text.splitlines() if "serving Slack team" in line]
+    assert len(serving) == 1
+    assert f"serving Slack team T0TEST over HTTP on 127.0.0.1:{port}; SQLite database;" in serving[0]
+    # nothing that names where the data is, and no notice about Bolt's own token handling
+    assert "sqlite:" not in text
+    assert str(bot.database) not in text
+    assert "will be unused" not in text
 
 
 def test_warning_level_keeps_it_quiet(slack: SlackStandIn, tmp_path: Path) -> None:

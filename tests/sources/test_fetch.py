@@ -80,8 +80,11 @@ def test_redirect_loop_is_capped(server: LoopbackServer, settings: Settings) -> 
 @pytest.mark.parametrize("target", ["file:///etc/passwd", "gopher://127.0.0.1:6379/_x", "http://u:p@127.0.0.1/"])
 def test_redirect_to_a_refused_scheme(server: LoopbackServer, settings: Settings, target: str) -> None:
     server.redirect("/r", target)
-    with pytest.raises(UrlRefusedError):
+    with pytest.raises(UrlRefusedError, match="redirected to a link that cannot be read") as info:
         read_url(server.url("/r"), settings=settings)
+    # the page's doing, not the user's: a failed fetch (exit 3), where the same link given by
+    # the user is bad input (exit 2)
+    assert info.value.exit_code == 3
 
 
 @pytest.fixture
