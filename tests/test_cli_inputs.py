@@ -104,7 +104,7 @@ def test_the_command_line_reads_the_bots_team_and_asks_when_there_are_several(tm
     only = run("incidents", "list", "--json", env=env)
     assert only.returncode == 0, only.stderr
     assert '"team_id":"T0BOT"' in only.stdout.replace(" ", "")
-    assert "Northbridge" in run("incidents", "search", "Northbridge", env=env).stdout
+    assert "Northbridge" in run("incidents", "search", "Northbridge", "--json", env=env).stdout
     assert run("incidents", "show", "1", env=env).returncode == 0
     # the command line's own summaries are team "local": now there are two teams
     assert run("summarize", str(EXAMPLES / "credential-leak.txt"), env=env).returncode == 0

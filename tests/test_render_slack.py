@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -9,16 +10,31 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.digest_schedule import DigestItem, build_digest
 from bot.extraction import Article, summarize_article
-from bot.extraction.schema import IncidentType, RelatedIncident
+from bot.extraction.schema import (
+    Evidence,
+    IncidentSummary,
+    IncidentType,
+    Mention,
+    RelatedIncident,
+    Severity,
+    SeverityAssessment,
+    Status,
+)
+from bot.render.facts import fact_rows
 from bot.render.slack import (
     MAX_BLOCKS,
     MAX_HEADER_CHARS,
     MAX_SECTION_CHARS,
     CardContext,
+    ListedIncident,
+    already_reported_blocks,
     card,
+    digest_blocks,
     escape,
     evidence_blocks,
+    incident_list_blocks,
     truncate,
 )
 from tests.conftest import example
@@ -161,3 +177,96 @@ def test_vulnerability_facts_and_related_incidents_are_escaped() -> None:
         assert "<!channel>" not in text
         assert "<@U0123ABC>" not in text
         assert "<http://evil.example" not in text
+
+
+def _mention(text: str, sentence: str, start: int) -> Mention:
+    return Mention(text=text, evidence=Evidence(source="text", start=start, end=start + len(text), sentence=sentence))
+
+
+def _written(**facts: Any) -> IncidentSummary:
+    return IncidentSummary(
+        title="Ferrow Dairy hit by ransomware",
+        summary="Ferrow Dairy was hit by ransomware.",
+        incident_type=IncidentType.RANSOMWARE,
+        incident_types=[IncidentType.RANSOMWARE],
+        severity=SeverityAssessment(level=Severity.HIGH, reason="test"),
+        status=Status.INVESTIGATING,
+        is_incident=True,
+        confidence=0.9,
+        **facts,
+    )
+
+
+def test_evidence_view_quotes_each_sentence_once_with_the_facts_it_gives() -> None:
+    one = "Ferrow Dairy said the Quarry Wolves gang stole payroll files of 900 staff."
+    two = "The intrusion began on 3 May."
+    summary = _written(
+        victims=[_mention("Ferrow Dairy", one, 100)],
+        attackers=[_mention("Quarry Wolves", one, 120)],
+        compromised_data=[_mention("payroll files", one, 150)],
+        affected_counts=[_mention("900 staff", one, 167)],
+        dates=[
+            Mention(text="3 May", value="2026-05-03", evidence=Evidence(source="text", start=20, end=25, sentence=two))
+        ],
+    )
+    blocks = evidence_blocks(summary)
+    sections = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    assert len(sections) == 2  # two sentences, each quoted once
+    assert sections[0].startswith("> _The intrusion began on 3 May._")  # the article's order
+    assert "*When:* 3 May" in sections[0]
+    assert sections[1].count("Ferrow Dairy said") == 1
+    for fact in ("*Victims:* Ferrow Dairy", "*Attackers:* Quarry Wolves", "*Data:* payroll files", "*Affected:* 900"):
+        assert fact in sections[1]
+
+
+def test_a_name_is_shown_once_across_attackers_and_tools() -> None:
+    s = "Ferrow Dairy blamed LockBit; the LockBit ransomware and Cobalt Strike were found."
+    summary = _written(
+        victims=[_mention("Ferrow Dairy", s, 0)],
+        attackers=[_mention("LockBit", s, 20), _mention("lockbit", s, 40)],
+        tools=[_mention("LockBit ransomware", s, 40), _mention("Cobalt Strike", s, 63), _mention("LockBit", s, 20)],
+    )
+    rows = dict(fact_rows(summary))
+    assert [m.text for m in rows["Attackers"]] == ["LockBit"]
+    assert [m.text for m in rows["Tools"]] == ["Cobalt Strike"]
+    text = "\n".join(_texts(card(summary)[0]))
+    assert text.count("LockBit") == 1
+
+
+def test_lists_say_when_it_happened_and_when_it_was_first_seen() -> None:
+    s = "The intrusion began on 3 May."
+    dated = _written(
+        dates=[Mention(text="3 May", value="2026-05-03", evidence=Evidence(source="text", start=0, end=5, sentence=s))]
+    )
+    undated = _written()
+    blocks, _ = incident_list_blocks(
+        [ListedIncident(1, dated, dt.date(2026, 5, 6), 1), ListedIncident(2, undated, dt.date(2026, 5, 7), 2)],
+        heading="Latest",
+        empty="none",
+    )
+    text = "\n".join(_texts(blocks))
+    assert "happened 2026-05-03 · first seen 2026-05-06" in text
+    assert "first seen 2026-05-07 · 2 sources" in text
+    digest, _ = digest_blocks(
+        build_digest(
+            period="today",
+            start=dt.datetime(2026, 5, 6, tzinfo=dt.UTC),
+            end=dt.datetime(2026, 5, 7, tzinfo=dt.UTC),
+            items=[DigestItem(1, dated, None, dt.date(2026, 5, 6))],
+            previous_total=None,
+        )
+    )
+    assert "happened 2026-05-03 · first seen 2026-05-06" in "\n".join(_texts(digest))
+
+
+def test_already_reported_is_one_line_with_the_first_report() -> None:
+    blocks, fallback = already_reported_blocks(
+        _written(), incident_id="7", first_report_link="https://acme.slack.com/archives/C1/p1", requested_by="U9"
+    )
+    assert len(blocks) == 1
+    text = blocks[0]["text"]["text"]
+    assert "*Already reported*: Ferrow Dairy hit by ransomware" in text
+    assert "<https://acme.slack.com/archives/C1/p1|first report>" in text
+    assert "`#7`" in text
+    assert "<@U9>" in text
+    assert fallback.startswith("Already reported")

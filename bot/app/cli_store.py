@@ -20,6 +20,7 @@ from bot.app.settings import Settings
 from bot.errors import BadInputError, IncidentBotError
 from bot.extraction import Article, IncidentSummary
 from bot.extraction.schema import IncidentType
+from bot.render.facts import happened_on
 from bot.render.terminal import card
 
 if TYPE_CHECKING:
@@ -125,13 +126,15 @@ def stored_line(result: StoreResult) -> str:
 
 def _table(records: list[IncidentRecord]) -> Table:
     table = Table(show_edge=False, pad_edge=False)
-    for col in ("id", "last seen", "type", "severity", "victim", "title", "sources"):
+    for col in ("id", "happened", "first seen", "type", "severity", "victim", "title", "sources"):
         table.add_column(col, overflow="fold")
     for r in records:
         s = r.summary
+        happened = happened_on(s)
         table.add_row(
             str(r.id),
-            r.last_seen_at.strftime("%Y-%m-%d %H:%M"),
+            happened.isoformat() if happened else "",
+            r.first_seen_at.strftime("%Y-%m-%d"),
             s.incident_type.value,
             s.severity.level.value,
             s.victims[0].text if s.victims else "",

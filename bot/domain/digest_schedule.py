@@ -118,6 +118,7 @@ class DigestItem:
     incident_id: int
     summary: IncidentSummary
     link: str | None  # permalink of the thread where it was first posted, when known
+    first_seen: dt.date | None = None  # first reported (its earliest source's publication or submission)
 
 
 @dataclass(frozen=True)

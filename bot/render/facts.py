@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from bot.extraction.schema import IncidentSummary, Mention, Money
 
 
@@ -28,13 +30,59 @@ def exploited_label(summary: IncidentSummary) -> str | None:
     return "exploited in the wild" if v.exploited == "yes" else "no known exploitation"
 
 
+def _key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def _once(mentions: list[Mention], shown: set[str] | frozenset[str] = frozenset()) -> list[Mention]:
+    """The mentions whose text reads differently from each other and from ``shown``: a name said
+    twice ("LockBit", "lockbit") is shown once."""
+    seen = set(shown)
+    kept = []
+    for m in mentions:
+        if _key(m.text) not in seen:
+            seen.add(_key(m.text))
+            kept.append(m)
+    return kept
+
+
+def _not_named_by(tools: list[Mention], attackers: list[Mention]) -> list[Mention]:
+    """Tools that are not an attacker's name again: "LockBit" the group and "LockBit ransomware"
+    the tool read as one name on a card, so the tool row does not repeat it."""
+    names = {_key(a.text) for a in attackers}
+    kept = []
+    for tool in _once(tools):
+        key = _key(tool.text)
+        if key in names or any(key.startswith(name + " ") and key[len(name) + 1 :] in _KINDS for name in names):
+            continue
+        kept.append(tool)
+    return kept
+
+
+# What a tool's name may add to an attacker's name and still be the same name.
+_KINDS = frozenset({"ransomware", "malware", "gang", "group", "strain", "variant", "trojan", "botnet"})
+
+
+def happened_on(summary: IncidentSummary) -> dt.date | None:
+    """When the incident happened, as the article dates it: its earliest date."""
+    days = []
+    for m in summary.dates:
+        if isinstance(m.value, str):
+            try:
+                days.append(dt.date.fromisoformat(m.value[:10]))
+            except ValueError:
+                continue
+    return min(days, default=None)
+
+
 def fact_rows(summary: IncidentSummary) -> list[tuple[str, list[Mention]]]:
-    """(label, mentions) for every fact field, in card order; empty fields included."""
+    """(label, mentions) for every fact field, in card order; empty fields included. A name is
+    shown once: repeated within a field, or as a tool that is an attacker's name again."""
     vuln = [(label, ms) for label, ms in vulnerability_rows(summary) if not label.startswith("Exploited")]
     return [
         *vuln[:1],
-        ("Victims", summary.victims),
-        ("Attackers", summary.attackers),
+        ("Victims", _once(summary.victims)),
+        ("Attackers", _once(summary.attackers)),
         ("Vector", summary.attack_vector),
         ("Data", summary.compromised_data),
         ("Affected", summary.affected_counts),
@@ -45,7 +93,7 @@ def fact_rows(summary: IncidentSummary) -> list[tuple[str, list[Mention]]]:
         ("CVEs", summary.cves),
         ("Products", summary.affected_products),
         *vuln[1:],
-        ("Tools", summary.tools),
+        ("Tools", _not_named_by(summary.tools, summary.attackers)),
     ]
 
 

@@ -7,6 +7,7 @@ ping anyone nor disguise a link. Every Block Kit limit is respected by truncatin
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -14,7 +15,7 @@ from urllib.parse import urlsplit
 
 from bot.domain.digest_schedule import Digest
 from bot.extraction.schema import IncidentSummary, Mention
-from bot.render.facts import exploited_label, fact_rows, related_line, with_value
+from bot.render.facts import exploited_label, fact_rows, happened_on, related_line, with_value
 
 # Block Kit limits (api.slack.com/reference/block-kit): a message holds 50 blocks; a section's
 # text 3000 characters; a header 150; a section has at most 10 fields of 2000 characters; a
@@ -194,23 +195,39 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
 
 
 def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
-    """For each field, the sentence each fact came from (the 'Show evidence' view)."""
+    """Each sentence the facts came from, once, in the article's order, with the facts it gives
+    (the "Show evidence" view): one sentence often names the victim, the data and the count."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate("Evidence", MAX_HEADER_CHARS)}}
     ]
+    by_sentence: dict[str, tuple[int, dict[str, list[str]]]] = {}
     for label, mentions in fact_rows(summary):
-        if not mentions:
-            continue
-        lines = []
         for m in mentions[:_ITEMS_PER_FIELD]:
-            sent = escape(m.evidence.sentence)
-            lines.append(f"• *{escape(m.text)}* — _{truncate(sent, 600)}_")
-        blocks.append(_section(f"*{label}*\n" + "\n".join(lines)))
+            sentence = " ".join(m.evidence.sentence.split())
+            start, facts = by_sentence.setdefault(sentence, (m.evidence.start, {}))
+            by_sentence[sentence] = (min(start, m.evidence.start), facts)
+            named = facts.setdefault(label, [])
+            if m.text not in named:
+                named.append(m.text)
+    for sentence, (_, facts) in sorted(by_sentence.items(), key=lambda kv: kv[1][0]):
+        gives = " · ".join(f"*{escape(label)}:* {escape(', '.join(names))}" for label, names in facts.items())
+        blocks.append(_section(f"> _{escape(truncate(sentence, 900))}_\n{gives}"))
         if len(blocks) >= MAX_BLOCKS:
             break
     if len(blocks) == 1:
         blocks.append(_section("No facts were extracted from this article."))
     return blocks[:MAX_BLOCKS]
+
+
+def already_reported_blocks(
+    summary: IncidentSummary, *, incident_id: str, first_report_link: str | None, requested_by: str | None = None
+) -> tuple[list[dict[str, Any]], str]:
+    """One line for an article this conversation has seen reported already: no second card."""
+    where = f" — <{first_report_link}|first report>" if first_report_link else ""
+    who = f" (asked by <@{escape(requested_by)}>)" if requested_by else ""
+    title = escape(truncate(" ".join(summary.title.split()), 150))
+    text = f":repeat: *Already reported*: {title} · incident `#{escape(truncate(incident_id, 40))}`{where}{who}"
+    return [_section(text)], truncate(f"Already reported: {escape(summary.title)}", MAX_FALLBACK_CHARS)
 
 
 def problem_blocks(message: str) -> tuple[list[dict[str, Any]], str]:
@@ -225,8 +242,18 @@ class ListedIncident:
 
     incident_id: int
     summary: IncidentSummary
-    last_seen: str  # ISO date
+    first_seen: dt.date  # first reported: the earliest publication (or submission) of its sources
     sources: int
+
+
+def when_line(summary: IncidentSummary, first_seen: dt.date | None) -> str:
+    """When it happened, as the article dates it, and when it was first reported; not when the
+    bot happened to read it."""
+    happened = happened_on(summary)
+    parts = [f"happened {happened.isoformat()}"] if happened else []
+    if first_seen is not None and first_seen != happened:
+        parts.append(f"first seen {first_seen.isoformat()}")
+    return " · ".join(parts)
 
 
 def _line(item: ListedIncident) -> str:
@@ -234,7 +261,7 @@ def _line(item: ListedIncident) -> str:
     victim = f" — {escape(truncate(s.victims[0].text, 80))}" if s.victims else ""
     return (
         f"{_SEVERITY_ICON[s.severity.level.value]} `#{item.incident_id}` *{escape(truncate(s.title, 150))}*{victim} · "
-        f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value} · {item.last_seen}"
+        f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value} · {when_line(s, item.first_seen)}"
         + (f" · {item.sources} sources" if item.sources > 1 else "")
     )
 
@@ -312,9 +339,11 @@ def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
         s = item.summary
         victim = f" — {escape(truncate(s.victims[0].text, 80))}" if s.victims else ""
         thread = f" · <{escape(item.link)}|thread>" if item.link else ""
+        when = when_line(s, item.first_seen)
         lines.append(
             f"{_SEVERITY_ICON[s.severity.level.value]} *{escape(truncate(s.title, 150))}*{victim} · "
-            f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value} · `#{item.incident_id}`{thread}"
+            f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value}"
+            f"{' · ' + when if when else ''} · `#{item.incident_id}`{thread}"
         )
     # Lines go into sections of up to ~3000 characters; one block is kept for "… and N more".
     sections_left = MAX_BLOCKS - len(blocks) - 1

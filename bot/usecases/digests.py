@@ -135,7 +135,10 @@ def build(
         )
     items = [
         d.DigestItem(
-            r.id, r.summary, permalink(sub.channel_id, threads[r.id]) if permalink and r.id in threads else None
+            r.id,
+            r.summary,
+            permalink(sub.channel_id, threads[r.id]) if permalink and r.id in threads else None,
+            r.first_seen_at.date(),
         )
         for r in records
     ]

@@ -29,7 +29,7 @@ def _help(cmd: slash_commands.Help) -> str:
 
 
 def listed(records: list[IncidentRecord]) -> list[ListedIncident]:
-    return [ListedIncident(r.id, r.summary, r.last_seen_at.date().isoformat(), r.source_count) for r in records]
+    return [ListedIncident(r.id, r.summary, r.first_seen_at.date(), r.source_count) for r in records]
 
 
 def _run(

@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from bot.render.slack import CardContext, card, problem_blocks
+from bot.render.slack import CardContext, already_reported_blocks, card, problem_blocks
 from bot.runtime.slack_api import permalink
 from bot.usecases import incidents
 from bot.usecases.intake import Outcome
@@ -47,6 +47,14 @@ def outcome_message(
         seen, link = False, None
         if stored.already_known or stored.attached:
             seen, link = _earlier_report(stored, client=client, deps=deps, channel=channel)
+        if stored.already_known and seen:
+            # The same article again, and this conversation saw it: a line, not a second card.
+            return already_reported_blocks(
+                outcome.summary,
+                incident_id=str(stored.incident.id),
+                first_report_link=link,
+                requested_by=requested_by,
+            )
         ctx = CardContext(
             incident_id=str(stored.incident.id),
             evidence_key=evidence_key(stored.incident.id, stored.source_id),

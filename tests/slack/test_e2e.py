@@ -275,10 +275,13 @@ def test_a_second_report_says_already_reported_with_a_link(bot: Bot, slack: Slac
     bot.event(mention(ARTICLE, ts="1700000050.000100"), event_id="Ev-first")
     slack.wait_for("chat.postMessage")
     bot.event(mention(ARTICLE, ts="1700000060.000100"), event_id="Ev-second")
-    second = slack.wait_for("chat.postMessage", count=2)[1]
+    first, second = slack.wait_for("chat.postMessage", count=2)[:2]
     text = blocks_text(second.body)
     assert "Already reported" in text
     assert "https://test.slack.com/archives/C0PUBLIC/p1700000050000100" in text
+    # one line, not the card again
+    assert len(second.body["blocks"]) == 1
+    assert len(first.body["blocks"]) > 3
     # a private channel's earlier report is never pointed at from a public one
     bot.event(
         mention((EXAMPLES / "credential-leak.txt").read_text(), channel="G0SECRET", ts="1700000070.1"),
