@@ -1,7 +1,9 @@
-"""Running a submission job (a mention, ``/incident summary``): read, summarize, store, then reply.
+"""Running a submission job (a mention, ``/incident summary``, the "Summarize incident" shortcut):
+read, summarize, store, then reply.
 
-The listeners (handlers/events/mentions.py, handlers/commands/incident.py) only record the job before Slack's
-ack; this module is what a worker runs for it, on this process or, after a crash, on another.
+The listeners (handlers/events/mentions.py, handlers/commands/incident.py,
+handlers/shortcuts/summarize_message.py) only record the job before Slack's ack; this module is
+what a worker runs for it, on this process or, after a crash, on another.
 The replies are written to the job's outbox before the first post (bot/usecases/jobs.py), so a job taken
 over does not read and store the article again once its replies exist.
 """
@@ -25,7 +27,10 @@ log = logging.getLogger(__name__)
 
 MENTION = "mention"
 SUMMARY = "summary"
-KINDS = (MENTION, SUMMARY)
+SHORTCUT = "shortcut"
+KINDS = (MENTION, SUMMARY, SHORTCUT)
+# The kinds whose card goes into the thread of the message they were about.
+_IN_THREAD = (MENTION, SHORTCUT)
 
 
 def mention_payload(event: dict[str, Any]) -> dict[str, Any]:
@@ -48,12 +53,26 @@ def summary_payload(command: dict[str, Any], text: str) -> dict[str, Any]:
     }
 
 
+def shortcut_payload(shortcut: dict[str, Any]) -> dict[str, Any]:
+    """A message shortcut: the message's text and place, and who asked (not who wrote it)."""
+    message = shortcut.get("message") or {}
+    ts = str(message.get("ts") or shortcut.get("message_ts") or "")
+    return {
+        "text": str(message.get("text") or ""),
+        "channel": str((shortcut.get("channel") or {}).get("id") or ""),
+        "user": str((shortcut.get("user") or {}).get("id") or ""),
+        "ts": ts,
+        "thread_ts": str(message.get("thread_ts") or ts),
+        "response_url": str(shortcut.get("response_url") or ""),
+    }
+
+
 def run(job: JobRecord, *, client: WebClient, deps: Deps) -> str:
-    """The job handler for both kinds: the outbox (made once), then its delivery."""
+    """The job handler for every kind: the outbox (made once), then its delivery."""
     p = job.payload
     outbox = deps.jobs.replies(job.id)
     if not outbox:
-        if job.kind == MENTION:
+        if job.kind in _IN_THREAD and p.get("ts"):
             _acknowledge(client, channel=p["channel"], ts=p["ts"])
         origin = intake.Origin(
             team_id=job.team_id,
@@ -77,8 +96,22 @@ def _reply(job: JobRecord, outcome: intake.Outcome, *, client: WebClient, deps: 
         return OutboxReply(
             route="thread", channel_id=channel, thread_ts=p["thread_ts"], user_id=user, blocks=blocks, text=text
         )
+    found_one = outcome.kind != "problem" and outcome.summary is not None and outcome.summary.is_incident
+    if job.kind == SHORTCUT and found_one:
+        # In the message's thread, for everyone there, saying who asked (the message may be
+        # someone else's). Anything else — nothing to read, not an incident — is for the asker
+        # only (below): a "no incident here" in somebody's thread would be noise.
+        blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel, requested_by=user)
+        return OutboxReply(
+            route="thread",
+            channel_id=channel,
+            thread_ts=p["thread_ts"],
+            user_id=user,
+            blocks=blocks,
+            text=text,
+        )
     blocks, text = outcome_message(outcome, client=client, deps=deps, channel=channel, requested_by=user)
-    if outcome.kind == "problem":
+    if outcome.kind == "problem" or (job.kind == SHORTCUT and not found_one):
         return OutboxReply(route="ephemeral", channel_id=channel, user_id=user, blocks=blocks, text=text)
     return OutboxReply(
         route="channel",
@@ -105,7 +138,7 @@ def give_up(job: JobRecord, exc: BaseException, *, client: WebClient) -> None:
     log.error("gave up job %s (error id %s)", job.id, eid)
     text = user_message(exc, eid)
     try:
-        if job.kind == SUMMARY and p.get("response_url"):
+        if job.kind in (SUMMARY, SHORTCUT) and p.get("response_url"):
             notice = OutboxReply(route="ephemeral", channel_id=p["channel"], user_id=p["user"], blocks=[], text=text)
             respond(p["response_url"], notice, response_type="ephemeral")
         elif p.get("channel") and p.get("user"):

@@ -169,6 +169,33 @@ class Bot:
         }
         return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
 
+    def shortcut(
+        self,
+        message: dict[str, Any],
+        *,
+        response_url: str,
+        callback_id: str = "summarize_incident",
+        channel: str = "C0PUBLIC",
+        user: str = "U0ALICE",
+        trigger_id: str | None = None,
+    ) -> Reply:
+        """A message shortcut (``message_action``) on ``message``, as Slack sends it."""
+        payload = {
+            "type": "message_action",
+            "callback_id": callback_id,
+            "team": {"id": TEAM, "domain": "test"},
+            "user": {"id": user, "team_id": TEAM},
+            "channel": {"id": channel, "name": "security"},
+            "api_app_id": "A0TEST",
+            "token": "unused",
+            "trigger_id": trigger_id or new_trigger_id(),
+            "action_ts": f"{time.time():.6f}",
+            "message_ts": message.get("ts", ""),
+            "response_url": response_url,
+            "message": message,
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
