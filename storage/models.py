@@ -115,6 +115,9 @@ class Incident(Base):
     mixed_visibility: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+    # What people corrected on the card (field → value, bot/domain/corrections.py): applied on top
+    # of every re-merge of the sources, so a later article never undoes a correction.
+    overrides_json: Mapped[dict[str, Any] | None] = mapped_column(Json)
 
     sources: Mapped[list[Source]] = relationship(
         back_populates="incident", order_by="Source.id", cascade="all, delete-orphan"
@@ -341,3 +344,36 @@ class JobReply(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     message_ts: Mapped[str | None] = mapped_column(TS)
     failure: Mapped[str | None] = mapped_column(String(64))  # Slack's final error, when it refused
+
+
+class Correction(Base):
+    """One field of a card a person corrected: who, when, and what it said before and after."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    incident_id: Mapped[int] = mapped_column(ID, ForeignKey("incidents.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[str] = mapped_column(String(64))
+    field: Mapped[str] = mapped_column(String(32))
+    before: Mapped[Any] = mapped_column(Json)
+    after: Mapped[Any] = mapped_column(Json)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index(None, "team_id", "created_at"),)
+
+
+class Feedback(Base):
+    """A person's verdict on a card ("accurate" or "wrong"): one per person and incident, the
+    latest click wins."""
+
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    incident_id: Mapped[int] = mapped_column(ID, ForeignKey("incidents.id", ondelete="CASCADE"))
+    user_id: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("team_id", "incident_id", "user_id"),)

@@ -57,6 +57,7 @@ from sqlalchemy import (
 from sqlalchemy import cast as sql_cast
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from bot.domain import corrections
 from bot.domain.merge import SEVERITY_RANK, merge_summaries
 from bot.extraction.schema import IncidentSummary
 from storage.models import MAX_ID, Incident, Sighting, Source
@@ -222,12 +223,15 @@ class AudienceView:
         if not incident_ids:
             return []
         flags = Incident.has_private.label("has_private")
+        corrected = Incident.overrides_json.label("overrides")
         # By primary key only, the team checked on the rows: with ``team_id = ?`` in the WHERE
         # clause SQLite walked the team's (team_id, last_seen_at) index and probed the id list
         # (12 ms for 20 ids at 100k incidents, against 0.3 ms).
         rows = {
             row.id: row
-            for row in self.session.execute(select(*RECORD_COLUMNS, flags).where(Incident.id.in_(incident_ids)))
+            for row in self.session.execute(
+                select(*RECORD_COLUMNS, flags, corrected).where(Incident.id.in_(incident_ids))
+            )
             if row.team_id == self.team_id
         }
         checked = [i for i, row in rows.items() if row.has_private and self.audience.kind != "operator"]
@@ -260,7 +264,12 @@ class AudienceView:
                 visits = seen[incident_id]
                 record = record.model_copy(
                     update={
-                        "summary": merge_summaries([IncidentSummary.model_validate_json(s.summary_raw) for s in shown]),
+                        # People's corrections hold here too, except names: one typed while
+                        # seeing every report may come from a report this audience may not see.
+                        "summary": corrections.apply(
+                            merge_summaries([IncidentSummary.model_validate_json(s.summary_raw) for s in shown]),
+                            corrections.without_names(row.overrides),
+                        ),
                         "source_count": len(shown),
                         "first_seen_at": min(report_time(s.published, visits[s.id][0].seen_at) for s in shown),
                         "last_seen_at": max(v.seen_at for vs in visits.values() for v in vs),

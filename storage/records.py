@@ -156,3 +156,28 @@ class SentReply(_Record):
     reply: OutboxReply
     sent: bool
     message_ts: str | None = None
+
+
+class CorrectionRecord(_Record):
+    """One corrected field of a card, with the articles of its incident (storage/corrections.py)."""
+
+    id: int
+    team_id: str
+    incident_id: int
+    field: str
+    before: Any
+    after: Any
+    corrected_by: str
+    corrected_at: dt.datetime
+    articles: list[dict[str, Any]]
+
+
+class FeedbackStats(_Record):
+    """How a team judged its cards: people's verdicts and corrections."""
+
+    cards: int  # incidents stored
+    rated: int  # incidents with at least one verdict
+    accurate: int  # … all of whose verdicts say "accurate"
+    wrong: int  # … with at least one "something's wrong"
+    corrected: int  # incidents with at least one correction
+    corrections_per_field: dict[str, int]

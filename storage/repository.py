@@ -33,6 +33,7 @@ from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from bot.domain import corrections
 from bot.domain import same_incident as dedupe
 from bot.domain.merge import SEVERITY_RANK, merge_summaries
 from bot.extraction.schema import IncidentSummary
@@ -101,6 +102,7 @@ class _Match:
     last_seen_at: dt.datetime
     keys: set[tuple[str, str]]
     reason: str
+    overrides: dict[str, Any] | None = None  # people's corrections, kept over every re-merge
 
 
 def _incident_values(merged: IncidentSummary, sources: Sequence[_SourceTimes]) -> dict[str, Any]:
@@ -223,7 +225,14 @@ _SKETCHES = select(Source.incident_id, Source.sketch).where(Source.id.in_(bindpa
 # chose to walk the team's (team_id, last_seen_at) index through every incident and probe the id
 # list, 12 ms per submission at 100k incidents against 0.05 ms.
 _CANDIDATES = (
-    select(Incident.id, Incident.team_id, Incident.incident_type, Incident.summary_json, Incident.last_seen_at)
+    select(
+        Incident.id,
+        Incident.team_id,
+        Incident.incident_type,
+        Incident.summary_json,
+        Incident.last_seen_at,
+        Incident.overrides_json,
+    )
     .where(Incident.id.in_(bindparam("b_ids", expanding=True)))
     .order_by(Incident.last_seen_at.desc())
     .limit(MAX_CANDIDATES)
@@ -246,6 +255,7 @@ _TOUCH_INCIDENT = (
     .where(Incident.id == bindparam("b_id"), Incident.last_seen_at < bindparam("b_seen", type_=UTCDateTime()))
     .values(last_seen_at=bindparam("b_seen", type_=UTCDateTime()))
 )
+_SET_SUMMARY = update(Incident).where(Incident.id == bindparam("b_id"))
 _INCIDENT_RECORD = select(*RECORD_COLUMNS).where(Incident.id == bindparam("b_id"))
 _INSERT_SOURCE = insert(Source).returning(Source.id)
 _OTHER_SOURCE = Source.__table__.alias("other")  # not correlated with the row being updated
@@ -390,6 +400,9 @@ class IncidentRepository:
             sources = [*(_SourceTimes(r.published, r.submitted_at, r.title, r.site) for r in rows), this]
             # Stored summaries come from the database, so they are validated; the new one is not.
             merged = merge_summaries([*(IncidentSummary.model_validate(r.summary_json) for r in rows), summary])
+            if match.overrides:
+                # What people corrected stays corrected whatever the new article says.
+                merged = corrections.apply(merged, match.overrides)
             last_seen = max(match.last_seen_at, sub.submitted_at)
             values = _incident_values(merged, sources)
             conn.execute(
@@ -544,10 +557,44 @@ class IncidentRepository:
             )
             decision = dedupe.same_incident(new, old, text_similarity=similarity.get(c.id, 0.0))
             if decision.same:
-                return _Match(c.id, c.last_seen_at, keys[c.id], decision.reason), hot
+                return _Match(c.id, c.last_seen_at, keys[c.id], decision.reason, c.overrides_json), hot
         return None, hot
 
     # ---- reading (what an audience may see: storage/privacy.py) ------------------------
+
+    def set_summary(
+        self, incident_id: int, summary: IncidentSummary, *, overrides: dict[str, Any], now: dt.datetime
+    ) -> None:
+        """Replace an incident's summary by a corrected one (its sources stay as they were): the
+        columns lists and digests read, the overrides kept for later merges, and the keys that
+        find the incident again by victim or CVE."""
+        conn = self.session.connection()
+        conn.execute(
+            _SET_SUMMARY,
+            {
+                "b_id": incident_id,
+                "title": summary.title,
+                "incident_type": summary.incident_type.value,
+                "severity": summary.severity.level.value,
+                "severity_rank": SEVERITY_RANK[summary.severity.level],
+                "status": summary.status.value,
+                "is_incident": summary.is_incident,
+                "primary_victim": summary.victims[0].text[:300] if summary.victims else None,
+                "summary_json": summary.model_dump(mode="json"),
+                "overrides_json": overrides,
+                "updated_at": now,
+            },
+        )
+        team = self.session.scalar(select(Incident.team_id).where(Incident.id == incident_id))
+        old = {(k, v) for _, k, v in conn.execute(_CANDIDATE_KEYS, {"b_ids": [incident_id]})}
+        new = _keys(summary)
+        for kind, key in old - new:
+            conn.execute(_DELETE_KEY, {"b_id": incident_id, "b_kind": kind, "b_key": key})
+        if new - old:
+            conn.execute(
+                _INSERT_KEYS,
+                [{"team_id": team, "incident_id": incident_id, "kind": k, "key": v} for k, v in sorted(new - old)],
+            )
 
     def teams(self) -> list[str]:
         """The teams that have incidents stored, in order."""

@@ -86,6 +86,8 @@ def _context(sent: Sentence, year: int | None) -> str | None:
 
 
 def _sentence_of(doc: Doc, m: Mention) -> Sentence | None:
+    if m.evidence.source == "correction":  # a person's fact: in no sentence of the article
+        return None
     return doc.sentence_at(m.evidence.source, m.evidence.start)
 
 

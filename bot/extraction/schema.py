@@ -70,7 +70,7 @@ class Article(_Frozen):
 class Evidence(_Frozen):
     """Where a mention came from: ``source[start:end]`` is the mention, inside ``sentence``."""
 
-    source: Literal["text", "title"]
+    source: Literal["text", "title", "correction"]  # "correction": a fact a person set (bot/domain/corrections.py)
     start: int = Field(ge=0)
     end: int = Field(ge=0)
     sentence: str
