@@ -1,6 +1,6 @@
 """Slack adapters, laid out by what Slack sends (as in Bolt's starter template):
 
-- ``events/``, ``commands/``, ``actions/``, ``shortcuts/``: the listeners, one package per kind, each with
+- ``events/``, ``commands/``, ``actions/``, ``shortcuts/``, ``views/``: the listeners, one package per kind, each with
   ``register(app, deps)``. A listener acks fast; what takes time is recorded as a job.
 - ``jobs/``: what a recorded job does once a worker claims it (``job_handlers``).
 - ``slack_io/``: the Slack I/O they share: posting (and the outbox), reply messages, interaction
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers import actions, commands, events, shortcuts
+from handlers import actions, commands, events, shortcuts, views
 from handlers.deps import Deps
 from handlers.jobs import job_handlers
 from handlers.slack_io import error_reports
@@ -24,6 +24,7 @@ def register_handlers(app: App, deps: Deps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
     shortcuts.register(app, deps)
+    views.register(app, deps)
     error_reports.register(app)
 
 

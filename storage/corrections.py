@@ -84,19 +84,26 @@ def set_feedback(
     repo.session.execute(stmt)
 
 
-def stats(repo: IncidentRepository, *, team_id: str) -> FeedbackStats:
+def stats(repo: IncidentRepository, *, team_id: str, public_only: bool = False) -> FeedbackStats:
     """How the team judged its cards: incidents marked accurate or wrong (by the latest verdict of
-    each person; an incident with both counts as wrong), corrected, and corrections per field."""
-    cards = repo.session.scalar(select(func.count()).select_from(Incident).where(Incident.team_id == team_id)) or 0
+    each person; an incident with both counts as wrong), corrected, and corrections per field.
+    ``public_only``: count only incidents never reported in a private conversation (what the whole
+    team may see, for the Home tab: even a count says something about private channels)."""
+    shown = Incident.team_id == team_id
+    if public_only:
+        shown = shown & Incident.has_private.is_(False)
+    cards = repo.session.scalar(select(func.count()).select_from(Incident).where(shown)) or 0
     verdicts: dict[int, set[str]] = {}
     for incident_id, verdict in repo.session.execute(
-        select(Feedback.incident_id, Feedback.verdict).where(Feedback.team_id == team_id)
+        select(Feedback.incident_id, Feedback.verdict).join(Incident, Incident.id == Feedback.incident_id).where(shown)
     ):
         verdicts.setdefault(int(incident_id), set()).add(str(verdict))
     per_field: Counter[str] = Counter()
     corrected: set[int] = set()
     for incident_id, field in repo.session.execute(
-        select(Correction.incident_id, Correction.field).where(Correction.team_id == team_id)
+        select(Correction.incident_id, Correction.field)
+        .join(Incident, Incident.id == Correction.incident_id)
+        .where(shown)
     ):
         corrected.add(int(incident_id))
         per_field[str(field)] += 1

@@ -216,6 +216,10 @@ class SlackStandIn:
                 "message_ts": ts,
                 "message": {"text": body.get("text"), "ts": ts},
             }
+        if method == "views.open":
+            view = body.get("view")
+            opened = json.loads(view) if isinstance(view, str) else dict(view or {})
+            return {"ok": True, "view": {**opened, "id": f"V{next(self._ts)}", "hash": "h1", "state": {"values": {}}}}
         if method == "chat.update":
             return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
         if method == "chat.getPermalink":

@@ -28,12 +28,14 @@ from bot.render.slack import (
     MAX_HEADER_CHARS,
     MAX_SECTION_CHARS,
     CardContext,
+    Judged,
     ListedIncident,
     already_reported_blocks,
     card,
     digest_blocks,
     escape,
     evidence_blocks,
+    home_view,
     incident_list_blocks,
     truncate,
 )
@@ -270,3 +272,27 @@ def test_already_reported_is_one_line_with_the_first_report() -> None:
     assert "`#7`" in text
     assert "<@U9>" in text
     assert fallback.startswith("Already reported")
+
+
+def test_the_home_tab_says_how_people_judged_the_cards() -> None:
+    judged = Judged(cards=40, rated=20, accurate=12, corrected=3, per_field={"victims": 2, "incident_type": 1})
+    view = home_view([], [], judged)
+    text = "\n".join(_texts(view["blocks"]))
+    assert "Marked accurate: 12 of 20 (60%) rated" in text
+    assert "corrected: 3 of 40 (8%) — victims 2, incident type 1" in text
+    assert "How accurate" not in "\n".join(_texts(home_view([], [], Judged(0, 0, 0, 0, {}))["blocks"]))
+
+
+def test_a_corrected_card_says_who_and_the_evidence_view_says_what_a_person_set() -> None:
+    summary = summarize_article(example("ransomware-hospital.txt"))
+    from bot.domain.corrections import apply
+
+    fixed = apply(summary, {"victims": ["Northbridge Regional Hospital", "Northbridge Health Trust"]})
+    blocks, _ = card(fixed, CardContext(incident_id="4", corrected_by="U0FIX"))
+    text = "\n".join(_texts(blocks))
+    assert "corrected by <@U0FIX>" in text
+    labels = [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert labels == ["Edit", "Accurate", "Something's wrong"]
+    evidence = "\n".join(_texts(evidence_blocks(fixed)))
+    assert "Set by a person" in evidence
+    assert "Northbridge Health Trust" in evidence

@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from bot import __version__
+from bot.app.cli_corrections import register as register_corrections
 from bot.app.cli_digest import register as register_digest
 from bot.app.cli_output import err, fail, report_source_error
 from bot.app.cli_store import register, store_summary, stored_line
@@ -33,6 +34,7 @@ app = typer.Typer(
 _state = {"debug": False}
 register(app)  # db upgrade, incidents list|show|search (bot/app/cli_store.py)
 register_digest(app)  # digest preview|send (bot/app/cli_digest.py)
+register_corrections(app)  # corrections export, stats (bot/app/cli_corrections.py)
 
 
 def _version(value: bool) -> None:

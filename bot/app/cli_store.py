@@ -63,7 +63,7 @@ def _open(migrate: bool = True) -> Store:
 _T = TypeVar("_T")
 
 
-def _team(store: Store, given: str | None) -> str:
+def resolve_team(store: Store, given: str | None) -> str:
     """The team whose incidents a command reads: ``--team``, else the only team stored (the
     Slack workspace of a bot's database, or ``local``), else ``local``; several without
     ``--team`` is a question the user must answer."""
@@ -88,7 +88,7 @@ def _incident_type(given: str | None) -> str | None:
     return given
 
 
-def _with_store(work: Callable[[Store], _T]) -> _T:
+def with_store(work: Callable[[Store], _T]) -> _T:
     """Run ``work`` on the configured store (upgraded first); a storage error ends the command
     with its one-line message and exit code."""
     try:
@@ -170,7 +170,7 @@ def db_upgrade() -> None:
     from storage.migrations import current
 
     typer.echo(
-        _with_store(lambda store: f"{store.engine.dialect.name} database at revision {current(store.engine)} (latest)")
+        with_store(lambda store: f"{store.engine.dialect.name} database at revision {current(store.engine)} (latest)")
     )
 
 
@@ -187,9 +187,9 @@ def incidents_list(
     from bot.usecases import incidents as services
 
     wanted = _incident_type(incident_type)
-    found = _with_store(
+    found = with_store(
         lambda store: services.list_incidents(
-            store=store, team_id=_team(store, team), audience=_operator(), limit=limit, incident_type=wanted
+            store=store, team_id=resolve_team(store, team), audience=_operator(), limit=limit, incident_type=wanted
         )
     )
     _print(found, as_json, f"no {wanted} incidents stored" if wanted else "no incidents stored yet")
@@ -202,9 +202,9 @@ def incidents_show(
     """Show one incident: its summary card and every source that reported it."""
     from bot.usecases import incidents as services
 
-    record = _with_store(
+    record = with_store(
         lambda store: services.get_incident(
-            store=store, team_id=_team(store, team), incident_id=incident_id, audience=_operator()
+            store=store, team_id=resolve_team(store, team), incident_id=incident_id, audience=_operator()
         )
     )
     if record is None:
@@ -235,9 +235,9 @@ def incidents_search(
     """Find incidents by victim, attacker, CVE, type or free text."""
     from bot.usecases import incidents as services
 
-    found = _with_store(
+    found = with_store(
         lambda store: services.search_incidents(
-            store=store, team_id=_team(store, team), query=query, audience=_operator(), limit=limit
+            store=store, team_id=resolve_team(store, team), query=query, audience=_operator(), limit=limit
         )
     )
     _print(found, as_json, f"no incident matches {query!r}")

@@ -31,6 +31,9 @@ MAX_FALLBACK_CHARS = 3000
 _ITEMS_PER_FIELD = 4
 
 SHOW_EVIDENCE_ACTION = "show_evidence"
+EDIT_ACTION = "edit_incident"
+ACCURATE_ACTION = "feedback_accurate"
+WRONG_ACTION = "feedback_wrong"
 
 _SEVERITY_ICON = {
     "critical": ":red_circle:",
@@ -120,6 +123,7 @@ class CardContext:
     requested_by: str | None = None  # a Slack user id
     already_reported: bool = False
     first_report_link: str | None = None  # permalink of the thread where it was first posted
+    corrected_by: str | None = None  # the Slack user who last corrected the card
 
 
 def no_incident_text(summary: IncidentSummary) -> str:
@@ -174,24 +178,31 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
         ctx_bits.append(f"requested by <@{escape(ctx.requested_by)}>")
     if ctx.incident_id:
         ctx_bits.append(f"incident `#{escape(truncate(ctx.incident_id, 40))}`")
+    if ctx.corrected_by:
+        ctx_bits.append(f":pencil2: corrected by <@{escape(ctx.corrected_by)}>")
     if ctx_bits:
         blocks.append(_context(ctx_bits))
+    buttons = []
     if ctx.evidence_key:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    {
-                        "type": "button",
-                        "action_id": SHOW_EVIDENCE_ACTION,
-                        "value": ctx.evidence_key[:2000],
-                        "text": {"type": "plain_text", "text": "Show evidence"},
-                    }
-                ],
-            }
-        )
+        buttons.append(_button(SHOW_EVIDENCE_ACTION, "Show evidence", ctx.evidence_key))
+    if ctx.incident_id:
+        # A person fixes what the extraction got wrong, or says it got it right (bot/domain/corrections.py).
+        buttons.append(_button(EDIT_ACTION, "Edit", ctx.incident_id))
+        buttons.append(_button(ACCURATE_ACTION, "Accurate", ctx.incident_id))
+        buttons.append(_button(WRONG_ACTION, "Something's wrong", ctx.incident_id))
+    if buttons:
+        blocks.append({"type": "actions", "elements": buttons})
     fallback = truncate(f"{level.upper()} {types}: {summary.title} — {summary.summary}", MAX_FALLBACK_CHARS)
     return blocks[:MAX_BLOCKS], escape(fallback)
+
+
+def _button(action_id: str, label: str, value: str) -> dict[str, Any]:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "value": value[:2000],
+        "text": {"type": "plain_text", "text": label},
+    }
 
 
 def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
@@ -201,8 +212,12 @@ def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
         {"type": "header", "text": {"type": "plain_text", "text": truncate("Evidence", MAX_HEADER_CHARS)}}
     ]
     by_sentence: dict[str, tuple[int, dict[str, list[str]]]] = {}
+    by_person: dict[str, list[str]] = {}
     for label, mentions in fact_rows(summary):
         for m in mentions[:_ITEMS_PER_FIELD]:
+            if m.evidence.source == "correction":  # no sentence: a person set it
+                by_person.setdefault(label, []).append(m.text)
+                continue
             sentence = " ".join(m.evidence.sentence.split())
             start, facts = by_sentence.setdefault(sentence, (m.evidence.start, {}))
             by_sentence[sentence] = (min(start, m.evidence.start), facts)
@@ -212,8 +227,11 @@ def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
     for sentence, (_, facts) in sorted(by_sentence.items(), key=lambda kv: kv[1][0]):
         gives = " · ".join(f"*{escape(label)}:* {escape(', '.join(names))}" for label, names in facts.items())
         blocks.append(_section(f"> _{escape(truncate(sentence, 900))}_\n{gives}"))
-        if len(blocks) >= MAX_BLOCKS:
+        if len(blocks) >= MAX_BLOCKS - 1:
             break
+    if by_person:
+        gives = " · ".join(f"*{escape(label)}:* {escape(', '.join(names))}" for label, names in by_person.items())
+        blocks.append(_section(f":pencil2: _Set by a person, not found in the article_\n{gives}"))
     if len(blocks) == 1:
         blocks.append(_section("No facts were extracted from this article."))
     return blocks[:MAX_BLOCKS]
@@ -294,14 +312,42 @@ class SubscriptionLine:
     active: bool
 
 
-def home_view(items: list[ListedIncident], subscriptions: list[SubscriptionLine]) -> dict[str, Any]:
-    """The App Home tab: latest incidents, then the digest subscriptions."""
+@dataclass(frozen=True)
+class Judged:
+    """How people judged the team's cards (storage.records.FeedbackStats, without storage's types)."""
+
+    cards: int
+    rated: int
+    accurate: int
+    corrected: int
+    per_field: dict[str, int]
+
+
+def judged_line(j: Judged) -> str:
+    """ "Cards marked accurate: 12 of 20 rated (60%) · corrected: 3 of 40 (8%) — victims 2, type 1" """
+
+    def share(n: int, of: int) -> str:
+        return f"{n} of {of} ({n / of:.0%})" if of else "none yet"
+
+    fields = ", ".join(f"{escape(k.replace('_', ' '))} {n}" for k, n in list(j.per_field.items())[:6])
+    return (
+        f"*How accurate are the cards?* Marked accurate: {share(j.accurate, j.rated)} rated · "
+        f"corrected: {share(j.corrected, j.cards)}" + (f" — {fields}" if fields else "")
+    )
+
+
+def home_view(
+    items: list[ListedIncident], subscriptions: list[SubscriptionLine], judged: Judged | None = None
+) -> dict[str, Any]:
+    """The App Home tab: latest incidents, how people judged the cards, the digest subscriptions."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "incident-bot"}},
         _section("Mention me with an article or a link, or use `/incident help`."),
     ]
     listed, _ = incident_list_blocks(items, heading="Latest incidents", empty="No incidents stored yet.")
-    blocks += listed[: MAX_BLOCKS - 6]
+    blocks += listed[: MAX_BLOCKS - 7]
+    if judged is not None and judged.cards:
+        blocks.append(_context([judged_line(judged)]))
     blocks.append({"type": "divider"})
     if subscriptions:
         lines = [

@@ -77,24 +77,22 @@ def corrected_by(*, store: Store, team_id: str, incident_id: int) -> str | None:
     return store.read(lambda repo: rows.last_corrector(repo, team_id=team_id, incident_id=incident_id))
 
 
-def feedback(
-    *, store: Store, team_id: str, incident_id: int, user_id: str, verdict: str, audience: Audience
-) -> bool:
+def feedback(*, store: Store, team_id: str, incident_id: int, user_id: str, verdict: str, audience: Audience) -> bool:
     """Record a verdict on a card; False when the conversation may not see the incident."""
 
     def work(repo: IncidentRepository) -> bool:
         if AudienceView(repo, team_id=team_id, audience=audience).get(incident_id) is None:
             return False
-        rows.set_feedback(
-            repo, team_id=team_id, incident_id=incident_id, user_id=user_id, verdict=verdict, now=_now()
-        )
+        rows.set_feedback(repo, team_id=team_id, incident_id=incident_id, user_id=user_id, verdict=verdict, now=_now())
         return True
 
     return store.write(work)
 
 
-def stats(*, store: Store, team_id: str) -> FeedbackStats:
-    return store.read(lambda repo: rows.stats(repo, team_id=team_id))
+def stats(*, store: Store, team_id: str, audience: Audience | None = None) -> FeedbackStats:
+    """The team's figures; for any audience but the operator, only of incidents the whole team may see."""
+    public_only = audience is not None and audience.kind != "operator"
+    return store.read(lambda repo: rows.stats(repo, team_id=team_id, public_only=public_only))
 
 
 def export(*, store: Store, team_id: str | None) -> list[CorrectionRecord]:

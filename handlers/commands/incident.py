@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 
 from bot.domain import slash_commands
 from bot.render.slack import CardContext, ListedIncident, card, incident_list_blocks
+from bot.usecases import corrections
 from bot.usecases import incidents as services
 from handlers.commands import digest
 from handlers.deps import Deps
@@ -68,7 +69,8 @@ def _run(
             respond(text=f"No incident #{cmd.incident_id} that this channel can see.", response_type="ephemeral")
             return
         key = evidence_key(record.id, record.sources[0].id) if record.sources else None
-        blocks, text = card(record.summary, CardContext(incident_id=str(record.id), evidence_key=key))
+        who = corrections.corrected_by(store=deps.store, team_id=team, incident_id=record.id)
+        blocks, text = card(record.summary, CardContext(incident_id=str(record.id), evidence_key=key, corrected_by=who))
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, slash_commands.Digest):
         digest.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)

@@ -7,7 +7,8 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.render.slack import SubscriptionLine, home_view
+from bot.render.slack import Judged, SubscriptionLine, home_view
+from bot.usecases import corrections
 from bot.usecases import incidents as services
 from handlers.commands.incident import listed
 from handlers.deps import Deps
@@ -37,7 +38,9 @@ def register(app: App, deps: Deps) -> None:
                 store=deps.store, team_id=team, audience=audience, is_private=is_private
             )
         ]
-        client.views_publish(user_id=event["user"], view=home_view(listed(records), subs))
+        got = corrections.stats(store=deps.store, team_id=team, audience=audience)
+        judged = Judged(got.cards, got.rated, got.accurate, got.corrected, got.corrections_per_field)
+        client.views_publish(user_id=event["user"], view=home_view(listed(records), subs, judged))
 
     app.event("app_home_opened")(ack=_ack, lazy=[on_home])
 

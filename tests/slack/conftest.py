@@ -169,6 +169,59 @@ class Bot:
         }
         return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
 
+    def click(
+        self,
+        action_id: str,
+        value: str,
+        *,
+        response_url: str,
+        message_ts: str,
+        channel: str = "C0PUBLIC",
+        user: str = "U0ALICE",
+        ephemeral: bool = False,
+    ) -> Reply:
+        """A button on a message (the card at ``message_ts``) clicked, as Slack sends it."""
+        payload = {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0TEST",
+            "token": "unused",
+            "trigger_id": new_trigger_id(),
+            "response_url": response_url,
+            "channel": {"id": channel},
+            "container": {
+                "type": "message",
+                "channel_id": channel,
+                "message_ts": message_ts,
+                "is_ephemeral": ephemeral,
+            },
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "value": value,
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
+
+    def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str = "U0ALICE") -> Reply:
+        """A modal submitted with ``values`` (block id → the element's state), as Slack sends it."""
+        state = {"values": {block: {"value": element} for block, element in values.items()}}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM, "domain": "test"},
+            "user": {"id": user, "team_id": TEAM},
+            "api_app_id": "A0TEST",
+            "token": "unused",
+            "trigger_id": new_trigger_id(),
+            "view": {**view, "state": state, "hash": f"h{time.time_ns()}"},
+        }
+        return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
+
     def shortcut(
         self,
         message: dict[str, Any],

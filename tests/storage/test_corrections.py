@@ -181,3 +181,26 @@ def test_feedback_is_one_verdict_per_person_and_adds_up(store: Store) -> None:
     assert (got.cards, got.rated, got.accurate, got.wrong, got.corrected) == (4, 3, 2, 1, 2)
     assert got.corrections_per_field == {"victims": 2, "severity": 1}
     assert corrections.stats(store=store, team_id="T-other").cards == 0
+
+
+def test_the_team_s_figures_count_no_private_incident(store: Store) -> None:
+    public = report(
+        store, breach_notice("Alder Mills", "Leeds", "10"), make_summary(title="a", victims=["Alder Mills"])
+    )
+    secret = report(
+        store,
+        breach_notice("Zanzibarite Labs", "Oslo", "300"),
+        make_summary(title="z", victims=["Zanzibarite Labs"]),
+        channel="G-sec",
+        kind="private_channel",
+    )
+    inside = Audience.conversation("G-sec")
+    assert correct(store, secret.incident.id, inside, victims="Zanzibarite Labs AS") is not None
+    assert corrections.feedback(
+        store=store, team_id=T, incident_id=public.incident.id, user_id="U1", verdict="accurate", audience=PUBLIC
+    )
+    everything = corrections.stats(store=store, team_id=T)
+    assert (everything.cards, everything.corrected, everything.rated) == (2, 1, 1)
+    team = corrections.stats(store=store, team_id=T, audience=Audience.team())
+    assert (team.cards, team.corrected, team.rated, team.accurate) == (1, 0, 1, 1)
+    assert team.corrections_per_field == {}

@@ -1,0 +1,88 @@
+"""``incident-bot corrections export`` and ``incident-bot stats`` as real processes, on a database
+where people corrected and judged cards."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.domain.corrections import read_form
+from bot.usecases import corrections, incidents
+from storage.records import Audience
+from tests.conftest import ROOT, example
+
+
+def run(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, **env},
+        timeout=120,
+        check=False,
+    )
+
+
+def corrected_database(tmp_path: Path) -> dict[str, str]:
+    url = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    here = Audience.conversation("C1")
+    with incidents.open_store(database_url=url) as store:
+        stored = incidents.summarize_and_store(
+            store=store,
+            article=example("ransomware-hospital.txt"),
+            canonical_url="https://news.example/hospital",
+            team_id="T0BOT",
+            submitter="U1",
+            channel_id="C1",
+            conversation_type="public_channel",
+        )
+        incident_id = stored.incident.id
+        corrections.correct(
+            store=store,
+            team_id="T0BOT",
+            incident_id=incident_id,
+            user_id="U0FIXER",
+            audience=here,
+            submitted=read_form({"victims": "Northbridge Regional Hospital NHS Trust", "severity": "high"}),
+        )
+        for user, verdict in (("U1", "accurate"), ("U2", "accurate")):
+            corrections.feedback(
+                store=store, team_id="T0BOT", incident_id=incident_id, user_id=user, verdict=verdict, audience=here
+            )
+    return {"DATABASE_URL": url}
+
+
+def test_corrections_export_is_json_lines_with_the_article(tmp_path: Path) -> None:
+    env = corrected_database(tmp_path)
+    r = run("corrections", "export", env=env)
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    assert {row["field"] for row in rows} == {"victims", "severity"}
+    victims = next(row for row in rows if row["field"] == "victims")
+    assert victims["after"] == ["Northbridge Regional Hospital NHS Trust"]
+    assert "Northbridge Regional Hospital" in victims["before"]
+    assert victims["corrected_by"] == "U0FIXER"
+    assert victims["team_id"] == "T0BOT"
+    (article,) = victims["articles"]
+    assert article["canonical_url"] == "https://news.example/hospital"
+    assert len(article["content_hash"]) == 64
+    assert "2 correction(s)" in r.stderr
+    out = tmp_path / "corrections.jsonl"
+    to_file = run("corrections", "export", "--output", str(out), "--team", "T0BOT", env=env)
+    assert to_file.returncode == 0
+    assert out.read_text() == r.stdout
+    assert run("corrections", "export", "--team", "T-other", env=env).stdout == ""
+
+
+def test_stats_show_the_share_accurate_and_corrected_by_field(tmp_path: Path) -> None:
+    r = run("stats", env=corrected_database(tmp_path))
+    assert r.returncode == 0, r.stderr
+    assert "cards stored       1" in r.stdout
+    assert "accurate         1 of 1 (100%)" in r.stdout
+    assert "corrected          1 of 1 (100%)" in r.stdout
+    assert "victims" in r.stdout
+    assert "severity" in r.stdout
