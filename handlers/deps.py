@@ -16,6 +16,7 @@ from bot.app.settings import Settings
 from bot.usecases import incidents
 from bot.usecases.intake import Origin, Outcome
 from bot.usecases.jobs import JobQueue
+from bot.usecases.unfurls import LinkSummarizer
 from storage import Store
 from storage.records import ConversationType
 
@@ -34,6 +35,9 @@ class Deps:
     process: Callable[[str, Origin], list[Outcome]]
     # Submissions are recorded here before Slack's ack, and run by the job runner (bot/usecases/jobs.py).
     jobs: JobQueue
+    # Reads a link and summarizes it without storing it (link previews); in a worker process
+    # when running.
+    summarize_link: LinkSummarizer
     clock: Callable[[], float] = time.monotonic
     _kinds: dict[tuple[str, str], tuple[ConversationType, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -377,3 +377,14 @@ class Feedback(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("team_id", "incident_id", "user_id"),)
+
+
+class TeamSetting(Base):
+    """What a workspace chose from Slack: link previews of incident news (``/incident unfurl``)."""
+
+    __tablename__ = "team_settings"
+
+    team_id: Mapped[str] = mapped_column(TEAM, primary_key=True)
+    unfurl_links: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())

@@ -375,6 +375,16 @@ class AudienceView:
         ids = [int(i) for i, _ in self.session.execute(stmt.limit(limit).offset(offset))]
         return self._records(ids)
 
+    def by_link(self, canonical_url: str) -> IncidentRecord | None:
+        """The incident a link was reported as, if the audience may see that report."""
+        stmt = select(Source.incident_id).where(
+            Source.team_id == self.team_id,
+            Source.canonical_url == canonical_url[:2048],
+            self._visible_source(Source.id),
+        )
+        incident_id = self.session.scalar(stmt.limit(1))
+        return None if incident_id is None else self.get(int(incident_id))
+
     def source_summary(self, incident_id: int, source_id: int) -> IncidentSummary | None:
         """One source's own summary (its exact evidence spans), if the audience may see it."""
         if not (valid_id(incident_id) and valid_id(source_id)):

@@ -181,3 +181,12 @@ class FeedbackStats(_Record):
     wrong: int  # … with at least one "something's wrong"
     corrected: int  # incidents with at least one correction
     corrections_per_field: dict[str, int]
+
+
+class TeamSettingsRecord(_Record):
+    """A workspace's settings (storage/team_settings.py); the defaults when it never set one."""
+
+    team_id: str
+    unfurl_links: bool
+    updated_by: str | None = None
+    updated_at: dt.datetime | None = None

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.slash_commands import Digest, Help, ListIncidents, Search, Show, Summary, parse
+from bot.domain.slash_commands import Digest, Help, ListIncidents, Search, Show, Summary, Unfurl, parse
 
 
 @pytest.mark.parametrize(
@@ -27,6 +27,10 @@ from bot.domain.slash_commands import Digest, Help, ListIncidents, Search, Show,
         ("search lazarus group", Search("lazarus group")),
         ("digest subscribe weekly 08:30 Europe/Paris", Digest("subscribe", ("weekly", "08:30", "Europe/Paris"))),
         ("digest status", Digest("status", ())),
+        ("unfurl", Unfurl(None)),
+        ("unfurl on", Unfurl(True)),
+        ("UNFURL Off", Unfurl(False)),
+        ("unfurl maybe", Help("`/incident unfurl` takes on or off, not `maybe`")),
     ],
 )
 def test_parse(text: str, expected: object) -> None:

@@ -296,3 +296,19 @@ def test_a_corrected_card_says_who_and_the_evidence_view_says_what_a_person_set(
     evidence = "\n".join(_texts(evidence_blocks(fixed)))
     assert "Set by a person" in evidence
     assert "Northbridge Health Trust" in evidence
+
+
+def test_a_link_preview_is_compact_and_escaped() -> None:
+    from bot.render.unfurl import unfurl_blocks
+
+    hostile = _written(victims=[_mention("<!channel> Ferrow *Dairy*", "x", 0)]).model_copy(
+        update={"title": "<http://evil.example|Bank> hit"}
+    )
+    blocks = unfurl_blocks(hostile, incident_id=9)
+    assert len(blocks) == 2
+    text = "\n".join(_texts(blocks))
+    assert "<!channel>" not in text
+    assert "<http://evil.example|Bank>" not in text
+    assert "ransomware · :large_orange_circle: high · victim:" in text
+    assert "incident `#9`" in text
+    assert "not stored" in "\n".join(_texts(unfurl_blocks(hostile, incident_id=None)))

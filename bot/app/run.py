@@ -35,7 +35,7 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     bot: SlackBot | None = None
     pool = SubmissionPool(settings, processes=max(1, min(settings.workers, os.cpu_count() or 1)))
     try:
-        bot = build_bot(settings=settings, store=store, mode=mode, process=pool.run)
+        bot = build_bot(settings=settings, store=store, mode=mode, process=pool.run, summarize_link=pool.summarize_link)
         app = bot.app
         log.info("%s", serving_line(settings, bot.team_id, store.engine.dialect.name, mode, port or settings.port))
         # Submissions left by a process that died (or handed back by one that stopped) are taken

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,8 +19,10 @@ from bot.app.settings import Settings
 from bot.errors import ConfigurationError
 from bot.runtime.slack_api import make_client
 from bot.sources.web import url_reader
+from bot.usecases import unfurls
 from bot.usecases.intake import Origin, Outcome, process_submission
 from bot.usecases.jobs import JobQueue, JobRunner
+from bot.usecases.unfurls import LinkSummarizer
 from handlers import Deps, job_handlers, register_handlers
 from handlers.guards import SlackHosts, answerable_only_at, mark_verified, only_team
 from storage import Store
@@ -49,6 +52,7 @@ def build_bot(
     store: Store,
     mode: Mode,
     process: Callable[[str, Origin], list[Outcome]] | None = None,
+    summarize_link: LinkSummarizer | None = None,
 ) -> SlackBot:
     """The Bolt app with every handler registered, and the job runner that answers submissions.
     Request signatures are verified in HTTP mode (Socket Mode connections are authenticated by
@@ -79,7 +83,13 @@ def build_bot(
     app.use(only_team(team))
     app.use(answerable_only_at(SlackHosts.from_api_url(settings.slack_api_url)))
     jobs = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=settings.job_lease))
-    deps = Deps(settings=settings, store=store, process=process or in_process(settings, store), jobs=jobs)
+    deps = Deps(
+        settings=settings,
+        store=store,
+        process=process or in_process(settings, store),
+        jobs=jobs,
+        summarize_link=summarize_link or functools.partial(unfurls.summarize_link, read_url=url_reader(settings)),
+    )
     register_handlers(app, deps)
     handlers, give_up = job_handlers(client, deps)
     runner = JobRunner(

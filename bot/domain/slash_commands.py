@@ -18,6 +18,7 @@ HELP_TEXT = """*incident-bot* — evidence-backed summaries of security-incident
 • `/incident search QUERY` — find incidents by victim, attacker, CVE, type or words
 • `/incident digest subscribe [daily|weekly] [HH:MM] [Area/City]` — a digest in this channel
 • `/incident digest unsubscribe` · `/incident digest status` · `/incident digest now` (preview)
+• `/incident unfurl on|off` — previews of incident news links posted where I am (this workspace)
 • `/incident help` — this list
 You can also mention me with a pasted article or links: `@incident-bot &lt;text or links&gt;`."""
 
@@ -49,11 +50,16 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Unfurl:
+    on: bool | None  # None: say whether link previews are on
+
+
+@dataclass(frozen=True)
 class Help:
     problem: str | None = None  # why help is shown instead of what was asked (mrkdwn, user text escaped)
 
 
-Command = Summary | ListIncidents | Show | Search | Digest | Help
+Command = Summary | ListIncidents | Show | Search | Digest | Unfurl | Help
 
 _DIGEST_ACTIONS = ("subscribe", "unsubscribe", "status", "now")
 # ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() then refuses. Forty digits
@@ -104,4 +110,9 @@ def parse(text: str) -> Command:
         if action.lower() in _DIGEST_ACTIONS:
             return Digest(action.lower(), tuple(args.split()))
         return Help("`/incident digest` takes subscribe, unsubscribe, status or now")
+    if word == "unfurl":
+        setting = rest.lower()
+        if setting in ("on", "off", ""):
+            return Unfurl(None if not setting else setting == "on")
+        return Help(f"`/incident unfurl` takes on or off, not {echo(rest)}")
     return Help(f"I don't know the command {echo(head)}")

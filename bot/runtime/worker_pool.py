@@ -29,8 +29,9 @@ from typing import Any
 from pebble import ProcessExpired, ProcessPool
 
 from bot.app.settings import Settings
+from bot.extraction.schema import IncidentSummary
 from bot.sources.web import url_reader
-from bot.usecases import incidents, intake
+from bot.usecases import incidents, intake, unfurls
 from storage import Store
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,14 @@ def _run(job: intake.Job, origin: intake.Origin) -> intake.Outcome:
         return intake.run_job(job, store=_store, origin=origin, read_url=url_reader(_settings))
     except MemoryError:
         return intake.over_budget(job, "it needed more memory than a job may use")
+
+
+def _summarize_link(url: str) -> IncidentSummary | None:
+    assert _settings is not None, "worker not initialised"
+    try:
+        return unfurls.summarize_link(url, read_url=url_reader(_settings))
+    except MemoryError:
+        return None
 
 
 class SubmissionPool:
@@ -122,6 +131,18 @@ class SubmissionPool:
             if not retry:
                 raise
             return self._outcome(job, origin, self._schedule(job, origin), retry=False)
+
+    def summarize_link(self, url: str) -> IncidentSummary | None:
+        """A link read and summarized in a worker, within the same budget as a submission; None
+        when it cannot be (a link preview is only a nicety: nothing is retried)."""
+        with self._lock:
+            future = self._pool.schedule(_summarize_link, args=(url,), timeout=self._timeout)
+        try:
+            result: IncidentSummary | None = future.result()
+        except (FutureTimeout, ProcessExpired, BrokenProcessPool):
+            log.warning("a link preview ran out of its budget or lost its worker")
+            return None
+        return result
 
     def close(self) -> None:
         with self._lock:

@@ -10,8 +10,8 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 
 from bot.domain import slash_commands
-from bot.render.slack import CardContext, ListedIncident, card, incident_list_blocks
-from bot.usecases import corrections
+from bot.render.slack import CardContext, ListedIncident, card, escape, incident_list_blocks
+from bot.usecases import corrections, unfurls
 from bot.usecases import incidents as services
 from handlers.commands import digest
 from handlers.deps import Deps
@@ -74,6 +74,19 @@ def _run(
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, slash_commands.Digest):
         digest.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
+    elif isinstance(cmd, slash_commands.Unfurl):
+        user = str(command.get("user_id") or "")
+        if cmd.on is not None:
+            unfurls.set_enabled(store=deps.store, team_id=team, on=cmd.on, user_id=user)
+        on = unfurls.enabled(store=deps.store, team_id=team)
+        state = "on" if on else "off"
+        if cmd.on is None:
+            respond(text=f"Link previews of incident news are {state} in this workspace.", response_type="ephemeral")
+        else:
+            # Everyone in the channel sees who changed a workspace setting.
+            respond(
+                text=f"<@{escape(user)}> turned link previews of incident news {state}.", response_type="in_channel"
+            )
     elif isinstance(cmd, slash_commands.Help):
         respond(text=_help(cmd), response_type="ephemeral")
 

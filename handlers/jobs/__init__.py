@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 
 from bot.usecases.jobs import GiveUp, Handler
 from handlers.deps import Deps
-from handlers.jobs import submissions
+from handlers.jobs import submissions, unfurls
 
 
 def job_handlers(client: WebClient, deps: Deps) -> tuple[dict[str, Handler], GiveUp]:
@@ -17,4 +17,5 @@ def job_handlers(client: WebClient, deps: Deps) -> tuple[dict[str, Handler], Giv
     handlers: dict[str, Handler] = {
         kind: functools.partial(submissions.run, client=client, deps=deps) for kind in submissions.KINDS
     }
+    handlers[unfurls.UNFURL] = functools.partial(unfurls.run, client=client, deps=deps)
     return handlers, functools.partial(submissions.give_up, client=client)
