@@ -308,6 +308,20 @@ _FTS_INSERT = text(
 )
 
 
+def _replace_keys(
+    conn: Connection, team: str, incident_id: int, *, old: set[tuple[str, str]], new: set[tuple[str, str]]
+) -> None:
+    """The incident's victim and CVE keys become ``new``: the ones gone are deleted, the new ones
+    written in one statement."""
+    for kind, key in old - new:
+        conn.execute(_DELETE_KEY, {"b_id": incident_id, "b_kind": kind, "b_key": key})
+    if new - old:
+        conn.execute(
+            _INSERT_KEYS,
+            [{"team_id": team, "incident_id": incident_id, "kind": k, "key": v} for k, v in sorted(new - old)],
+        )
+
+
 def _mark_sighted(conn: Connection, incident_id: int, sub: Submission) -> None:
     """Keep ``has_private`` and ``mixed_visibility`` true to the incident's sightings."""
     if sub.is_private:
@@ -429,17 +443,7 @@ class IncidentRepository:
             "search_text": search_text(summary, [this.title, this.site]),
         }
         source_id: int = conn.execute(_INSERT_SOURCE, source_row).scalar_one()
-        keys = _keys(merged)
-        for kind, key in old_keys - keys:
-            conn.execute(_DELETE_KEY, {"b_id": incident_id, "b_kind": kind, "b_key": key})
-        if keys - old_keys:
-            conn.execute(
-                _INSERT_KEYS,
-                [
-                    {"team_id": team, "incident_id": incident_id, "kind": k, "key": v}
-                    for k, v in sorted(keys - old_keys)
-                ],
-            )
+        _replace_keys(conn, team, incident_id, old=old_keys, new=_keys(merged))
         anchors = [h for h in sketch.anchors if h not in hot]
         if anchors:
             conn.execute(_INSERT_ANCHORS, [{"source_id": source_id, "hash": h, "team_id": team} for h in anchors])
@@ -587,14 +591,7 @@ class IncidentRepository:
         )
         team = self.session.scalar(select(Incident.team_id).where(Incident.id == incident_id))
         old = {(k, v) for _, k, v in conn.execute(_CANDIDATE_KEYS, {"b_ids": [incident_id]})}
-        new = _keys(summary)
-        for kind, key in old - new:
-            conn.execute(_DELETE_KEY, {"b_id": incident_id, "b_kind": kind, "b_key": key})
-        if new - old:
-            conn.execute(
-                _INSERT_KEYS,
-                [{"team_id": team, "incident_id": incident_id, "kind": k, "key": v} for k, v in sorted(new - old)],
-            )
+        _replace_keys(conn, str(team), incident_id, old=old, new=_keys(summary))
 
     def teams(self) -> list[str]:
         """The teams that have incidents stored, in order."""

@@ -1,4 +1,5 @@
-"""In-memory stand-ins for the store's small aggregates, so use-case tests run in milliseconds.
+"""In-memory stand-ins for the store's small aggregates and for the clock, so use-case tests run
+in milliseconds.
 
 A fake is only as good as its likeness: tests/storage/test_jobs.py runs one contract suite on
 :class:`MemoryJobs` and on the real tables (SQLite and PostgreSQL), so a rule that differs
@@ -182,3 +183,16 @@ class MemoryJobs:
             for job in self._jobs.values():
                 out[job.state] = out.get(job.state, 0) + 1
             return out
+
+
+class Clock:
+    """A clock the test moves: ``clock()`` is now, ``advance(s)`` moves it on."""
+
+    def __init__(self, start: dt.datetime = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)) -> None:
+        self.now = start
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += dt.timedelta(seconds=seconds)

@@ -167,7 +167,7 @@ class Bot:
                 {"type": "button", "action_id": "show_evidence", "block_id": "b", "value": value, "action_ts": "1.2"}
             ],
         }
-        return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
+        return self.interaction(payload)
 
     def click(
         self,
@@ -206,7 +206,7 @@ class Bot:
                 }
             ],
         }
-        return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
+        return self.interaction(payload)
 
     def submit(self, view: dict[str, Any], values: dict[str, Any], *, user: str = "U0ALICE") -> Reply:
         """A modal submitted with ``values`` (block id → the element's state), as Slack sends it."""
@@ -220,7 +220,7 @@ class Bot:
             "trigger_id": new_trigger_id(),
             "view": {**view, "state": state, "hash": f"h{time.time_ns()}"},
         }
-        return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
+        return self.interaction(payload)
 
     def shortcut(
         self,
@@ -247,6 +247,10 @@ class Bot:
             "response_url": response_url,
             "message": message,
         }
+        return self.interaction(payload)
+
+    def interaction(self, payload: dict[str, Any]) -> Reply:
+        """An interaction payload (buttons, shortcuts, forms) signed and posted as Slack does."""
         return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
 
     def stop(self) -> None:

@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.extraction import Article
 from bot.extraction.schema import (
     Evidence,
     IncidentSummary,
@@ -28,8 +29,10 @@ from bot.extraction.schema import (
     SeverityAssessment,
     Status,
 )
+from bot.usecases import incidents
 from bot.usecases.incidents import open_store
-from storage import Store
+from storage import Store, StoreResult
+from storage.records import ConversationType
 
 PG_ENV = "INCIDENT_BOT_TEST_POSTGRES_URL"
 
@@ -140,4 +143,30 @@ def make_summary(
         victims=[mention(v) for v in victims],
         attackers=[mention(a) for a in attackers],
         cves=[mention(c, c) for c in cves],
+    )
+
+
+def report(
+    store: Store,
+    body: str,
+    summary: IncidentSummary,
+    *,
+    channel: str = "C-pub",
+    kind: ConversationType = "public_channel",
+    at: dt.datetime = NOW,
+    url: str | None = None,
+    team: str = "T1",
+) -> StoreResult:
+    """``body`` and its ``summary`` submitted in ``channel`` (a conversation of ``kind``) at ``at``."""
+    return incidents.summarize_and_store(
+        store=store,
+        article=Article(text=body, url=url),
+        summary=summary,
+        canonical_url=url,
+        team_id=team,
+        submitter="U1",
+        channel_id=channel,
+        conversation_type=kind,
+        message_ts=f"{at.timestamp():.6f}",
+        submitted_at=at,
     )

@@ -6,39 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.extraction import Article
-from bot.extraction.schema import IncidentSummary, IncidentType, Severity
+from bot.extraction.schema import IncidentType, Severity
 from bot.usecases import corrections, incidents
-from storage import Store, StoreResult
-from storage.records import Audience, ConversationType
+from storage import Store
+from storage.records import Audience
 from tests.storage.articles import breach_notice
-from tests.storage.conftest import NOW, make_summary
+from tests.storage.conftest import NOW, make_summary, report
 
 T = "T1"
 PUBLIC = Audience.conversation("C-pub")
-
-
-def report(
-    store: Store,
-    body: str,
-    summary: IncidentSummary,
-    *,
-    at: dt.datetime = NOW,
-    channel: str = "C-pub",
-    kind: ConversationType = "public_channel",
-    url: str | None = None,
-) -> StoreResult:
-    return incidents.summarize_and_store(
-        store=store,
-        article=Article(text=body, url=url),
-        summary=summary,
-        canonical_url=url,
-        team_id=T,
-        submitter="U1",
-        channel_id=channel,
-        conversation_type=kind,
-        submitted_at=at,
-    )
 
 
 def follow_up(company: str) -> str:

@@ -18,22 +18,10 @@ from bot.usecases.incidents import open_store
 from bot.usecases.jobs import JobQueue, JobStore, retry_bookkeeping
 from storage.jobs import SqlJobs
 from storage.records import JobRecord, OutboxReply
-from tests.fakes import MemoryJobs
+from tests.fakes import Clock, MemoryJobs
 from tests.storage.conftest import database_url
 
-T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
 LEASE = dt.timedelta(seconds=30)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
 
 
 @pytest.fixture(params=["memory", "sqlite", "postgresql"])

@@ -11,42 +11,17 @@ import itertools
 import pytest
 from sqlalchemy import select
 
-from bot.extraction import Article
-from bot.extraction.schema import IncidentSummary, IncidentType, Severity
+from bot.extraction.schema import IncidentType, Severity
 from bot.usecases import incidents
-from storage import Store, StoreResult
+from storage import Store
 from storage.models import Sighting
 from storage.privacy import AudienceView, invisible_sighting, sighting_visible, visible_sighting
 from storage.records import Audience, ConversationType
 from tests.storage.articles import breach_notice
-from tests.storage.conftest import NOW, make_summary
+from tests.storage.conftest import NOW, make_summary, report
 
 T = "T1"
 HOUR = dt.timedelta(hours=1)
-
-
-def report(
-    store: Store,
-    body: str,
-    summary: IncidentSummary,
-    *,
-    channel: str,
-    kind: ConversationType,
-    at: dt.datetime,
-    url: str | None = None,
-) -> StoreResult:
-    return incidents.summarize_and_store(
-        store=store,
-        article=Article(text=body, url=url),
-        summary=summary,
-        canonical_url=url,
-        team_id=T,
-        submitter="U1",
-        channel_id=channel,
-        conversation_type=kind,
-        message_ts=f"{at.timestamp():.6f}",
-        submitted_at=at,
-    )
 
 
 def follow_up(company: str, detail: str) -> str:

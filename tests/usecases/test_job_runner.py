@@ -12,20 +12,7 @@ import pytest
 
 from bot.usecases.jobs import MAX_ATTEMPTS, MAX_CLAIMS, JobQueue, JobRunner, LeaseLost, Requeue
 from storage.records import JobRecord
-from tests.fakes import MemoryJobs
-
-T0 = dt.datetime(2026, 11, 30, 9, 0, tzinfo=dt.UTC)
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = T0
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += dt.timedelta(seconds=seconds)
+from tests.fakes import Clock, MemoryJobs
 
 
 def setup(lease_s: float = 30, clock: Clock | None = None) -> tuple[MemoryJobs, JobQueue]:
