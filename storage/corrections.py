@@ -125,15 +125,25 @@ def export(repo: IncidentRepository, *, team_id: str | None) -> list[CorrectionR
         stmt = stmt.where(Correction.team_id == team_id)
     rows = list(repo.session.scalars(stmt))
     articles: dict[int, list[dict[str, Any]]] = {}
+    # field -> name -> the sentence an article gave it in, per incident
+    sentences: dict[int, dict[str, dict[str, str]]] = {}
     ids = sorted({r.incident_id for r in rows})
     if ids:
-        sources = select(Source.incident_id, Source.id, Source.canonical_url, Source.title, Source.content_hash).where(
-            Source.incident_id.in_(ids)
-        )
-        for incident_id, source_id, url, title, digest in repo.session.execute(sources.order_by(Source.id)):
+        sources = select(
+            Source.incident_id, Source.id, Source.canonical_url, Source.title, Source.content_hash, Source.summary_json
+        ).where(Source.incident_id.in_(ids))
+        for incident_id, source_id, url, title, digest, summary in repo.session.execute(sources.order_by(Source.id)):
             articles.setdefault(int(incident_id), []).append(
                 {"source_id": source_id, "canonical_url": url, "title": title, "content_hash": digest}
             )
+            found = sentences.setdefault(int(incident_id), {})
+            for field, mentions in summary.items():
+                if isinstance(mentions, list):
+                    for m in mentions:
+                        if isinstance(m, dict) and isinstance(m.get("evidence"), dict) and "text" in m:
+                            found.setdefault(field, {}).setdefault(
+                                str(m["text"]), str(m["evidence"].get("sentence", ""))
+                            )
     return [
         CorrectionRecord(
             id=r.id,
@@ -145,6 +155,21 @@ def export(repo: IncidentRepository, *, team_id: str | None) -> list[CorrectionR
             corrected_by=r.user_id,
             corrected_at=r.created_at,
             articles=articles.get(r.incident_id, []),
+            **_examples(r.before, r.after, sentences.get(r.incident_id, {}).get(r.field, {})),
         )
         for r in rows
     ]
+
+
+def _examples(before: Any, after: Any, said: dict[str, str]) -> dict[str, Any]:
+    """For a list field: each name the articles gave, in its sentence, labelled by the person
+    ("right": kept, "wrong": removed), and the names the person added (the extraction missed
+    them; no sentence says where). What a span scorer trains on."""
+    if not (isinstance(before, list) and isinstance(after, list)):
+        return {"examples": [], "missed": []}
+    examples = [
+        {"text": name, "sentence": said[name], "label": "right" if name in after else "wrong"}
+        for name in before
+        if said.get(name)
+    ]
+    return {"examples": examples, "missed": [name for name in after if name not in before]}

@@ -170,6 +170,10 @@ class CorrectionRecord(_Record):
     corrected_by: str
     corrected_at: dt.datetime
     articles: list[dict[str, Any]]
+    # List fields: the names the articles gave, in their sentences, labelled "right" (kept) or
+    # "wrong" (removed) by the person; and the names they added, which the extraction missed.
+    examples: list[dict[str, str]] = []
+    missed: list[str] = []
 
 
 class FeedbackStats(_Record):

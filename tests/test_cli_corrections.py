@@ -67,6 +67,17 @@ def test_corrections_export_is_json_lines_with_the_article(tmp_path: Path) -> No
     assert "Northbridge Regional Hospital" in victims["before"]
     assert victims["corrected_by"] == "U0FIXER"
     assert victims["team_id"] == "T0BOT"
+    # ready for training: each name the article gave, in its sentence, with the person's verdict
+    assert victims["missed"] == ["Northbridge Regional Hospital NHS Trust"]
+    dropped = [e for e in victims["examples"] if e["text"] == "Northbridge Regional Hospital"]
+    assert dropped
+    assert dropped[0]["label"] == "wrong"
+    assert "Northbridge Regional Hospital" in dropped[0]["sentence"]
+    from training.corrections import labelled
+
+    examples = labelled(r.stdout.splitlines())
+    assert any(e.field == "victims" and e.text == "Northbridge Regional Hospital" and not e.right for e in examples)
+    assert all(e.field == "victims" for e in examples)  # severity has no names
     (article,) = victims["articles"]
     assert article["canonical_url"] == "https://news.example/hospital"
     assert len(article["content_hash"]) == 64
