@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -41,6 +42,17 @@ class Deps:
     clock: Callable[[], float] = time.monotonic
     _kinds: dict[tuple[str, str], tuple[ConversationType, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # What an ack listener decided, for the lazy listener of the same request (Bolt runs both on
+    # this process, the lazy one after the ack): taken once, so it never grows.
+    _handoff: dict[str, Any] = field(default_factory=dict)
+
+    def hand_over(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._handoff[key] = value
+
+    def take_over(self, key: str) -> Any:
+        with self._lock:
+            return self._handoff.pop(key, None)
 
     def conversation_type(self, client: WebClient, *, team_id: str, channel_id: str) -> ConversationType:
         """Public channel, private channel, DM or group DM, as Slack says now (asked again after

@@ -16,7 +16,7 @@ from bot.render.correction_form import CALLBACK_ID, FormTarget, submitted_values
 from bot.render.slack import CardContext, card
 from bot.usecases import corrections, incidents
 from handlers.deps import Deps
-from handlers.slack_io.claims import first_interaction
+from handlers.slack_io.claims import first_interaction, interaction_key
 from handlers.slack_io.posting import ephemeral
 from handlers.slack_io.replies import evidence_key
 from storage.records import Audience
@@ -53,12 +53,14 @@ def register(app: App, deps: Deps) -> None:
         ack()
         if done.changed:
             log.info("incident %s corrected by %s: %s", target.incident_id, user, ", ".join(done.changed))
+            deps.hand_over(interaction_key("view", body), list(done.changed))
 
     def update_card(body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        changed = deps.take_over(interaction_key("view", body))
         target = FormTarget.load(str(view.get("private_metadata") or ""))
         user = str((body.get("user") or {}).get("id") or "")
-        if target is None or not user:
-            return
+        if not changed or target is None or not user:
+            return  # refused, repeated or changing nothing: the card stays as it is
         team = context.team_id or ""
         audience = Audience.conversation(target.channel_id)
         record = incidents.get_incident(
@@ -66,7 +68,7 @@ def register(app: App, deps: Deps) -> None:
         )
         who = corrections.corrected_by(store=deps.store, team_id=team, incident_id=target.incident_id)
         if record is None or who is None:
-            return  # nothing was changed (or it is gone): the card stays as it is
+            return  # gone from this conversation since
         key = evidence_key(record.id, record.sources[0].id) if record.sources else None
         blocks, text = card(record.summary, CardContext(incident_id=str(record.id), evidence_key=key, corrected_by=who))
         try:
@@ -75,7 +77,7 @@ def register(app: App, deps: Deps) -> None:
                 return
         except SlackApiError as exc:
             log.warning("could not update the corrected card (%s)", exc.response.get("error"))
-        fields = ", ".join(BY_KEY[k].label.lower() for k in read_form(submitted_values(view)) if k in BY_KEY)
+        fields = ", ".join(BY_KEY[k].label.lower() for k in changed if k in BY_KEY)
         ephemeral(
             client,
             channel=target.channel_id,

@@ -85,6 +85,18 @@ def test_edit_opens_the_form_and_saving_corrects_the_card_in_place(bot: Bot, sla
     assert "corrected by <@U0ALICE>" in shown
     assert "MEDIUM" in shown
 
+    # saving the same again changes nothing: the card is left alone
+    same = bot.submit(
+        view,
+        {
+            "victims": text_box("Northbridge Regional Hospital, Northbridge Health Trust"),
+            "severity": select("medium"),
+        },
+    )
+    assert same.status == 200
+    time.sleep(1.5)
+    assert len(slack.calls_to("chat.update")) == 1
+
     # /incident show reads the corrected incident, saying who corrected it
     bot.command(f"show {incident_id}", response_url=slack.response_url("show"))
     (show,) = slack.wait_for("/response/show", timeout=10)
@@ -134,3 +146,21 @@ def test_a_card_in_another_channel_cannot_be_edited_from_here(bot: Bot, slack: S
     (told,) = slack.wait_for("/response/x", timeout=10)
     assert "no longer available" in told.body["text"]
     assert slack.calls_to("views.open") == []
+
+
+def test_a_card_only_its_reader_saw_is_corrected_and_the_reader_told(bot: Bot, slack: SlackStandIn) -> None:
+    _, buttons = posted_card(bot, slack)
+    bot.click(
+        "edit_incident",
+        buttons["edit_incident"],
+        response_url=slack.response_url("e"),
+        message_ts="9.9",
+        ephemeral=True,
+    )
+    view = form_of(slack)
+    bot.submit(view, {"status": select("resolved")})
+    (told,) = slack.wait_for("chat.postEphemeral", timeout=10)
+    assert told.body["user"] == "U0ALICE"
+    assert "Saved. Incident #" in told.body["text"]
+    assert "(status)" in told.body["text"]
+    assert slack.calls_to("chat.update") == []
