@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.domain import corrections as rules
-from bot.extraction.schema import IncidentType, Severity, Status
+from bot.extraction.schema import Evidence, IncidentType, Severity, Status
 from tests.storage.conftest import make_summary
 
 
@@ -99,3 +99,63 @@ def test_reading_names_never_fails_but_with_a_correction_error(typed: str) -> No
         return
     assert all(n and n == " ".join(n.split()) and len(n) <= 200 for n in names)
     assert len({n.casefold() for n in names}) == len(names)
+
+
+def test_what_a_person_sees_on_the_form() -> None:
+    summary = make_summary(
+        title="t", victims=["Kestrel Bank"], cves=["CVE-2024-3400"], severity=Severity.HIGH, status=Status.CONTAINED
+    )
+    assert rules.current(summary) == {
+        "incident_type": "data_breach",
+        "severity": "high",
+        "status": "contained",
+        "is_incident": True,
+        "victims": ["Kestrel Bank"],
+        "attackers": [],
+        "attack_vector": [],
+        "compromised_data": [],
+        "affected_counts": [],
+        "dates": [],
+        "locations": [],
+        "affected_products": [],
+        "cves": ["CVE-2024-3400"],
+    }
+
+
+def test_each_refusal_names_its_field_and_quotes_what_was_typed() -> None:
+    long_name = "".join(chr(ord("a") + i % 26) for i in range(201))
+    with pytest.raises(rules.CorrectionError) as too_long:
+        rules.parse_names("attackers", long_name)
+    assert too_long.value.field == "attackers"
+    assert str(too_long.value) == f"“{long_name[:40]}…” is longer than 200 characters"
+    with pytest.raises(rules.CorrectionError) as too_many:
+        rules.parse_names("locations", ",".join(f"Town {i}" for i in range(21)))
+    assert too_many.value.field == "locations"
+    not_cve = "CVE-but-really-a-sentence-about-a-bug-in-the-portal"
+    with pytest.raises(rules.CorrectionError) as bad_cve:
+        rules.read_form({"cves": not_cve})
+    assert bad_cve.value.field == "cves"
+    assert str(bad_cve.value) == f"“{not_cve[:40]}” is not a CVE id (CVE-2024-12345)"
+    with pytest.raises(rules.CorrectionError) as bad_status:
+        rules.read_form({"status": "vanished"})
+    assert str(bad_status.value) == "choose one of the listed status values"
+
+
+def test_the_incident_box_reads_both_ways() -> None:
+    assert rules.read_form({"is_incident": True}) == {"is_incident": True}
+    assert rules.read_form({"is_incident": ""}) == {"is_incident": False}
+    flagged = make_summary(title="t", is_incident=False)
+    assert rules.apply(flagged, {"is_incident": True}).is_incident is True
+
+
+def test_facts_a_person_adds_say_so_and_cve_ids_keep_their_value() -> None:
+    summary = make_summary(title="t", victims=["Kestrel Bank"])
+    out = rules.apply(summary, {"gone": 1, "cves": ["CVE-2024-3400"], "victims": ["Kestrel Bank", "Vale Water"]})
+    (cve,) = out.cves
+    assert cve.value == "CVE-2024-3400"
+    assert cve.evidence == Evidence(source="correction", start=0, end=13, sentence="")
+    added = out.victims[1]
+    assert added.value is None
+    assert added.evidence == Evidence(source="correction", start=0, end=10, sentence="")
+    # an unknown field before the known ones does not stop them
+    assert rules.apply(summary, {"gone": 1, "severity": "low"}).severity.level is Severity.LOW
