@@ -144,3 +144,18 @@ def test_summarize_help_says_it_reads_links() -> None:
     r = run("summarize", "--help")
     assert r.returncode == 0
     assert "http(s) links" in r.stdout
+
+
+def test_lists_say_when_it_happened_and_fit_the_terminal() -> None:
+    assert run("summarize", str(EXAMPLES / "credential-leak.txt")).returncode == 0
+    narrow = run("incidents", "list", env={"COLUMNS": "80"})
+    assert narrow.returncode == 0
+    first, title = narrow.stdout.splitlines()[:2]
+    assert first.startswith("#1  data_breach · ")
+    assert "happened 2024-03-14 · first seen " in first
+    assert title.startswith("    Parcelo")
+    wide = run("incidents", "list", env={"COLUMNS": "160"})
+    header = wide.stdout.splitlines()[0]
+    for column in ("id", "happened", "first seen", "type", "severity", "victim", "title"):
+        assert column in header
+    assert "2024-03-14" in wide.stdout

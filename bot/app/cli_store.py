@@ -124,10 +124,16 @@ def stored_line(result: StoreResult) -> str:
     return f"Stored as incident #{n}"
 
 
+# Below this width a table of eight columns folds words mid-word: one entry a few lines instead.
+_TABLE_WIDTH = 110
+
+
 def _table(records: list[IncidentRecord]) -> Table:
     table = Table(show_edge=False, pad_edge=False)
-    for col in ("id", "happened", "first seen", "type", "severity", "victim", "title", "sources"):
-        table.add_column(col, overflow="fold")
+    for col in ("id", "happened", "first seen", "type", "severity", "sources"):
+        table.add_column(col, no_wrap=True)
+    table.add_column("victim", overflow="fold", ratio=1)
+    table.add_column("title", overflow="fold", ratio=2)
     for r in records:
         s = r.summary
         happened = happened_on(s)
@@ -137,21 +143,39 @@ def _table(records: list[IncidentRecord]) -> Table:
             r.first_seen_at.strftime("%Y-%m-%d"),
             s.incident_type.value,
             s.severity.level.value,
+            str(r.source_count),
             s.victims[0].text if s.victims else "",
             s.title,
-            str(r.source_count),
         )
     return table
+
+
+def _entry(r: IncidentRecord) -> str:
+    """One incident for a narrow terminal: its facts on a line, its title under them."""
+    s = r.summary
+    happened = happened_on(s)
+    when = f"happened {happened.isoformat()} · " if happened else ""
+    victim = f" · {s.victims[0].text}" if s.victims else ""
+    sources = f" · {r.source_count} sources" if r.source_count > 1 else ""
+    return (
+        f"#{r.id}  {s.incident_type.value} · {s.severity.level.value}{victim} · "
+        f"{when}first seen {r.first_seen_at:%Y-%m-%d}{sources}\n    {s.title}"
+    )
 
 
 def _print(records: list[IncidentRecord], as_json: bool, empty: str) -> None:
     if as_json:
         for r in records:
             sys.stdout.write(r.model_dump_json() + "\n")
-    elif records:
-        Console().print(_table(records))
-    else:
+    elif not records:
         err.print(empty, highlight=False)
+    else:
+        out = Console(highlight=False)
+        if out.width >= _TABLE_WIDTH:
+            out.print(_table(records))
+        else:
+            for r in records:
+                out.print(_entry(r), markup=False, soft_wrap=True)
 
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
