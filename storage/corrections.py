@@ -86,7 +86,8 @@ def set_feedback(
 
 def stats(repo: IncidentRepository, *, team_id: str, public_only: bool = False) -> FeedbackStats:
     """How the team judged its cards: incidents marked accurate or wrong (by the latest verdict of
-    each person; an incident with both counts as wrong), corrected, and corrections per field.
+    each person; an incident with both counts as wrong), corrected, and per field the cards on
+    which people corrected it.
     ``public_only``: count only incidents never reported in a private conversation (what the whole
     team may see, for the Home tab: even a count says something about private channels)."""
     shown = Incident.team_id == team_id
@@ -98,12 +99,13 @@ def stats(repo: IncidentRepository, *, team_id: str, public_only: bool = False) 
         select(Feedback.incident_id, Feedback.verdict).join(Incident, Incident.id == Feedback.incident_id).where(shown)
     ):
         verdicts.setdefault(int(incident_id), set()).add(str(verdict))
-    per_field: Counter[str] = Counter()
+    per_field: Counter[str] = Counter()  # cards on which the field was corrected (at least once)
     corrected: set[int] = set()
     for incident_id, field in repo.session.execute(
         select(Correction.incident_id, Correction.field)
         .join(Incident, Incident.id == Correction.incident_id)
         .where(shown)
+        .distinct()
     ):
         corrected.add(int(incident_id))
         per_field[str(field)] += 1

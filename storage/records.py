@@ -184,7 +184,7 @@ class FeedbackStats(_Record):
     accurate: int  # … all of whose verdicts say "accurate"
     wrong: int  # … with at least one "something's wrong"
     corrected: int  # incidents with at least one correction
-    corrections_per_field: dict[str, int]
+    corrections_per_field: dict[str, int]  # field -> cards on which it was corrected
 
 
 class TeamSettingsRecord(_Record):

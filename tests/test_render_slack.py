@@ -279,7 +279,7 @@ def test_the_home_tab_says_how_people_judged_the_cards() -> None:
     view = home_view([], [], judged)
     text = "\n".join(_texts(view["blocks"]))
     assert "Marked accurate: 12 of 20 (60%) rated" in text
-    assert "corrected: 3 of 40 (8%) — victims 2, incident type 1" in text
+    assert "corrected: 3 of 40 (8%) — victims 5%, incident type 2%" in text
     assert "How accurate" not in "\n".join(_texts(home_view([], [], Judged(0, 0, 0, 0, {}))["blocks"]))
 
 

@@ -64,7 +64,7 @@ def stats(team: TeamOpt = None) -> None:
     out.print(f"  something wrong  {share(got.wrong, got.rated)}")
     out.print(f"corrected          {share(got.corrected, got.cards)}")
     if got.corrections_per_field:
-        table = Table("field", "corrections", show_edge=False, pad_edge=False)
+        table = Table("field", "corrected on", show_edge=False, pad_edge=False)
         for field, n in got.corrections_per_field.items():
-            table.add_row(field, str(n))
+            table.add_row(field, share(n, got.cards))
         out.print(table)

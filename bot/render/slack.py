@@ -324,12 +324,15 @@ class Judged:
 
 
 def judged_line(j: Judged) -> str:
-    """ "Cards marked accurate: 12 of 20 rated (60%) · corrected: 3 of 40 (8%) — victims 2, type 1" """
+    """ "Marked accurate: 12 of 20 (60%) rated · corrected: 3 of 40 (8%) — victims 5%, type 2%": per
+    field, the share of cards on which people corrected it."""
 
     def share(n: int, of: int) -> str:
         return f"{n} of {of} ({n / of:.0%})" if of else "none yet"
 
-    fields = ", ".join(f"{escape(k.replace('_', ' '))} {n}" for k, n in list(j.per_field.items())[:6])
+    fields = ", ".join(
+        f"{escape(k.replace('_', ' '))} {n / j.cards:.0%}" for k, n in list(j.per_field.items())[:6] if j.cards
+    )
     return (
         f"*How accurate are the cards?* Marked accurate: {share(j.accurate, j.rated)} rated · "
         f"corrected: {share(j.corrected, j.cards)}" + (f" — {fields}" if fields else "")

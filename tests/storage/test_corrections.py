@@ -152,6 +152,7 @@ def test_feedback_is_one_verdict_per_person_and_adds_up(store: Store) -> None:
     vote(ids[2], "U1", "accurate")
     vote(ids[2], "U2", "wrong")
     correct(store, ids[2], victims="Cedar Limited", severity="high")
+    correct(store, ids[2], victims="Cedar Ltd")  # the same field again on the same card counts once
     correct(store, ids[3], victims="Dogwood")
     got = corrections.stats(store=store, team_id=T)
     assert (got.cards, got.rated, got.accurate, got.wrong, got.corrected) == (4, 3, 2, 1, 2)
