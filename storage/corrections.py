@@ -45,17 +45,16 @@ def record(
     repo.session.flush()
 
 
-def overrides(repo: IncidentRepository, *, team_id: str, incident_id: int) -> dict[str, Any]:
-    """The corrections in force on an incident (field → value)."""
-    stmt = select(Incident.overrides_json).where(Incident.team_id == team_id, Incident.id == incident_id)
-    return dict(repo.session.scalar(stmt) or {})
-
-
-def stored_summary(repo: IncidentRepository, *, team_id: str, incident_id: int) -> IncidentSummary | None:
-    """The incident's summary as stored (every report merged, corrections applied)."""
-    stmt = select(Incident.summary_json).where(Incident.team_id == team_id, Incident.id == incident_id)
-    raw = repo.session.scalar(stmt)
-    return None if raw is None else IncidentSummary.model_validate(raw)
+def stored(
+    repo: IncidentRepository, *, team_id: str, incident_id: int
+) -> tuple[IncidentSummary, dict[str, Any]] | None:
+    """The incident's summary as stored (every report merged, corrections applied), and the
+    corrections in force on it (field → value)."""
+    stmt = select(Incident.summary_json, Incident.overrides_json).where(
+        Incident.team_id == team_id, Incident.id == incident_id
+    )
+    row = repo.session.execute(stmt).first()
+    return None if row is None else (IncidentSummary.model_validate(row[0]), dict(row[1] or {}))
 
 
 def last_corrector(repo: IncidentRepository, *, team_id: str, incident_id: int) -> str | None:

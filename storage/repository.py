@@ -567,7 +567,7 @@ class IncidentRepository:
     # ---- reading (what an audience may see: storage/privacy.py) ------------------------
 
     def set_summary(
-        self, incident_id: int, summary: IncidentSummary, *, overrides: dict[str, Any], now: dt.datetime
+        self, team_id: str, incident_id: int, summary: IncidentSummary, *, overrides: dict[str, Any], now: dt.datetime
     ) -> None:
         """Replace an incident's summary by a corrected one (its sources stay as they were): the
         columns lists and digests read, the overrides kept for later merges, and the keys that
@@ -589,9 +589,8 @@ class IncidentRepository:
                 "updated_at": now,
             },
         )
-        team = self.session.scalar(select(Incident.team_id).where(Incident.id == incident_id))
         old = {(k, v) for _, k, v in conn.execute(_CANDIDATE_KEYS, {"b_ids": [incident_id]})}
-        _replace_keys(conn, str(team), incident_id, old=old, new=_keys(summary))
+        _replace_keys(conn, team_id, incident_id, old=old, new=_keys(summary))
 
     def teams(self) -> list[str]:
         """The teams that have incidents stored, in order."""

@@ -14,6 +14,7 @@ import datetime as dt
 import threading
 from typing import Any
 
+from storage.jobs import CLAIM_SEPARATOR
 from storage.records import JobRecord, OutboxReply, SentReply
 
 
@@ -135,7 +136,7 @@ class MemoryJobs:
             mine = [
                 j
                 for j in self._jobs.values()
-                if j.state == "running" and j.holder is not None and j.holder.startswith(process + "/")
+                if j.state == "running" and j.holder is not None and j.holder.startswith(process + CLAIM_SEPARATOR)
             ]
             for job in mine:
                 job.state, job.holder, job.lease_until, job.not_before = "queued", None, None, now

@@ -46,6 +46,10 @@ def _once(mentions: list[Mention], shown: set[str] | frozenset[str] = frozenset(
     return kept
 
 
+# What a tool's name may add to an attacker's name and still be the same name.
+_KINDS = frozenset({"ransomware", "malware", "gang", "group", "strain", "variant", "trojan", "botnet"})
+
+
 def _not_named_by(tools: list[Mention], attackers: list[Mention]) -> list[Mention]:
     """Tools that are not an attacker's name again: "LockBit" the group and "LockBit ransomware"
     the tool read as one name on a card, so the tool row does not repeat it."""
@@ -57,10 +61,6 @@ def _not_named_by(tools: list[Mention], attackers: list[Mention]) -> list[Mentio
             continue
         kept.append(tool)
     return kept
-
-
-# What a tool's name may add to an attacker's name and still be the same name.
-_KINDS = frozenset({"ransomware", "malware", "gang", "group", "strain", "variant", "trojan", "botnet"})
 
 
 def happened_on(summary: IncidentSummary) -> dt.date | None:

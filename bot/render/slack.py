@@ -35,7 +35,7 @@ EDIT_ACTION = "edit_incident"
 ACCURATE_ACTION = "feedback_accurate"
 WRONG_ACTION = "feedback_wrong"
 
-_SEVERITY_ICON = {
+SEVERITY_ICON = {
     "critical": ":red_circle:",
     "high": ":large_orange_circle:",
     "medium": ":large_yellow_circle:",
@@ -146,7 +146,7 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
     level = summary.severity.level.value
     types = ", ".join(t.value.replace("_", " ") for t in summary.incident_types)
     meta = (
-        f"{_SEVERITY_ICON[level]} *{level.upper()}* — {escape(summary.severity.reason)}   "
+        f"{SEVERITY_ICON[level]} *{level.upper()}* — {escape(summary.severity.reason)}   "
         f"*Type:* {escape(types)}   *Status:* {summary.status.value}"
     )
     exploited = exploited_label(summary)
@@ -211,7 +211,8 @@ def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate("Evidence", MAX_HEADER_CHARS)}}
     ]
-    by_sentence: dict[str, tuple[int, dict[str, list[str]]]] = {}
+    facts: dict[str, dict[str, list[str]]] = {}  # sentence -> label -> names, in card order
+    first: dict[str, int] = {}  # sentence -> where its earliest fact starts
     by_person: dict[str, list[str]] = {}
     for label, mentions in fact_rows(summary):
         for m in mentions[:_ITEMS_PER_FIELD]:
@@ -219,22 +220,24 @@ def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
                 by_person.setdefault(label, []).append(m.text)
                 continue
             sentence = " ".join(m.evidence.sentence.split())
-            start, facts = by_sentence.setdefault(sentence, (m.evidence.start, {}))
-            by_sentence[sentence] = (min(start, m.evidence.start), facts)
-            named = facts.setdefault(label, [])
+            first[sentence] = min(first.get(sentence, m.evidence.start), m.evidence.start)
+            named = facts.setdefault(sentence, {}).setdefault(label, [])
             if m.text not in named:
                 named.append(m.text)
-    for sentence, (_, facts) in sorted(by_sentence.items(), key=lambda kv: kv[1][0]):
-        gives = " · ".join(f"*{escape(label)}:* {escape(', '.join(names))}" for label, names in facts.items())
-        blocks.append(_section(f"> _{escape(truncate(sentence, 900))}_\n{gives}"))
+    for sentence in sorted(facts, key=first.__getitem__):
+        blocks.append(_section(f"> _{escape(truncate(sentence, 900))}_\n{_gives(facts[sentence])}"))
         if len(blocks) >= MAX_BLOCKS - 1:
             break
     if by_person:
-        gives = " · ".join(f"*{escape(label)}:* {escape(', '.join(names))}" for label, names in by_person.items())
-        blocks.append(_section(f":pencil2: _Set by a person, not found in the article_\n{gives}"))
+        blocks.append(_section(f":pencil2: _Set by a person, not found in the article_\n{_gives(by_person)}"))
     if len(blocks) == 1:
         blocks.append(_section("No facts were extracted from this article."))
     return blocks[:MAX_BLOCKS]
+
+
+def _gives(facts: dict[str, list[str]]) -> str:
+    """ "*Victims:* A, B · *Data:* C" """
+    return " · ".join(f"*{escape(label)}:* {escape(', '.join(names))}" for label, names in facts.items())
 
 
 def already_reported_blocks(
@@ -278,7 +281,7 @@ def _line(item: ListedIncident) -> str:
     s = item.summary
     victim = f" — {escape(truncate(s.victims[0].text, 80))}" if s.victims else ""
     return (
-        f"{_SEVERITY_ICON[s.severity.level.value]} `#{item.incident_id}` *{escape(truncate(s.title, 150))}*{victim} · "
+        f"{SEVERITY_ICON[s.severity.level.value]} `#{item.incident_id}` *{escape(truncate(s.title, 150))}*{victim} · "
         f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value} · {when_line(s, item.first_seen)}"
         + (f" · {item.sources} sources" if item.sources > 1 else "")
     )
@@ -375,7 +378,7 @@ def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
         delta = digest.total - digest.previous_total
         change = f" ({'+' if delta >= 0 else '-'}{abs(delta)} vs the previous digest)"
     types = ", ".join(f"{t.replace('_', ' ')} {n}" for t, n in digest.by_type.items())
-    levels = ", ".join(f"{_SEVERITY_ICON[lvl]} {lvl} {n}" for lvl, n in digest.by_severity.items())
+    levels = ", ".join(f"{SEVERITY_ICON[lvl]} {lvl} {n}" for lvl, n in digest.by_severity.items())
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": escape(title)}},
         _section(
@@ -390,7 +393,7 @@ def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
         thread = f" · <{escape(item.link)}|thread>" if item.link else ""
         when = when_line(s, item.first_seen)
         lines.append(
-            f"{_SEVERITY_ICON[s.severity.level.value]} *{escape(truncate(s.title, 150))}*{victim} · "
+            f"{SEVERITY_ICON[s.severity.level.value]} *{escape(truncate(s.title, 150))}*{victim} · "
             f"{s.incident_type.value.replace('_', ' ')} · {s.severity.level.value}"
             f"{' · ' + when if when else ''} · `#{item.incident_id}`{thread}"
         )

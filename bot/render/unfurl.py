@@ -6,21 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from bot.extraction.schema import IncidentSummary
-from bot.render.slack import MAX_SECTION_CHARS, escape, truncate
-
-_ICON = {
-    "critical": ":red_circle:",
-    "high": ":large_orange_circle:",
-    "medium": ":large_yellow_circle:",
-    "low": ":white_circle:",
-    "unknown": ":black_circle:",
-}
+from bot.render.slack import MAX_SECTION_CHARS, SEVERITY_ICON, escape, truncate
 
 
 def unfurl_blocks(summary: IncidentSummary, *, incident_id: int | None) -> list[dict[str, Any]]:
     """Two blocks: the headline, then type · severity · victim (· the stored incident's number)."""
     level = summary.severity.level.value
-    facts = [summary.incident_type.value.replace("_", " "), f"{_ICON[level]} {level}"]
+    facts = [summary.incident_type.value.replace("_", " "), f"{SEVERITY_ICON[level]} {level}"]
     if summary.victims:
         facts.append("victim: " + escape(truncate(summary.victims[0].text, 80)))
     facts.append(f"incident `#{incident_id}`" if incident_id is not None else "not stored: mention me to keep it")

@@ -21,10 +21,11 @@ import multiprocessing
 import os
 import resource
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
-from typing import Any
+from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -35,6 +36,7 @@ from bot.usecases import incidents, intake, unfurls
 from storage import Store
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _store: Store | None = None
 _settings: Settings | None = None
@@ -100,6 +102,9 @@ class SubmissionPool:
         )
 
     def _schedule(self, job: intake.Job, origin: intake.Origin) -> Future[intake.Outcome]:
+        return self._submit(_run, job, origin)
+
+    def _submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
         with self._lock:
             if not self._pool.active:
                 # pebble gives up on the whole pool when a worker dies while idle (it cannot tell
@@ -107,7 +112,8 @@ class SubmissionPool:
                 log.warning("the worker pool stopped (a worker died while idle); starting a new one")
                 self._pool.stop()  # type: ignore[no-untyped-call]  # pebble leaves it unannotated
                 self._pool = self._new_pool()
-            return self._pool.schedule(_run, args=(job, origin), timeout=self._timeout)
+            future: Future[T] = self._pool.schedule(fn, args=args, timeout=self._timeout)
+            return future
 
     def run(self, text: str, origin: intake.Origin) -> list[intake.Outcome]:
         """Every job of the message, concurrently, each within its budget; one Outcome each."""
@@ -135,10 +141,9 @@ class SubmissionPool:
     def summarize_link(self, url: str) -> IncidentSummary | None:
         """A link read and summarized in a worker, within the same budget as a submission; None
         when it cannot be (a link preview is only a nicety: nothing is retried)."""
-        with self._lock:
-            future = self._pool.schedule(_summarize_link, args=(url,), timeout=self._timeout)
+        future = self._submit(_summarize_link, url)
         try:
-            result: IncidentSummary | None = future.result()
+            result = future.result()
         except (FutureTimeout, ProcessExpired, BrokenProcessPool):
             log.warning("a link preview ran out of its budget or lost its worker")
             return None

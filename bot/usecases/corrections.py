@@ -53,17 +53,17 @@ def correct(
         seen = view.get(incident_id)  # first: it also refuses ids no row can have
         if seen is None:
             return None
-        stored = rows.stored_summary(repo, team_id=team_id, incident_id=incident_id)
-        if stored is None:
+        found = rows.stored(repo, team_id=team_id, incident_id=incident_id)
+        if found is None:
             return None
+        stored, in_force = found
         # The change is what the person changed on the card they saw; it is applied to the
         # incident as stored.
         changed = rules.changes(seen.summary, submitted)
         if changed:
-            in_force = {**rows.overrides(repo, team_id=team_id, incident_id=incident_id)}
-            in_force.update({field: after for field, (_, after) in changed.items()})
-            corrected = rules.apply(stored, {field: after for field, (_, after) in changed.items()})
-            repo.set_summary(incident_id, corrected, overrides=in_force, now=when)
+            new = {field: after for field, (_, after) in changed.items()}
+            corrected = rules.apply(stored, new)
+            repo.set_summary(team_id, incident_id, corrected, overrides={**in_force, **new}, now=when)
             rows.record(repo, team_id=team_id, incident_id=incident_id, user_id=user_id, changed=changed, now=when)
         after = view.get(incident_id)
         assert after is not None  # it was visible a moment ago, in this transaction

@@ -76,13 +76,12 @@ def _run(
         digest.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
     elif isinstance(cmd, slash_commands.Unfurl):
         user = str(command.get("user_id") or "")
-        if cmd.on is not None:
-            unfurls.set_enabled(store=deps.store, team_id=team, on=cmd.on, user_id=user)
-        on = unfurls.enabled(store=deps.store, team_id=team)
-        state = "on" if on else "off"
         if cmd.on is None:
+            state = "on" if unfurls.enabled(store=deps.store, team_id=team) else "off"
             respond(text=f"Link previews of incident news are {state} in this workspace.", response_type="ephemeral")
         else:
+            unfurls.set_enabled(store=deps.store, team_id=team, on=cmd.on, user_id=user)
+            state = "on" if cmd.on else "off"
             # Everyone in the channel sees who changed a workspace setting.
             respond(
                 text=f"<@{escape(user)}> turned link previews of incident news {state}.", response_type="in_channel"

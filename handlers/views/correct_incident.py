@@ -66,11 +66,12 @@ def register(app: App, deps: Deps) -> None:
         record = incidents.get_incident(
             store=deps.store, team_id=team, incident_id=target.incident_id, audience=audience
         )
-        who = corrections.corrected_by(store=deps.store, team_id=team, incident_id=target.incident_id)
-        if record is None or who is None:
+        if record is None:
             return  # gone from this conversation since
         key = evidence_key(record.id, record.sources[0].id) if record.sources else None
-        blocks, text = card(record.summary, CardContext(incident_id=str(record.id), evidence_key=key, corrected_by=who))
+        blocks, text = card(
+            record.summary, CardContext(incident_id=str(record.id), evidence_key=key, corrected_by=user)
+        )
         try:
             if target.message_ts:
                 client.chat_update(channel=target.channel_id, ts=target.message_ts, blocks=blocks, text=text)

@@ -153,21 +153,17 @@ class Bot:
         user: str = "U0ALICE",
         trigger_id: str | None = None,
     ) -> Reply:
-        payload = {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": user, "team_id": TEAM},
-            "api_app_id": "A0TEST",
-            "token": "unused",
-            "trigger_id": trigger_id or new_trigger_id(),
-            "response_url": response_url,
-            "channel": {"id": channel},
-            "container": {"type": "message", "channel_id": channel, "message_ts": "1.1"},
-            "actions": [
-                {"type": "button", "action_id": "show_evidence", "block_id": "b", "value": value, "action_ts": "1.2"}
-            ],
-        }
-        return self.interaction(payload)
+        """ "Show evidence" clicked on a card; the same ``trigger_id`` makes an exact replay."""
+        return self.click(
+            "show_evidence",
+            value,
+            response_url=response_url,
+            message_ts="1.1",
+            channel=channel,
+            user=user,
+            trigger_id=trigger_id,
+            action_ts="1.2",
+        )
 
     def click(
         self,
@@ -179,6 +175,8 @@ class Bot:
         channel: str = "C0PUBLIC",
         user: str = "U0ALICE",
         ephemeral: bool = False,
+        trigger_id: str | None = None,
+        action_ts: str | None = None,
     ) -> Reply:
         """A button on a message (the card at ``message_ts``) clicked, as Slack sends it."""
         payload = {
@@ -187,7 +185,7 @@ class Bot:
             "user": {"id": user, "team_id": TEAM},
             "api_app_id": "A0TEST",
             "token": "unused",
-            "trigger_id": new_trigger_id(),
+            "trigger_id": trigger_id or new_trigger_id(),
             "response_url": response_url,
             "channel": {"id": channel},
             "container": {
@@ -202,7 +200,7 @@ class Bot:
                     "action_id": action_id,
                     "block_id": "b",
                     "value": value,
-                    "action_ts": f"{time.time():.6f}",
+                    "action_ts": action_ts or f"{time.time():.6f}",
                 }
             ],
         }

@@ -8,7 +8,7 @@ import datetime as dt
 
 from bot.extraction.schema import IncidentType, Severity
 from bot.usecases import corrections, incidents
-from storage import Store
+from storage import Store, StoreResult
 from storage.records import Audience
 from tests.storage.articles import breach_notice
 from tests.storage.conftest import NOW, make_summary, report
@@ -22,6 +22,17 @@ def follow_up(company: str) -> str:
         f"New details emerged on Friday about the intrusion at {company}. The attackers had access for "
         "three weeks, investigators said, and the company will publish a full account once the review is "
         "complete. Customers were told to stay alert for messages that ask for their passwords."
+    )
+
+
+def private_report(store: Store) -> StoreResult:
+    """An incident reported only in the private channel G-sec."""
+    return report(
+        store,
+        breach_notice("Zanzibarite Labs", "Oslo", "300"),
+        make_summary(title="z", victims=["Zanzibarite Labs"]),
+        channel="G-sec",
+        kind="private_channel",
     )
 
 
@@ -115,13 +126,7 @@ def test_not_an_incident_leaves_the_digest(store: Store) -> None:
 
 
 def test_only_a_conversation_that_sees_the_incident_may_correct_or_judge_it(store: Store) -> None:
-    secret = report(
-        store,
-        breach_notice("Zanzibarite Labs", "Oslo", "300"),
-        make_summary(title="z", victims=["Zanzibarite Labs"]),
-        channel="G-sec",
-        kind="private_channel",
-    )
+    secret = private_report(store)
     assert correct(store, secret.incident.id, victims="Nobody") is None
     assert correct(store, 2**70, victims="Nobody") is None  # no such id, on either database
     assert not corrections.feedback(
@@ -164,13 +169,7 @@ def test_the_team_s_figures_count_no_private_incident(store: Store) -> None:
     public = report(
         store, breach_notice("Alder Mills", "Leeds", "10"), make_summary(title="a", victims=["Alder Mills"])
     )
-    secret = report(
-        store,
-        breach_notice("Zanzibarite Labs", "Oslo", "300"),
-        make_summary(title="z", victims=["Zanzibarite Labs"]),
-        channel="G-sec",
-        kind="private_channel",
-    )
+    secret = private_report(store)
     inside = Audience.conversation("G-sec")
     assert correct(store, secret.incident.id, inside, victims="Zanzibarite Labs AS") is not None
     assert corrections.feedback(
