@@ -296,6 +296,11 @@ def test_a_corrected_card_says_who_and_the_evidence_view_says_what_a_person_set(
     evidence = "\n".join(_texts(evidence_blocks(fixed)))
     assert "Set by a person" in evidence
     assert "Northbridge Health Trust" in evidence
+    # the view Slack shows: a report's own summary, with what people set on the incident after it
+    from_report = "\n".join(_texts(evidence_blocks(summary, fixed)))
+    assert from_report.count("Northbridge Health Trust") == 1
+    assert from_report.index("Set by a person") > from_report.index("was hit by a ransomware attack")
+    assert "Set by a person" not in "\n".join(_texts(evidence_blocks(summary, summary)))
 
 
 def test_a_link_preview_is_compact_and_escaped() -> None:

@@ -205,9 +205,11 @@ def _button(action_id: str, label: str, value: str) -> dict[str, Any]:
     }
 
 
-def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
+def evidence_blocks(summary: IncidentSummary, corrected: IncidentSummary | None = None) -> list[dict[str, Any]]:
     """Each sentence the facts came from, once, in the article's order, with the facts it gives
-    (the "Show evidence" view): one sentence often names the victim, the data and the count."""
+    (the "Show evidence" view): one sentence often names the victim, the data and the count.
+    ``corrected``: the incident as people corrected it; what they set is listed after the
+    sentences, since no sentence gave it."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": truncate("Evidence", MAX_HEADER_CHARS)}}
     ]
@@ -228,6 +230,10 @@ def evidence_blocks(summary: IncidentSummary) -> list[dict[str, Any]]:
         blocks.append(_section(f"> _{escape(truncate(sentence, 900))}_\n{_gives(facts[sentence])}"))
         if len(blocks) >= MAX_BLOCKS - 1:
             break
+    for label, mentions in fact_rows(corrected) if corrected is not None else []:
+        for m in mentions[:_ITEMS_PER_FIELD]:
+            if m.evidence.source == "correction" and m.text not in by_person.get(label, []):
+                by_person.setdefault(label, []).append(m.text)
     if by_person:
         blocks.append(_section(f":pencil2: _Set by a person, not found in the article_\n{_gives(by_person)}"))
     if len(blocks) == 1:

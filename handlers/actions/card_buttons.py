@@ -30,22 +30,22 @@ def register(app: App, deps: Deps) -> None:
             return
         key = parse_key(str(action.get("value", "")))
         channel = context.channel_id
+        team = context.team_id or ""
         summary = None
         if key is not None and channel:
+            audience = Audience.conversation(channel)
             summary = incidents.source_summary(
-                store=deps.store,
-                team_id=context.team_id or "",
-                incident_id=key[0],
-                source_id=key[1],
-                audience=Audience.conversation(channel),
+                store=deps.store, team_id=team, incident_id=key[0], source_id=key[1], audience=audience
             )
-        if summary is None:
+        if key is None or summary is None:
             respond(
                 text="That incident is no longer available here.", response_type="ephemeral", replace_original=False
             )
             return
+        # What people corrected on the card has no sentence in the article: listed after them.
+        record = incidents.get_incident(store=deps.store, team_id=team, incident_id=key[0], audience=audience)
         respond(
-            blocks=evidence_blocks(summary),
+            blocks=evidence_blocks(summary, record.summary if record is not None else None),
             text="Evidence for each fact",
             response_type="ephemeral",
             replace_original=False,

@@ -85,6 +85,21 @@ def test_edit_opens_the_form_and_saving_corrects_the_card_in_place(bot: Bot, sla
     assert "corrected by <@U0ALICE>" in shown
     assert "MEDIUM" in shown
 
+    # the evidence view quotes the article's sentences and lists what the person set
+    evidence = next(
+        e["value"]
+        for b in update.body["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "show_evidence"
+    )
+    bot.click("show_evidence", evidence, response_url=slack.response_url("ev"), message_ts=ts)
+    (shown_evidence,) = slack.wait_for("/response/ev", timeout=10)
+    evidence_text = blocks_text(shown_evidence.body)
+    assert "Set by a person" in evidence_text
+    assert "Northbridge Health Trust" in evidence_text
+    assert "was hit by a ransomware attack" in evidence_text
+
     # saving the same again changes nothing: the card is left alone
     same = bot.submit(
         view,
