@@ -190,7 +190,11 @@ def main() -> None:
     fill_to = args.total - args.inserts
     with scratch_store(args.db, args.pg_schema) as store:
         # Timed: the first ``inserts`` reports into the empty store, one transaction each.
+        cpu0 = time.process_time()
         empty_s = insert_singly(store, [report(i, rng) for i in range(args.inserts)])
+        # This process's CPU per insert: the client's share (SQLAlchemy, the driver, the write path);
+        # the database server's is not in it.
+        client_cpu_ms = (time.process_time() - cpu0) / args.inserts * 1000
         t0 = time.perf_counter()
         filled = 0
         for start in range(args.inserts, fill_to, args.batch):
@@ -270,6 +274,7 @@ def main() -> None:
     rate = args.inserts / insert_s
     fill_rate = filled / fill_s if filled and fill_s > 0 else 0.0
     print(f"{backend}: first {args.inserts} inserts (empty store) = {empty_rate:.0f} inserts/s (one transaction each)")
+    print(f"{backend}: client CPU per insert (this process) = {client_cpu_ms:.2f} ms")
     print(f"{backend}: filled {filled} more = {fill_rate:.0f} reports/s ({args.batch} per transaction)")
     print(f"{backend}: last {args.inserts} inserts (on {count - args.inserts}) = {rate:.0f} inserts/s (one each)")
     print(f"{backend}: latency with {count} incidents stored (median / p95 over {args.runs} runs, rows returned)")
@@ -283,6 +288,7 @@ def main() -> None:
                 "fill_per_s": round(fill_rate, 1),
                 "inserts": args.inserts,
                 "inserts_per_s_empty_store": round(empty_rate, 1),
+                "client_cpu_ms_per_insert": round(client_cpu_ms, 2),
                 "inserts_per_s_full_store": round(rate, 1),
                 "incidents": count,
                 "latency_ms": {
