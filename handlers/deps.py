@@ -12,6 +12,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.app.settings import Settings
 from bot.usecases import incidents
@@ -39,6 +40,8 @@ class Deps:
     # Reads a link and summarizes it without storing it (link previews); in a worker process
     # when running.
     summarize_link: LinkSummarizer
+    # OAuth mode: where the installs are kept (None with a single SLACK_BOT_TOKEN).
+    installation_store: InstallationStore | None = None
     clock: Callable[[], float] = time.monotonic
     _kinds: dict[tuple[str, str], tuple[ConversationType, float]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

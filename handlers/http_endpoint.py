@@ -16,7 +16,11 @@ call, no outbound request, no database write. Then Bolt gets the request — wit
 verification still on, as a second check — and a body parsed here, so that Bolt's parser cannot
 read it differently (it reads a slash command whose text contains the word "payload" as empty).
 
-``GET /healthz`` answers ``ok`` for load balancers; every other path is 404.
+``GET /healthz`` answers ``ok`` for load balancers. In OAuth mode (many workspaces),
+``GET /slack/install`` and ``GET /slack/oauth_redirect`` are Bolt's install flow: a person's
+browser, not Slack, sends those, so they carry no signature; the flow's one-time state (in the
+database, and in a cookie of the browser that started the install) is what ties a redirect to an
+install someone began here. Every other path is 404.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 from wsgiref.types import StartResponse, WSGIEnvironment
 
-from slack_bolt import App
+from slack_bolt import App, BoltResponse
 from slack_bolt.request import BoltRequest
 from slack_bolt.request.internals import build_context
 
@@ -42,6 +46,9 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
+# An install redirect carries a code and a state (about 150 characters); a browser sends a few
+# cookies. Anything much longer is not a real install.
+MAX_QUERY_CHARS = 4_096
 # Slack's own limit on how old a signed request may be (its replay window).
 MAX_AGE_S = 5 * 60
 # The largest body Slack sends is an event for a 40,000-character message with its rich-text
@@ -117,6 +124,17 @@ class SlackEndpoint:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
             return _respond(start_response, "200 OK", "ok\n")
+        flow = self._app.oauth_flow
+        if flow is not None and path in (flow.install_path, flow.redirect_uri_path):
+            if method != "GET":
+                return _respond(start_response, "405 Method Not Allowed", "GET only\n", [("Allow", "GET")])
+            query = environ.get("QUERY_STRING", "")
+            if len(query) > MAX_QUERY_CHARS:
+                return _respond(start_response, "414 URI Too Long", "the query is too long\n")
+            oauth_request = BoltRequest(body="", query=query, headers=_headers(environ))
+            if path == flow.install_path:
+                return _write(start_response, flow.handle_installation(oauth_request))
+            return _write(start_response, flow.handle_callback(oauth_request))
         if path != EVENTS_PATH:
             return _respond(start_response, "404 Not Found", "not found\n")
         if method != "POST":
@@ -128,19 +146,7 @@ class SlackEndpoint:
                 "rejected %s request: %s", "a malformed signed" if exc.verified else "an unverified", exc.reason
             )
             return _respond(start_response, exc.status, exc.reason + "\n")
-        response = self._app.dispatch(request)
-        data = response.body.encode("utf-8")
-        headers = [
-            (name, value)
-            for name, values in response.headers.items()
-            if name.lower() != "content-length"
-            for value in values
-        ]
-        start_response(
-            f"{response.status} {_REASONS.get(response.status, 'Status')}",
-            [*headers, ("Content-Length", str(len(data)))],
-        )
-        return [data]
+        return _write(start_response, self._app.dispatch(request))
 
     def _verified_request(self, environ: WSGIEnvironment) -> SlackRequest:
         timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
@@ -164,13 +170,7 @@ class SlackEndpoint:
             raise Reject("400 Bad Request", str(exc), verified=True) from None
         if not all(self._hosts.allows(url) for url in response_urls(body)):
             raise Reject("400 Bad Request", "response_url is not a Slack address", verified=True)
-        headers: dict[str, str | Sequence[str]] = {
-            key[5:].lower().replace("_", "-"): value
-            for key, value in environ.items()
-            if key.startswith("HTTP_") and isinstance(value, str)
-        }
-        headers["content-type"] = environ.get("CONTENT_TYPE", "")
-        return SlackRequest(raw_body=text, body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+        return SlackRequest(raw_body=text, body=body, query=environ.get("QUERY_STRING", ""), headers=_headers(environ))
 
     def _read_body(self, environ: WSGIEnvironment) -> bytes:
         length_header = environ.get("CONTENT_LENGTH") or ""
@@ -190,7 +190,38 @@ class SlackEndpoint:
         return raw
 
 
-_REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 500: "Internal Server Error"}
+_REASONS = {
+    200: "OK",
+    302: "Found",
+    400: "Bad Request",
+    401: "Unauthorized",
+    404: "Not Found",
+    500: "Internal Server Error",
+}
+
+
+def _headers(environ: WSGIEnvironment) -> dict[str, str | Sequence[str]]:
+    headers: dict[str, str | Sequence[str]] = {
+        key[5:].lower().replace("_", "-"): value
+        for key, value in environ.items()
+        if key.startswith("HTTP_") and isinstance(value, str)
+    }
+    headers["content-type"] = environ.get("CONTENT_TYPE", "")
+    return headers
+
+
+def _write(start_response: StartResponse, response: BoltResponse) -> list[bytes]:
+    data = response.body.encode("utf-8")
+    headers = [
+        (name, value)
+        for name, values in response.headers.items()
+        if name.lower() != "content-length"
+        for value in values
+    ]
+    start_response(
+        f"{response.status} {_REASONS.get(response.status, 'Status')}", [*headers, ("Content-Length", str(len(data)))]
+    )
+    return [data]
 
 
 def _respond(

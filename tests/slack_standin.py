@@ -8,15 +8,17 @@ posts are served under ``/response/<anything>`` and recorded the same way.
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
+import secrets
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 
 @dataclass
@@ -47,6 +49,13 @@ class SlackStandIn:
         self._cond = threading.Condition(self._lock)
         self._ts = itertools.count(1)
         self.messages: list[dict[str, Any]] = []  # what was posted, as conversations.replies shows it
+        # OAuth: the app's credentials, the next install's workspace, codes and tokens issued.
+        self.client_id, self.client_secret = "1111.2222", "test-client-secret"
+        self.token_lifetime: int | None = None  # seconds; set: tokens rotate (refresh tokens issued)
+        self._next_install: tuple[str, str, str] | None = None  # team id, team name, redirect URL
+        self._codes: dict[str, str] = {}  # code -> team id
+        self.tokens: dict[str, str] = {}  # bot token -> team id
+        self._refresh: dict[str, str] = {}  # refresh token -> team id
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -56,6 +65,13 @@ class SlackStandIn:
                 pass
 
             def do_GET(self) -> None:
+                if self.path.startswith("/oauth/v2/authorize"):
+                    status, location = standin._authorize(dict(parse_qsl(urlsplit(self.path).query)))
+                    self.send_response(status)
+                    self.send_header("Location", location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 # /_calls: what was received so far, for a stand-in running in another process
                 counts: dict[str, int] = {}
                 for c in list(standin.calls):
@@ -135,6 +151,25 @@ class SlackStandIn:
         with self._lock:
             self._answers[method] = payload
 
+    def expect_install(self, team_id: str, *, redirect_url: str, team_name: str = "") -> None:
+        """The next person on the consent page installs the app into ``team_id``; Slack sends
+        them back to ``redirect_url`` (the app's configured redirect URL)."""
+        with self._lock:
+            self._next_install = (team_id, team_name or f"Workspace {team_id}", redirect_url)
+
+    def issue_refresh_token(self, team_id: str) -> str:
+        """A refresh token for ``team_id``, as an install with token rotation on would have got."""
+        refresh = f"xoxe-{team_id}-{secrets.token_hex(6)}"
+        with self._lock:
+            self._refresh[refresh] = team_id
+        return refresh
+
+    def token_of(self, team_id: str) -> str | None:
+        """The latest bot token issued for ``team_id``."""
+        with self._lock:
+            issued = [token for token, team in self.tokens.items() if team == team_id]
+        return issued[-1] if issued else None
+
     def calls_to(self, method: str) -> list[Call]:
         with self._lock:
             return [c for c in self.calls if c.method == method]
@@ -171,17 +206,69 @@ class SlackStandIn:
                     extra,
                 )
             return 200, {"ok": False, "error": failure.error or "unknown_error"}, extra
-        return 200, answer if answer is not None else self._ok(method, body), {}
+        return 200, answer if answer is not None else self._ok(method, body, headers), {}
 
-    def _ok(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
+    def _authorize(self, query: dict[str, str]) -> tuple[int, str]:
+        """The consent page: approve at once and send the browser back with a code and the state."""
+        with self._lock:
+            install, self._next_install = self._next_install, None
+        if install is None or query.get("client_id") != self.client_id:
+            return 302, "about:blank#no-install-expected"
+        team_id, _name, redirect_url = install
+        code = secrets.token_hex(8)
+        with self._lock:
+            self._codes[code] = team_id
+        return 302, redirect_url + "?" + urlencode({"code": code, "state": query.get("state", "")})
+
+    def _oauth_access(self, body: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+        expected = "Basic " + base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
+        sent = {k.lower(): v for k, v in headers.items()}.get("authorization")
+        if sent != expected and (body.get("client_id"), body.get("client_secret")) != (
+            self.client_id,
+            self.client_secret,
+        ):
+            return {"ok": False, "error": "invalid_client_id"}
+        with self._lock:
+            if body.get("grant_type") == "refresh_token":
+                team_id = self._refresh.pop(str(body.get("refresh_token")), None)
+                if team_id is None:
+                    return {"ok": False, "error": "invalid_refresh_token"}
+            else:
+                team_id = self._codes.pop(str(body.get("code")), None)
+                if team_id is None:
+                    return {"ok": False, "error": "invalid_code"}
+            token = f"xoxb-{team_id}-{secrets.token_hex(6)}"
+            self.tokens[token] = team_id
+            answer: dict[str, Any] = {
+                "ok": True,
+                "app_id": "A0TEST",
+                "token_type": "bot",
+                "access_token": token,
+                "scope": "app_mentions:read,chat:write,commands",
+                "bot_user_id": self.bot_user_id,
+                "team": {"id": team_id, "name": f"Workspace {team_id}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "U0INSTALLER"},
+            }
+        if self.token_lifetime is not None:
+            answer |= {"refresh_token": self.issue_refresh_token(team_id), "expires_in": self.token_lifetime}
+        return answer
+
+    def _ok(self, method: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
         ts = f"{1700000000 + next(self._ts)}.000100"
+        if method == "oauth.v2.access":
+            return self._oauth_access(body, headers or {})
         if method == "auth.test":
+            bearer = {k.lower(): v for k, v in (headers or {}).items()}.get("authorization", "")
+            with self._lock:
+                team_id = self.tokens.get(bearer.removeprefix("Bearer "), self.team_id)
             return {
                 "ok": True,
                 "url": "https://test.slack.com/",
                 "team": "Test",
                 "user": "incident-bot",
-                "team_id": self.team_id,
+                "team_id": team_id,
                 "user_id": self.bot_user_id,
                 "bot_id": "BTEST",
             }

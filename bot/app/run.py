@@ -14,8 +14,8 @@ from bot import __version__
 from bot.app.settings import Settings
 from bot.app.slack_app import Mode, SlackBot, build_bot
 from bot.errors import ConfigurationError
-from bot.runtime.scheduler import DigestScheduler
-from bot.runtime.slack_api import slack_permalinker, slack_poster
+from bot.runtime.installations import INSTALL_PATH
+from bot.runtime.scheduler import DigestScheduler, team_slack
 from bot.runtime.worker_pool import SubmissionPool
 from bot.usecases import incidents
 
@@ -37,14 +37,13 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     try:
         bot = build_bot(settings=settings, store=store, mode=mode, process=pool.run, summarize_link=pool.summarize_link)
         app = bot.app
-        log.info("%s", serving_line(settings, bot.team_id, store.engine.dialect.name, mode, port or settings.port))
+        log.info("%s", serving_line(settings, serves(bot), store.engine.dialect.name, mode, port or settings.port))
         # Submissions left by a process that died (or handed back by one that stopped) are taken
         # over as soon as their leases lapse.
         bot.runner.start()
         scheduler = DigestScheduler(
             store=store,
-            post=slack_poster(app.client),
-            permalink=slack_permalinker(app.client),
+            slack_for=team_slack(bot.clients),
             grace=dt.timedelta(hours=settings.digest_grace_hours),
             claim_expiry=dt.timedelta(minutes=settings.digest_claim_expiry_minutes),
             post_empty=settings.digest_post_empty,
@@ -65,12 +64,20 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
         store.close()
 
 
-def serving_line(settings: Settings, team_id: str, dialect: str, mode: Mode, port: int) -> str:
+def serves(bot: SlackBot) -> str:
+    """Which workspaces: the token's one, or how many installed the app (OAuth mode)."""
+    if bot.installations is None:
+        return f"Slack team {bot.team_id}"
+    n = len(bot.installations.teams())
+    return f"{n} installed Slack workspace{'' if n == 1 else 's'} (installs at {INSTALL_PATH})"
+
+
+def serving_line(settings: Settings, serving: str, dialect: str, mode: Mode, port: int) -> str:
     """The one line that says what this process serves (never a secret, a path or a database URL)."""
     where = f"HTTP on {settings.host}:{port}" if mode == "http" else "Socket Mode"
     database = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(dialect, dialect)
     return (
-        f"incident-bot {__version__} serving Slack team {team_id} over {where}; "
+        f"incident-bot {__version__} serving {serving} over {where}; "
         f"{database} database; {settings.workers} workers, digests scheduled"
     )
 

@@ -2,20 +2,52 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The bot scopes the features need, as manifest.yml declares them (the install asks for these).
+BOT_SCOPES = (
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "reactions:write",
+    "users:read",
+    "channels:read",
+    "groups:read",
+    "im:read",
+    "mpim:read",
+    "links:read",
+    "links:write",
+    "channels:history",
+    "groups:history",
+    "im:history",
+    "mpim:history",
+)
 
 
 class Settings(BaseSettings):
     """Every setting the product reads. Each one is documented in .env.example (a test checks)."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty value (``SLACK_CLIENT_ID=`` as copied from .env.example) means unset, not "".
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     # Slack
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    # Installing in many workspaces (OAuth): both set turns it on, and SLACK_BOT_TOKEN is not used.
+    slack_client_id: str | None = Field(default=None, alias="SLACK_CLIENT_ID")
+    slack_client_secret: SecretStr | None = Field(default=None, alias="SLACK_CLIENT_SECRET")
+    # The bot scopes an install asks for: manifest.yml's (a test keeps the two in step).
+    slack_scopes: str = Field(default=",".join(BOT_SCOPES), alias="SLACK_SCOPES")
+    # Where Slack sends the installer back; unset, Slack uses the app's one configured redirect URL.
+    slack_redirect_uri: str | None = Field(default=None, alias="SLACK_REDIRECT_URI")
+    # What happens to a workspace's incidents, corrections and subscriptions when it uninstalls
+    # the app: kept (a reinstall finds them) or purged.
+    uninstall_data: Literal["keep", "purge"] = Field(default="keep", alias="INCIDENT_BOT_UNINSTALL_DATA")
 
     # Storage
     database_url: str = Field(default="sqlite:///incident-bot.sqlite3", alias="DATABASE_URL")
@@ -48,6 +80,11 @@ class Settings(BaseSettings):
 
     # Operations
     log_level: str = Field(default="INFO", alias="INCIDENT_BOT_LOG_LEVEL")
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Many workspaces (installed through OAuth) rather than the one SLACK_BOT_TOKEN serves."""
+        return self.slack_client_id is not None or self.slack_client_secret is not None
 
 
 def env_names() -> list[str]:

@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.app.settings import Settings
 from bot.errors import ConfigurationError
-from bot.runtime.slack_api import make_client
+from bot.runtime.installations import Installations, SingleTeam, TeamClients
+from bot.runtime.slack_api import make_client, web_client
 from bot.sources.web import url_reader
 from bot.usecases import unfurls
 from bot.usecases.intake import Origin, Outcome, process_submission
@@ -43,7 +44,12 @@ class SlackBot:
 
     app: App
     runner: JobRunner
-    team_id: str  # the workspace this installation serves
+    # A Web API client per served workspace, for work done outside a request (jobs, digests).
+    clients: TeamClients
+    # Single-token mode: the one workspace SLACK_BOT_TOKEN belongs to. None in OAuth mode.
+    team_id: str | None
+    # OAuth mode: the installs (None in single-token mode).
+    installations: Installations | None = None
 
 
 def build_bot(
@@ -60,7 +66,23 @@ def build_bot(
     if mode == "http" and settings.slack_signing_secret is None:
         raise ConfigurationError("SLACK_SIGNING_SECRET is not set; HTTP mode cannot verify requests without it")
     secret = settings.slack_signing_secret.get_secret_value() if settings.slack_signing_secret else None
-    client = make_client(settings)
+    installations: Installations | None = None
+    team: str | None = None
+    if settings.oauth_enabled:
+        if mode != "http":
+            raise ConfigurationError(
+                "installing in many workspaces (SLACK_CLIENT_ID) needs --mode http: Slack sends installers "
+                "back to /slack/oauth_redirect"
+            )
+        installations = Installations(settings=settings, engine=store.engine)
+        # No token of its own: Bolt gives each request a client with its workspace's token, and
+        # the OAuth token exchange goes to SLACK_API_URL through this client.
+        client = web_client(settings, None)
+        clients: TeamClients = installations
+    else:
+        client = make_client(settings)
+        team = installation_team(client)
+        clients = SingleTeam(client, team)
     app = App(
         client=client,
         signing_secret=secret or "",
@@ -76,11 +98,13 @@ def build_bot(
         # Slow work (fetching, summarizing, posting) runs on this pool after the ack is sent.
         listener_executor=ThreadPoolExecutor(max_workers=settings.workers, thread_name_prefix="incident-bot"),
         logger=_bolt_logger(),
+        oauth_settings=installations.oauth_settings() if installations is not None else None,
     )
     # After Bolt's own verification and authorization, before any listener (handlers/guards.py).
     app.use(mark_verified)
-    team = installation_team(client)
-    app.use(only_team(team))
+    if team is not None:
+        # In OAuth mode Bolt's authorization already refuses a workspace that has no install.
+        app.use(only_team(team))
     app.use(answerable_only_at(SlackHosts.from_api_url(settings.slack_api_url)))
     jobs = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=settings.job_lease))
     deps = Deps(
@@ -89,16 +113,17 @@ def build_bot(
         process=process or in_process(settings, store),
         jobs=jobs,
         summarize_link=summarize_link or functools.partial(unfurls.summarize_link, read_url=url_reader(settings)),
+        installation_store=installations.installation_store if installations is not None else None,
     )
     register_handlers(app, deps)
-    handlers, give_up = job_handlers(client, deps)
+    handlers, give_up = job_handlers(clients, deps)
     runner = JobRunner(
         jobs,
         handlers,
         threads=settings.workers,
         give_up=give_up,
     )
-    return SlackBot(app, runner, team)
+    return SlackBot(app, runner, clients, team, installations)
 
 
 class _DropTokenNotice(logging.Filter):

@@ -22,6 +22,8 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot.runtime.installations import TeamClients
+from bot.runtime.slack_api import slack_permalinker, slack_poster
 from bot.usecases import digests as digest_service
 from bot.usecases.digests import Permalinker, Poster
 from storage import Store
@@ -35,6 +37,17 @@ SYNC_EVERY = dt.timedelta(seconds=60)
 KEEP_EVENT_CLAIMS = dt.timedelta(days=2)
 PRUNE_EVERY = dt.timedelta(hours=1)
 Clock = Callable[[], dt.datetime]
+# How a workspace's digests are posted and linked; None when the bot does not serve it (never
+# installed, uninstalled): its digests wait, unclaimed, and resume if it installs again.
+SlackFor = Callable[[str], tuple[Poster, Permalinker | None] | None]
+
+
+def team_slack(clients: TeamClients) -> SlackFor:
+    def slack_for(team_id: str) -> tuple[Poster, Permalinker | None] | None:
+        client = clients.client_for(team_id)
+        return None if client is None else (slack_poster(client), slack_permalinker(client))
+
+    return slack_for
 
 
 def utcnow() -> dt.datetime:
@@ -46,14 +59,13 @@ class DigestScheduler:
         self,
         *,
         store: Store,
-        post: Poster,
-        permalink: Permalinker | None,
+        slack_for: SlackFor,
         grace: dt.timedelta,
         claim_expiry: dt.timedelta,
         post_empty: bool,
         clock: Clock = utcnow,
     ) -> None:
-        self.store, self.post, self.permalink = store, post, permalink
+        self.store, self.slack_for = store, slack_for
         self.grace, self.claim_expiry, self.post_empty, self.clock = grace, claim_expiry, post_empty, clock
         self._scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
         self._jobs: dict[int, tuple[str, ...]] = {}  # subscription id -> the schedule its job has
@@ -72,12 +84,17 @@ class DigestScheduler:
         self._scheduler.shutdown(wait=False)
 
     def _send(self, sub: SubscriptionRecord) -> None:
+        slack = self.slack_for(sub.team_id)
+        if slack is None:
+            log.debug("digest %s/%s waits: the bot does not serve that workspace", sub.team_id, sub.channel_id)
+            return
+        post, permalink = slack
         result = digest_service.send_due(
             store=self.store,
             sub=sub,
             now=self.clock(),
-            post=self.post,
-            permalink=self.permalink,
+            post=post,
+            permalink=permalink,
             grace=self.grace,
             claim_expiry=self.claim_expiry,
             post_empty=self.post_empty,

@@ -69,10 +69,17 @@ class CappedRateLimitRetryHandler(RateLimitErrorRetryHandler):
 
 
 def make_client(settings: Settings) -> WebClient:
+    """The client of single-token mode: SLACK_BOT_TOKEN's."""
     if settings.slack_bot_token is None:
         raise ConfigurationError("SLACK_BOT_TOKEN is not set (see .env.example)")
+    return web_client(settings, settings.slack_bot_token.get_secret_value())
+
+
+def web_client(settings: Settings, token: str | None) -> WebClient:
+    """A client of the Web API at SLACK_API_URL with the retry policy above; ``token`` may be None
+    for the calls that carry their own credentials (the OAuth token exchange)."""
     return WebClient(
-        token=settings.slack_bot_token.get_secret_value(),
+        token=token,
         base_url=settings.slack_api_url,
         retry_handlers=[
             ConnectionErrorRetryHandler(max_retry_count=SERVER_ERROR_RETRIES),

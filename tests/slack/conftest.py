@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
 import json
 import os
 import socket
@@ -17,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import pytest
 from slack_sdk.signature import SignatureVerifier
@@ -127,10 +128,11 @@ class Bot:
         channel: str = "C0PUBLIC",
         user: str = "U0ALICE",
         trigger_id: str | None = None,
+        team: str = TEAM,
     ) -> Reply:
         form = {
             "token": "unused",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "test",
             "channel_id": channel,
             "channel_name": "security",
@@ -251,6 +253,10 @@ class Bot:
         """An interaction payload (buttons, shortcuts, forms) signed and posted as Slack does."""
         return self.post(urlencode({"payload": json.dumps(payload)}), content_type="application/x-www-form-urlencoded")
 
+    def browse(self, path: str, *, cookie: str | None = None) -> Reply:
+        """A browser's GET (no signature, redirects not followed)."""
+        return browse(self.url + path, cookie=cookie)
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.terminate()
@@ -261,6 +267,22 @@ class Bot:
                 self.process.wait(timeout=5)
 
 
+def browse(url: str, *, cookie: str | None = None) -> Reply:
+    """GET ``url`` as a browser would, without following a redirect (the caller follows it, and
+    carries the cookie: Bolt's state cookie is ``Secure``, which a cookie jar keeps off http)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    try:
+        conn.request("GET", parts.path + (f"?{parts.query}" if parts.query else ""), headers={"Cookie": cookie or ""})
+        resp = conn.getresponse()
+        headers: dict[str, str] = {}
+        for name, value in resp.getheaders():
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        return Reply(resp.status, resp.read().decode(errors="replace"), headers)
+    finally:
+        conn.close()
+
+
 class HasApiUrl(Protocol):
     api_url: str
 
@@ -269,7 +291,7 @@ def start_bot(slack: HasApiUrl, workdir: Path, *, database_url: str | None = Non
     port = free_port()
     log = workdir / f"bot-{port}.log"
     sqlite_file = None if database_url else workdir / "bot.sqlite3"
-    environ = {
+    environ: dict[str, str] = {
         **os.environ,
         "SLACK_BOT_TOKEN": "xoxb-test-token",
         "SLACK_SIGNING_SECRET": SECRET,

@@ -67,3 +67,13 @@ def test_the_scopes_the_features_need_are_requested() -> None:
     scopes = set(manifest()["oauth_config"]["scopes"]["bot"])
     needed = {"app_mentions:read", "chat:write", "commands", "reactions:write", "channels:read", "groups:read"}
     assert needed <= scopes
+
+
+def test_an_install_asks_for_the_manifests_scopes_and_returns_to_the_redirect_path() -> None:
+    from bot.app.settings import BOT_SCOPES
+    from bot.runtime.installations import REDIRECT_PATH
+
+    assert list(BOT_SCOPES) == manifest()["oauth_config"]["scopes"]["bot"]
+    (redirect,) = manifest()["oauth_config"]["redirect_urls"]
+    assert redirect.endswith(REDIRECT_PATH)
+    assert {"app_uninstalled", "tokens_revoked"} <= set(manifest()["settings"]["event_subscriptions"]["bot_events"])

@@ -13,8 +13,7 @@ from tests.storage.test_digests import DAY1, TEAM, Recorder, report, subscribe
 def scheduler(store: Store, post: Recorder, now: dt.datetime) -> DigestScheduler:
     return DigestScheduler(
         store=store,
-        post=post,
-        permalink=None,
+        slack_for=lambda team: (post, None),
         grace=dt.timedelta(hours=6),
         claim_expiry=dt.timedelta(minutes=10),
         post_empty=True,
@@ -54,3 +53,24 @@ def test_prune_forgets_old_event_claims(store: Store) -> None:
     later = dt.datetime.now(dt.UTC) + KEEP_EVENT_CLAIMS + dt.timedelta(minutes=1)
     assert scheduler(store, Recorder(), later).prune() == 1
     assert incidents.claim_event(store=store, team_id=TEAM, event_id="Ev1")
+
+
+def test_a_workspace_not_served_waits_unclaimed_until_it_is(store: Store) -> None:
+    subscribe(store)
+    report(store, "Acme Bank", DAY1 + dt.timedelta(minutes=30))
+    post = Recorder()
+    served: set[str] = set()
+    due = DAY1 + dt.timedelta(hours=1, minutes=1)
+    s = DigestScheduler(
+        store=store,
+        slack_for=lambda team: (post, None) if team in served else None,
+        grace=dt.timedelta(hours=6),
+        claim_expiry=dt.timedelta(minutes=10),
+        post_empty=True,
+        clock=lambda: due,
+    )
+    s.sync()
+    assert post.posts == []  # uninstalled: nothing posted, the period not claimed
+    served.add(TEAM)  # installed again
+    s.sync()
+    assert [p[0] for p in post.posts] == ["C0DIGEST"]
