@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self, TypeVar
@@ -14,6 +15,7 @@ from bot.errors import StorageError
 from storage.engine import READ_ONLY, make_engine
 from storage.repository import IncidentRepository
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 # Attempts of a write that lost a unique-constraint race: the retry sees the winner's row, so the
 # second attempt succeeds; more than a few means something else is wrong.
@@ -99,13 +101,17 @@ class Store:
             return work(uow.incidents)
 
     def upgrade(self) -> None:
-        """Apply the migrations up to the latest (idempotent)."""
-        from storage.migrations import upgrade
+        """Apply the migrations up to the latest (idempotent); one log line when it changed anything."""
+        from storage.migrations import current, head, upgrade
 
         try:
+            before = current(self.engine)
             upgrade(self.engine)
+            after = current(self.engine)
         except DBAPIError as exc:
             raise StorageError(describe(exc)) from exc
+        if after != before:
+            log.info("database schema upgraded from %s to %s (latest: %s)", before or "empty", after, head())
 
     def close(self) -> None:
         self.engine.dispose()

@@ -29,6 +29,11 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s", force=True
     )
+    if settings.log_level.upper() != "DEBUG":
+        # Their INFO lines are the machinery's diary (each migration step and plugin, every
+        # scheduler tick once a minute); the bot says what matters in its own lines.
+        for chatty in ("alembic", "apscheduler"):
+            logging.getLogger(chatty).setLevel(logging.WARNING)
     # Brings the schema up to date first; safe when replicas start together (see storage docs).
     store = incidents.open_store(database_url=settings.database_url, migrate=True)
     scheduler: DigestScheduler | None = None

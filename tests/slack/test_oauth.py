@@ -208,3 +208,11 @@ def cli(bot: Bot, *args: str) -> str:
 def test_install_pages_take_only_gets_of_a_sane_size(oauth_bot: Bot) -> None:
     assert oauth_bot.send(b"", {}, path="/slack/install").status == 405
     assert oauth_bot.browse("/slack/oauth_redirect?code=" + "x" * 5000).status == 414
+
+
+def test_single_token_mode_stops_work_when_its_workspace_uninstalls(bot: Bot, slack: SlackStandIn) -> None:
+    assert bot.event({"type": "app_uninstalled"}, event_id="Ev-bye").status == 200
+    deadline = time.monotonic() + 10
+    while "uninstalled the app" not in bot.log.read_text() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert "team T0TEST uninstalled the app: 0 queued jobs closed, its data kept" in bot.log.read_text()
