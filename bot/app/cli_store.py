@@ -6,9 +6,11 @@ start-up of every command, and `summarize --no-store` or `extract` never need it
 
 from __future__ import annotations
 
+import datetime as dt
 import getpass
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
@@ -265,3 +267,58 @@ def incidents_search(
         )
     )
     _print(found, as_json, f"no incident matches {query!r}")
+
+
+@incidents_app.command("export")
+def incidents_export(
+    incident_ids: Annotated[
+        list[int] | None, typer.Argument(help="Incident ids to export (default: every incident, or those --since).")
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="stix (STIX 2.1 bundle), misp (MISP event JSON), csv, or json (lines)."),
+    ] = "json",
+    since: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only incidents seen on or after this date (YYYY-MM-DD)."),
+    ] = None,
+    incident_type: Annotated[
+        str | None, typer.Option("--type", help="Only this incident type (e.g. ransomware, data_breach).")
+    ] = None,
+    team: TeamOpt = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of standard output.")
+    ] = None,
+) -> None:
+    """Export stored incidents for a threat-intelligence platform or a spreadsheet (docs/exports.md)."""
+    from bot.exports import FORMATS
+    from bot.usecases import exports
+
+    if fmt not in FORMATS:
+        raise fail(BadInputError(f"unknown format {fmt!r}; one of: {', '.join(FORMATS)}"))
+    wanted = _incident_type(incident_type)
+    records = with_store(
+        lambda store: exports.chosen(
+            store=store,
+            team_id=resolve_team(store, team),
+            audience=_operator(),
+            ids=incident_ids or (),
+            since=since.date() if since else None,
+            incident_type=wanted,
+        )
+    )
+    if incident_ids and len(records) < len(incident_ids):
+        missing = sorted(set(incident_ids) - {r.id for r in records})
+        raise fail(BadInputError("no incident " + ", ".join(f"#{i}" for i in missing)))
+    if not records:
+        err.print("nothing to export: no incidents match", highlight=False)
+        raise typer.Exit(1)
+    text = exports.export_incidents(records, fmt)  # narrowed to a Format by the check above
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise fail(BadInputError(f"cannot write {output}: {exc.strerror or 'error'}")) from None
+    err.print(f"exported {len(records)} incident(s) as {fmt} to {output}", highlight=False)

@@ -98,6 +98,7 @@ def merge_summaries(summaries: Sequence[IncidentSummary]) -> IncidentSummary:
         confidence=max(s.confidence for s in summaries),
         statements=_union([s.statements for s in summaries]),
         indicators=_union([s.indicators for s in summaries]),
+        attack_techniques=list({t.id: t for s in reversed(summaries) for t in s.attack_techniques}.values())[::-1],
     )
     update["related_incidents"] = list(
         {r.name.casefold(): r for s in reversed(summaries) for r in s.related_incidents}.values()

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from bot.errors import EmptyInputError, InputTooLargeError
 from bot.extraction import (
     assess,
+    attack,
+    benign,
     compose,
     cves,
     data_types,
@@ -96,11 +98,14 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
     attack_vector = when(not vuln_story, vector.extract_attack_vector)
     quotes = statements.extract_statements(ctx) if cls.is_incident else []
     iocs = indicators.extract_indicators(ctx) if cls.is_incident else []
+    techniques = attack.extract_techniques(ctx) if cls.is_incident else []
 
     # The main incident first: facts the article recalls about other incidents leave the card.
     kept, related_incidents, context = related.split_related(
         doc, fields, anchors=fields["victims"][:1], reference=ctx.reference_date
     )
+    # Not indicators: the publisher's and the victim's own sites, top sites, reserved addresses.
+    iocs = benign.drop_benign(iocs, source_url=article.url, site=article.site, victims=kept["victims"])
     # The victim is what was hit, not a product of the flaw ("X's servers were breached").
     hit = {mention_key(v.text) for v in kept["victims"]}
     kept["affected_products"] = [p for p in kept["affected_products"] if mention_key(p.text) not in hit]
@@ -161,4 +166,5 @@ def summarize_article(article: Article, *, models: ModelSet | None = None) -> In
         source=SourceInfo(url=article.url, title=article.title, site=article.site, published=article.published),
         vulnerability=flaw,
         related_incidents=related_incidents,
+        attack_techniques=techniques,
     )

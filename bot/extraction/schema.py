@@ -103,6 +103,15 @@ class Indicator(_Frozen):
     evidence: Evidence
 
 
+class AttackTechnique(_Frozen):
+    """A MITRE ATT&CK technique the article says was used (bot/extraction/attack.py)."""
+
+    id: str  # "T1566.001"
+    name: str  # "Phishing: Spearphishing Attachment"
+    tactic: str  # ATT&CK's tactic short name: "initial-access", "impact", …
+    mention: Mention  # the words that state it, with their sentence
+
+
 class SeverityAssessment(_Frozen):
     level: Severity
     reason: str
@@ -180,3 +189,4 @@ class IncidentSummary(_Frozen):
     # Added in schema version 1 without breaking stored summaries (both have defaults).
     vulnerability: VulnerabilityInfo | None = None
     related_incidents: list[RelatedIncident] = []
+    attack_techniques: list[AttackTechnique] = []

@@ -84,6 +84,7 @@ def fact_rows(summary: IncidentSummary) -> list[tuple[str, list[Mention]]]:
         ("Victims", _once(summary.victims)),
         ("Attackers", _once(summary.attackers)),
         ("Vector", summary.attack_vector),
+        ("ATT&CK", attack_rows(summary)),
         ("Data", summary.compromised_data),
         ("Affected", summary.affected_counts),
         ("Losses", summary.financial_losses),
@@ -95,6 +96,12 @@ def fact_rows(summary: IncidentSummary) -> list[tuple[str, list[Mention]]]:
         *vuln[1:],
         ("Tools", _not_named_by(summary.tools, summary.attackers)),
     ]
+
+
+def attack_rows(summary: IncidentSummary) -> list[Mention]:
+    """Each ATT&CK technique as "T1566.001 Phishing: Spearphishing Attachment", with the evidence
+    of the words that state it."""
+    return [t.mention.model_copy(update={"text": f"{t.id} {t.name}"}) for t in summary.attack_techniques]
 
 
 def related_line(summary: IncidentSummary, limit: int = 3) -> str | None:

@@ -232,3 +232,16 @@ def test_many_facts_in_one_long_sentence() -> None:
     text = ("Researchers found " + " ".join(f"CVE-2024-{10_000 + i}" for i in range(20_000)))[:N]
     s = run(lambda: summarize_article(Article(text=text)))
     assert len(s.cves) == MAX_FIELD_MENTIONS
+
+
+# --- ATT&CK cues (attack.py) --------------------------------------------------------------------
+# One sentence holding many cue words, each behind a denial: every cue is tried and checked
+# against a bounded window before it, never the whole sentence.
+@pytest.mark.parametrize(
+    "fragment",
+    ["could not encrypted the ", "the hospital's encrypted ", "phish phish ", "exploited the the the ", "a" * 50 + " "],
+)
+def test_attack_cues_are_linear(fragment: str) -> None:
+    from bot.extraction.attack import extract_techniques
+
+    run(lambda: extract_techniques(ctx(rep(fragment))))

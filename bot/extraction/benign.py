@@ -1,0 +1,134 @@
+"""Indicators that point at nothing malicious, dropped from the card and the exports.
+
+An article names many hosts that are not indicators: the publisher's own site, the victim's own
+domain, the security vendors whose write-ups it cites, the world's most visited sites, private
+and reserved addresses, public DNS resolvers, the hash of an empty file. MISP's warning lists
+(the `pymispwarninglists` package ships them; read from the package, never fetched) hold most of
+these; the few lists used are the ones a threat-intelligence platform itself warns with for
+these kinds, minus those too large to load quickly (the 60,000-range public-resolver list takes
+eight seconds: the best-known resolvers are named below instead).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+from importlib import resources
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+from bot.extraction.schema import Indicator, Mention
+
+# Warning lists by the indicator kinds they apply to (their own "matching_attributes").
+_HOST_LISTS = (
+    "tranco10k",  # the 10,000 most visited sites
+    "alexa",
+    "google",
+    "microsoft",
+    "security-provider-blogpost",  # vendors' research blogs that articles cite
+    "rfc6761",  # special-use names: example.com, localhost, .test
+)
+_IP_LISTS = ("rfc1918", "rfc5735", "rfc3849", "multicast", "ipv6-linklocal")
+_HASH_LISTS = ("empty-hashes", "common-ioc-false-positive", "ti-falsepositives")
+# The public resolvers articles name (from the operators' own documentation).
+_RESOLVERS = frozenset(
+    {"8.8.8.8", "8.8.4.4", "1.1.1.1", "1.0.0.1", "9.9.9.9", "149.112.112.112", "208.67.222.222", "208.67.220.220"}
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+@cache
+def _list(name: str) -> Any:
+    from pymispwarninglists.api import WarningList
+
+    path = resources.files("pymispwarninglists") / "data" / "misp-warninglists" / "lists" / name / "list.json"
+    # slow_search: hostnames match their subdomains, CIDR blocks their addresses.
+    return WarningList(json.loads(path.read_text(encoding="utf-8")), slow_search=True)
+
+
+def _in_lists(value: str, names: Iterable[str]) -> bool:
+    return any(value in _list(name) for name in names)
+
+
+def refang(value: str) -> str:
+    """The live form of a defanged indicator ("evil[.]com" → "evil.com"), for matching and for
+    the formats that carry live values (STIX patterns, MISP attributes)."""
+    import ioc_fanger
+
+    return cast(str, ioc_fanger.fang(value))
+
+
+def host_of(indicator: Indicator) -> str | None:
+    live = refang(indicator.value)
+    if indicator.kind == "domain":
+        return live.lower().rstrip(".")
+    if indicator.kind == "url":
+        return (urlsplit(live).hostname or "").lower() or None
+    if indicator.kind == "email":
+        return live.rpartition("@")[2].lower() or None
+    return None
+
+
+def _same_site(host: str, site: str) -> bool:
+    return host == site or host.endswith("." + site) or site.endswith("." + host)
+
+
+def _first_label(host: str) -> str:
+    labels = host.removeprefix("www.").split(".")
+    return _NON_ALNUM.sub("", labels[0]) if labels else ""
+
+
+def _is_victims_own(host: str, victims: Sequence[Mention]) -> bool:
+    """The victim's own site: its first label spells the victim's name ("Acme Bank" →
+    acmebank.com, acme-bank.co.uk), or is the name's first word when that word is distinctive
+    ("Northbridge Regional Hospital" → northbridge.org). A lookalike ("acmebank-login.com")
+    spells something else and stays an indicator."""
+    label = _first_label(host)
+    for victim in victims:
+        words = [w for w in _NON_ALNUM.split(victim.text.lower()) if w]
+        if not words or not label:
+            continue
+        if label == "".join(words) or (len(words[0]) >= 5 and label == words[0]):
+            return True
+    return False
+
+
+def why_benign(indicator: Indicator, *, site: str | None, victims: Sequence[Mention]) -> str | None:
+    """Why the indicator is not one (a short reason), or None when it stands."""
+    kind = indicator.kind
+    if kind in ("md5", "sha1", "sha256"):
+        return "a well-known hash" if _in_lists(indicator.value.lower(), _HASH_LISTS) else None
+    if kind in ("ipv4", "ipv6"):
+        address = refang(indicator.value)
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return None
+        if address in _RESOLVERS:
+            return "a public DNS resolver"
+        if parsed.is_private or parsed.is_reserved or parsed.is_loopback or _in_lists(address, _IP_LISTS):
+            return "a private or reserved address"
+        return None
+    host = host_of(indicator)
+    if not host:
+        return None
+    if site and _same_site(host, site):
+        return "the publisher's own site"
+    if _is_victims_own(host, victims):
+        return "the victim's own site"
+    if kind != "email" and _in_lists(host, _HOST_LISTS):
+        # A sender at a webmail provider is still an indicator; a link to a top site is not.
+        return "a well-known site"
+    return None
+
+
+def drop_benign(
+    indicators: Sequence[Indicator], *, source_url: str | None, site: str | None, victims: Sequence[Mention]
+) -> list[Indicator]:
+    """The indicators that stand (the article's own site is its URL's host, else its site name)."""
+    home = (urlsplit(source_url).hostname or "").lower() if source_url else ""
+    publisher = home.removeprefix("www.") or (site or "").lower().removeprefix("www.") or None
+    return [i for i in indicators if why_benign(i, site=publisher, victims=victims) is None]

@@ -1,0 +1,70 @@
+"""Indicators that are not indicators (bot/extraction/benign.py), on text written for the test."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.extraction import summarize_article
+from bot.extraction.benign import refang, why_benign
+from bot.extraction.schema import Article, Evidence, Indicator, Mention
+
+VICTIMS = [Mention(text="Acme Bank", evidence=Evidence(source="text", start=0, end=9, sentence="Acme Bank"))]
+
+
+def indicator(kind: str, value: str) -> Indicator:
+    return Indicator(kind=kind, value=value, evidence=Evidence(source="text", start=0, end=1, sentence="x"))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "reason"),
+    [
+        ("domain", "google[.]com", "a well-known site"),
+        ("url", "hxxps://www.microsoft[.]com/security", "a well-known site"),
+        ("domain", "acmebank[.]com", "the victim's own site"),
+        ("domain", "www.acme-bank.co[.]uk", "the victim's own site"),
+        ("domain", "news.example-daily[.]com", "the publisher's own site"),
+        ("email", "reporter@example-daily[.]com", "the publisher's own site"),
+        ("ipv4", "192.168.1[.]20", "a private or reserved address"),
+        ("ipv4", "8.8.8[.]8", "a public DNS resolver"),
+        ("md5", "d41d8cd98f00b204e9800998ecf8427e", "a well-known hash"),  # the empty file
+    ],
+)
+def test_not_indicators(kind: str, value: str, reason: str) -> None:
+    assert why_benign(indicator(kind, value), site="example-daily.com", victims=VICTIMS) == reason
+
+
+@pytest.mark.parametrize(
+    ("kind", "value"),
+    [
+        ("domain", "acmebank-login[.]com"),  # a lookalike of the victim's site
+        ("domain", "invoice-portal[.]xyz"),
+        ("url", "hxxp://185.220.101[.]4/payload.bin"),
+        ("ipv4", "185.220.101[.]4"),
+        ("email", "billing@gmail[.]com"),  # a sender at a webmail provider
+        ("sha256", "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+    ],
+)
+def test_real_indicators_stand(kind: str, value: str) -> None:
+    assert why_benign(indicator(kind, value), site="example-daily.com", victims=VICTIMS) is None
+
+
+def test_refang_gives_the_live_value() -> None:
+    assert refang("hxxps://evil[.]com/a") == "https://evil.com/a"
+    assert refang("1.2.3[.]4") == "1.2.3.4"
+
+
+def test_the_card_keeps_only_real_indicators() -> None:
+    text = (
+        "Hackers breached Acme Bank and stole the passwords of 40,000 customers, the bank said on Monday. "
+        "Phishing emails sent from billing@acmebank-secure[.]com led customers to acmebank-login[.]com, "
+        "a fake copy of acmebank[.]com hosted at 185.220.101[.]4. The malicious domain was registered last week; "
+        "researchers at google[.]com and the bank's internal server 10.0.0[.]5 were mentioned in passing."
+    )
+    summary = summarize_article(Article(text=text, url="https://www.example-daily.com/story"))
+    shown = {i.value for i in summary.indicators}
+    assert "acmebank-login[.]com" in shown
+    assert "185[.]220[.]101[.]4" in shown
+    assert "acmebank[.]com" not in shown
+    assert "google[.]com" not in shown
+    assert not any(v.startswith("10[.]0") for v in shown)
+    assert len(shown) == 3  # with the sender billing(at)acmebank-secure[.]com
