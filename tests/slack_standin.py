@@ -88,7 +88,9 @@ class SlackStandIn:
                 raw = self.rfile.read(length).decode("utf-8") if length else ""
                 ctype = self.headers.get("Content-Type", "")
                 body: dict[str, Any]
-                if "json" in ctype:
+                if self.path.startswith("/upload/"):
+                    body = {"raw": raw}  # a file's bytes, sent to the URL files.getUploadURLExternal gave
+                elif "json" in ctype:
                     body = json.loads(raw or "{}")
                 else:
                     body = dict(parse_qsl(raw, keep_blank_values=True))
@@ -307,6 +309,15 @@ class SlackStandIn:
             view = body.get("view")
             opened = json.loads(view) if isinstance(view, str) else dict(view or {})
             return {"ok": True, "view": {**opened, "id": f"V{next(self._ts)}", "hash": "h1", "state": {"values": {}}}}
+        if method == "files.getUploadURLExternal":
+            file_id = f"F{next(self._ts)}"
+            return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+        if method == "files.completeUploadExternal":
+            files = body.get("files")
+            listed = json.loads(files) if isinstance(files, str) else files or []
+            return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in listed]}
+        if method.startswith("/upload/"):
+            return {"ok": True}
         if method == "chat.update":
             return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts")}
         if method == "chat.getPermalink":

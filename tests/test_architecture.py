@@ -145,6 +145,12 @@ def offending(package: str, banned: tuple[str, ...], *, transitive: bool) -> lis
             True,
         ),
         ("bot/render", (*NETWORK, *DATABASE, *SLACK, *TRAINING, "storage", "handlers", "bot.usecases"), True),
+        # the export formats are pure too: a record in, text out
+        (
+            "bot/exports",
+            (*NETWORK, *DATABASE, *SLACK, *TRAINING, "storage", "handlers", "bot.usecases", *OUTER_LAYERS),
+            True,
+        ),
         # the domain rules are pure: no I/O, no store, no use case, nothing that wires or runs them
         (
             "bot/domain",

@@ -99,3 +99,37 @@ def test_stats_show_the_share_accurate_and_corrected_by_field(tmp_path: Path) ->
     rows = {line.split()[0]: line for line in r.stdout.splitlines() if line.strip().startswith(("victims", "severity"))}
     assert "1 of 1 (100%)" in rows["victims"]
     assert "1 of 1 (100%)" in rows["severity"]
+
+
+def test_incidents_export_uses_the_corrected_facts_in_every_format(tmp_path: Path) -> None:
+    env = corrected_database(tmp_path)
+    out = tmp_path / "incidents.stix.json"
+    r = run("incidents", "export", "--format", "stix", "--output", str(out), env=env)
+    assert r.returncode == 0, r.stderr
+    assert f"exported 1 incident(s) as stix to {out}" in r.stderr
+    names = {o.get("name") for o in json.loads(out.read_text())["objects"]}
+    assert "Northbridge Regional Hospital NHS Trust" in names  # the person's correction
+    assert "Northbridge Regional Hospital" not in names
+    csv_out = run("incidents", "export", "-f", "csv", env=env)
+    assert "Northbridge Regional Hospital NHS Trust" in csv_out.stdout
+    assert ",high," in csv_out.stdout  # the corrected severity
+    misp = json.loads(run("incidents", "export", "-f", "misp", env=env).stdout)
+    assert any(a["value"] == "https://news.example/hospital" for a in misp["Event"]["Attribute"])
+
+
+def test_incidents_export_chooses_and_refuses_clearly(tmp_path: Path) -> None:
+    env = corrected_database(tmp_path)
+    assert run("incidents", "export", "-f", "json", "--since", "2000-01-01", env=env).stdout.count("\n") == 1
+    later = run("incidents", "export", "--since", "2999-01-01", env=env)
+    assert later.returncode == 1
+    assert later.stderr.strip() == "nothing to export: no incidents match"
+    assert run("incidents", "export", "--type", "phishing", env=env).returncode == 1
+    unknown = run("incidents", "export", "-f", "pdf", env=env)
+    assert unknown.returncode == 2
+    assert "unknown format 'pdf'; one of: stix, misp, csv, json" in unknown.stderr
+    missing = run("incidents", "export", "1", "42", env=env)
+    assert missing.returncode == 2
+    assert "no incident #42" in missing.stderr
+    nowhere = run("incidents", "export", "-o", str(tmp_path / "no" / "such" / "dir" / "x.csv"), env=env)
+    assert nowhere.returncode == 2
+    assert "cannot write" in nowhere.stderr

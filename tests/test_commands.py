@@ -74,3 +74,19 @@ def test_parse_always_answers_with_a_command_whose_echo_is_inert(text: str) -> N
         assert 1 <= result.limit <= 50
     if isinstance(result, Show):
         assert result.incident_id >= 0
+
+
+def test_export_takes_an_id_and_a_format_stix_by_default() -> None:
+    from bot.domain.slash_commands import EXPORT_FORMATS, Export
+    from bot.exports import FORMATS
+
+    assert EXPORT_FORMATS == FORMATS  # the grammar names exactly what the exporter writes
+    assert parse("export 42") == Export(42, "stix")
+    assert parse("export #7 MISP") == Export(7, "misp")
+    assert parse("export 7 csv") == Export(7, "csv")
+    bad_format = parse("export 7 <!channel>")
+    assert isinstance(bad_format, Help)
+    assert bad_format.problem is not None
+    assert "<!channel>" not in bad_format.problem
+    assert isinstance(parse("export"), Help)
+    assert isinstance(parse("export seven"), Help)

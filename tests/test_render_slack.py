@@ -291,8 +291,15 @@ def test_a_corrected_card_says_who_and_the_evidence_view_says_what_a_person_set(
     blocks, _ = card(fixed, CardContext(incident_id="4", corrected_by="U0FIX"))
     text = "\n".join(_texts(blocks))
     assert "corrected by <@U0FIX>" in text
-    labels = [e["text"]["text"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert labels == ["Edit", "Accurate", "Something's wrong"]
+    elements = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [e["text"]["text"] for e in elements if e["type"] == "button"] == ["Edit", "Accurate", "Something's wrong"]
+    (menu,) = [e for e in elements if e["type"] == "overflow"]
+    assert [o["value"] for o in menu["options"]] == ["4:stix", "4:misp", "4:csv"]
+    assert [o["text"]["text"] for o in menu["options"]] == [
+        "Export as STIX 2.1",
+        "Export as MISP event",
+        "Export as CSV",
+    ]
     evidence = "\n".join(_texts(evidence_blocks(fixed)))
     assert "Set by a person" in evidence
     assert "Northbridge Health Trust" in evidence

@@ -311,7 +311,7 @@ def incidents_export(
         missing = sorted(set(incident_ids) - {r.id for r in records})
         raise fail(BadInputError("no incident " + ", ".join(f"#{i}" for i in missing)))
     if not records:
-        err.print("nothing to export: no incidents match", highlight=False)
+        typer.echo("nothing to export: no incidents match", err=True)
         raise typer.Exit(1)
     text = exports.export_incidents(records, fmt)  # narrowed to a Format by the check above
     if output is None:
@@ -321,4 +321,4 @@ def incidents_export(
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise fail(BadInputError(f"cannot write {output}: {exc.strerror or 'error'}")) from None
-    err.print(f"exported {len(records)} incident(s) as {fmt} to {output}", highlight=False)
+    typer.echo(f"exported {len(records)} incident(s) as {fmt} to {output}", err=True)

@@ -20,6 +20,7 @@ BOT_SCOPES = (
     "mpim:read",
     "links:read",
     "links:write",
+    "files:write",
     "channels:history",
     "groups:history",
     "im:history",

@@ -18,6 +18,7 @@ HELP_TEXT = """*incident-bot* — evidence-backed summaries of security-incident
 • `/incident search QUERY` — find incidents by victim, attacker, CVE, type or words
 • `/incident digest subscribe [daily|weekly] [HH:MM] [Area/City]` — a digest in this channel
 • `/incident digest unsubscribe` · `/incident digest status` · `/incident digest now` (preview)
+• `/incident export ID [stix|misp|csv|json]` — the incident as a file in its thread here (default STIX 2.1)
 • `/incident unfurl on|off` — previews of incident news links posted where I am (this workspace)
 • `/incident help` — this list
 You can also mention me with a pasted article or links: `@incident-bot &lt;text or links&gt;`."""
@@ -50,6 +51,12 @@ class Digest:
 
 
 @dataclass(frozen=True)
+class Export:
+    incident_id: int
+    fmt: str  # one of EXPORT_FORMATS
+
+
+@dataclass(frozen=True)
 class Unfurl:
     on: bool | None  # None: say whether link previews are on
 
@@ -59,7 +66,10 @@ class Help:
     problem: str | None = None  # why help is shown instead of what was asked (mrkdwn, user text escaped)
 
 
-Command = Summary | ListIncidents | Show | Search | Digest | Unfurl | Help
+Command = Summary | ListIncidents | Show | Search | Digest | Export | Unfurl | Help
+
+# The formats of bot/exports (the grammar stays pure: it names them, the exporter writes them).
+EXPORT_FORMATS = ("stix", "misp", "csv", "json")
 
 _DIGEST_ACTIONS = ("subscribe", "unsubscribe", "status", "now")
 # ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() then refuses. Forty digits
@@ -110,6 +120,15 @@ def parse(text: str) -> Command:
         if action.lower() in _DIGEST_ACTIONS:
             return Digest(action.lower(), tuple(args.split()))
         return Help("`/incident digest` takes subscribe, unsubscribe, status or now")
+    if word == "export":
+        target, _, fmt = rest.partition(" ")
+        incident_id = parse_incident_id(target)
+        fmt = fmt.strip().lower() or "stix"
+        if incident_id is None:
+            return Help("`/incident export` takes an incident ID (as shown on its card) and a format")
+        if fmt not in EXPORT_FORMATS:
+            return Help(f"`/incident export` writes {', '.join(EXPORT_FORMATS)}, not {echo(fmt)}")
+        return Export(incident_id, fmt)
     if word == "unfurl":
         setting = rest.lower()
         if setting in ("on", "off", ""):

@@ -34,6 +34,9 @@ SHOW_EVIDENCE_ACTION = "show_evidence"
 EDIT_ACTION = "edit_incident"
 ACCURATE_ACTION = "feedback_accurate"
 WRONG_ACTION = "feedback_wrong"
+EXPORT_ACTION = "export_incident"
+# The card's overflow menu: the incident as a file in its thread (value "ID:format").
+EXPORT_CHOICES = (("stix", "Export as STIX 2.1"), ("misp", "Export as MISP event"), ("csv", "Export as CSV"))
 
 SEVERITY_ICON = {
     "critical": ":red_circle:",
@@ -190,6 +193,16 @@ def card(summary: IncidentSummary, ctx: CardContext | None = None) -> tuple[list
         buttons.append(_button(EDIT_ACTION, "Edit", ctx.incident_id))
         buttons.append(_button(ACCURATE_ACTION, "Accurate", ctx.incident_id))
         buttons.append(_button(WRONG_ACTION, "Something's wrong", ctx.incident_id))
+        buttons.append(
+            {
+                "type": "overflow",
+                "action_id": EXPORT_ACTION,
+                "options": [
+                    {"text": {"type": "plain_text", "text": label}, "value": f"{ctx.incident_id}:{fmt}"[:150]}
+                    for fmt, label in EXPORT_CHOICES
+                ],
+            }
+        )
     if buttons:
         blocks.append({"type": "actions", "elements": buttons})
     fallback = truncate(f"{level.upper()} {types}: {summary.title} — {summary.summary}", MAX_FALLBACK_CHARS)

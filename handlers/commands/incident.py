@@ -19,6 +19,7 @@ from handlers.jobs.submissions import SUMMARY, summary_payload
 from handlers.slack_io.claims import first_interaction, interaction_key
 from handlers.slack_io.error_reports import reported
 from handlers.slack_io.replies import evidence_key
+from handlers.slack_io.uploads import upload_export
 from storage import IncidentRecord
 from storage.records import Audience
 
@@ -74,6 +75,18 @@ def _run(
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, slash_commands.Digest):
         digest.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
+    elif isinstance(cmd, slash_commands.Export):
+        problem = upload_export(
+            client,
+            deps,
+            team_id=team,
+            channel_id=channel,
+            user_id=str(command.get("user_id") or ""),
+            incident_id=cmd.incident_id,
+            fmt=cmd.fmt,  # type: ignore[arg-type]  # one of EXPORT_FORMATS, which are bot/exports' formats
+        )
+        if problem:
+            respond(text=problem, response_type="ephemeral")
     elif isinstance(cmd, slash_commands.Unfurl):
         user = str(command.get("user_id") or "")
         if cmd.on is None:

@@ -1,0 +1,226 @@
+"""Exports (bot/exports) of the example incidents, checked by the formats' own tools: OASIS's STIX
+2.1 validator and the stix2 parser, PyMISP's MISPEvent loader, Python's csv reader, and the
+IncidentSummary model for JSON lines."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from functools import cache
+from typing import Any
+
+import pytest
+import stix2
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pymisp import MISPEvent
+from stix2validator import ValidationOptions, validate_string
+
+from bot.exports import ExportItem, export
+from bot.exports.stix import indicator_pattern
+from bot.exports.table import COLUMNS
+from bot.extraction import summarize_article
+from bot.extraction.schema import Article, Evidence, IncidentSummary, Indicator
+from tests.conftest import ROOT
+
+FIRST = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+EXAMPLES = ("ransomware-hospital", "credential-leak", "patch-release", "payment-fraud")
+# Written for these tests: a phishing story with indicators, some of them not indicators.
+PHISHING = (
+    "Hackers breached Acme Bank and stole the passwords of 40,000 customers, the bank said on Monday. "
+    "Phishing emails sent from billing@acmebank-secure[.]com led customers to hxxps://acmebank-login[.]com/verify, "
+    "a fake copy of acmebank[.]com hosted at 185.220.101[.]4. The malicious domain was registered last week. "
+    "The attachment had the SHA-256 hash 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08. "
+    "The attackers exfiltrated customer data through the fake site."
+)
+
+
+@cache
+def summary_of(name: str) -> IncidentSummary:
+    text = PHISHING if name == "phishing" else (ROOT / "examples" / f"{name}.txt").read_text()
+    return summarize_article(Article(text=text))
+
+
+def item(name: str, incident_id: int = 1, team: str = "T0TEST") -> ExportItem:
+    return ExportItem(
+        incident_id=incident_id,
+        team_id=team,
+        summary=summary_of(name),
+        first_seen=FIRST,
+        last_seen=FIRST + dt.timedelta(days=1),
+        sources=(f"https://news.example.com/{name}",),
+    )
+
+
+def all_items() -> list[ExportItem]:
+    return [item(name, n) for n, name in enumerate([*EXAMPLES, "phishing"], 1)]
+
+
+def objects_of(bundle: str) -> list[Any]:
+    return list(stix2.parse(bundle, allow_custom=False).objects)
+
+
+# --- STIX --------------------------------------------------------------------------------------
+
+
+def test_the_stix_bundle_validates_and_parses_back() -> None:
+    bundle = export(all_items(), "stix")
+    result = validate_string(bundle, ValidationOptions(version="2.1"))
+    assert result.is_valid, [str(e) for r in result.object_results for e in r.errors]
+    types = {o.type for o in objects_of(bundle)}
+    assert {
+        "report",
+        "identity",
+        "threat-actor",
+        "malware",
+        "vulnerability",
+        "attack-pattern",
+        "indicator",
+        "relationship",
+        "domain-name",
+        "ipv4-addr",
+        "file",
+    } <= types
+
+
+def test_the_report_holds_the_incident_and_refers_to_what_it_found() -> None:
+    objects = {o.id: o for o in objects_of(export([item("ransomware-hospital")], "stix"))}
+    (report,) = [o for o in objects.values() if o.type == "report"]
+    assert report.name == summary_of("ransomware-hospital").title
+    assert "ransomware" in report.labels
+    assert report.external_references[0].url == "https://news.example.com/ransomware-hospital"
+    referred = {objects[r].type for r in report.object_refs}
+    assert {"identity", "threat-actor", "attack-pattern", "relationship"} <= referred
+    names = {objects[r].get("name") for r in report.object_refs}
+    assert {"Northbridge Regional Hospital", "Crimson Lynx", "Data Encrypted for Impact"} <= names
+    targets = [
+        (objects[o.source_ref].name, objects[o.target_ref].name)
+        for o in objects.values()
+        if o.type == "relationship" and o.relationship_type == "targets"
+    ]
+    assert ("Crimson Lynx", "Northbridge Regional Hospital") in targets
+    technique = next(
+        o for o in objects.values() if o.type == "attack-pattern" and o.name == "Data Encrypted for Impact"
+    )
+    assert technique.external_references[0].external_id == "T1486"
+    assert technique.kill_chain_phases[0].phase_name == "impact"
+
+
+def test_indicators_carry_live_patterns_and_defanged_names() -> None:
+    objects = objects_of(export([item("phishing")], "stix"))
+    indicators = {o.name: o.pattern for o in objects if o.type == "indicator"}
+    assert indicators["hXXps://acmebank-login[.]com/verify"] == "[url:value = 'https://acmebank-login.com/verify']"
+    assert indicators["billing(at)acmebank-secure[.]com"] == "[email-addr:value = 'billing@acmebank-secure.com']"
+    assert indicators["185[.]220[.]101[.]4"] == "[ipv4-addr:value = '185.220.101.4']"
+    sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    assert f"[file:hashes.'SHA-256' = '{sha}']" in indicators.values()
+    # the victim's own site is not an indicator
+    assert not any("acmebank[.]com" == name for name in indicators)
+    based_on = [o for o in objects if o.type == "relationship" and o.relationship_type == "based-on"]
+    assert len(based_on) == len(indicators)
+
+
+def test_the_same_incident_exports_the_same_bytes_and_shared_things_once() -> None:
+    assert export([item("phishing")], "stix") == export([item("phishing")], "stix")
+    twice = objects_of(export([item("ransomware-hospital", 1), item("ransomware-hospital", 2)], "stix"))
+    reports = [o for o in twice if o.type == "report"]
+    victims = [o for o in twice if o.type == "identity" and o.name == "Northbridge Regional Hospital"]
+    assert len(reports) == 2  # two incidents…
+    assert len(victims) == 1  # …one victim
+    other_team = objects_of(export([item("ransomware-hospital", 1, team="T0OTHER")], "stix"))
+    assert {o.id for o in other_team if o.type == "report"}.isdisjoint({o.id for o in reports})
+
+
+def evidence() -> Evidence:
+    return Evidence(source="text", start=0, end=1, sentence="x")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(min_size=1, max_size=60))
+def test_any_url_value_makes_a_valid_pattern(tail: str) -> None:
+    value = "hxxps://evil[.]example/" + tail
+    pattern, observable = indicator_pattern(Indicator(kind="url", value=value, evidence=evidence()))
+    parsed = stix2.Indicator(pattern=pattern, pattern_type="stix", valid_from=FIRST)  # parses, or raises
+    # the pattern and the observable name the same live value
+    assert observable.value.startswith("https://evil.example/")
+    assert parsed.pattern == pattern
+
+
+def test_a_quote_in_a_value_cannot_break_out_of_the_pattern() -> None:
+    pattern, _ = indicator_pattern(Indicator(kind="url", value="https://x.example/a' OR 1=1 --\\", evidence=evidence()))
+    assert pattern == "[url:value = 'https://x.example/a\\' OR 1=1 --\\\\']"
+    stix2.Indicator(pattern=pattern, pattern_type="stix", valid_from=FIRST)
+
+
+# --- MISP --------------------------------------------------------------------------------------
+
+
+def misp_events(items: list[ExportItem]) -> list[MISPEvent]:
+    data = json.loads(export(items, "misp"))
+    out = []
+    for raw in data.get("response", [data]):
+        event = MISPEvent()
+        event.load(raw)
+        out.append(event)
+    return out
+
+
+def test_misp_events_load_with_pymisp() -> None:
+    events = misp_events(all_items())
+    assert len(events) == len(EXAMPLES) + 1
+    known = set(MISPEvent().describe_types["types"])
+    for event in events:
+        assert event.info
+        assert {a.type for a in event.attributes} <= known
+        assert "tlp:clear" in {t.name for t in event.tags}
+
+
+def test_misp_attributes_are_typed_live_and_flagged_for_detection() -> None:
+    (event,) = misp_events([item("phishing")])
+    by_type = {(a.type, a.value): a for a in event.attributes}
+    assert by_type[("url", "https://acmebank-login.com/verify")].to_ids is True
+    assert by_type[("email-src", "billing@acmebank-secure.com")].category == "Payload delivery"
+    assert by_type[("ip-dst", "185.220.101.4")].category == "Network activity"
+    assert by_type[("target-org", "Acme Bank")].to_ids is False
+    assert ("link", "https://news.example.com/phishing") in by_type
+    tags = {t.name for t in event.tags}
+    assert 'misp-galaxy:mitre-attack-pattern="Exfiltration Over C2 Channel - T1041"' in tags
+    assert misp_events([item("phishing")])[0].uuid == event.uuid  # re-import updates
+
+
+def test_one_event_is_a_plain_event_and_several_a_response_list() -> None:
+    assert "Event" in json.loads(export([item("phishing")], "misp"))
+    assert len(json.loads(export(all_items(), "misp"))["response"]) == len(all_items())
+
+
+# --- CSV and JSON lines --------------------------------------------------------------------------
+
+
+def test_csv_has_a_row_per_incident_with_the_cards_facts() -> None:
+    rows = list(csv.DictReader(io.StringIO(export(all_items(), "csv"))))
+    assert len(rows) == len(all_items())
+    assert set(rows[0]) == set(COLUMNS)
+    hospital = rows[0]
+    assert hospital["victims"] == "Northbridge Regional Hospital"
+    assert hospital["type"] == "ransomware"
+    assert "T1486 Data Encrypted for Impact" in hospital["attack_techniques"]
+    assert "185[.]220[.]101[.]4" in rows[-1]["indicators"]  # defanged in a spreadsheet too
+
+
+def test_a_csv_cell_never_starts_a_formula() -> None:
+    hostile = summary_of("phishing").model_copy(update={"title": '=HYPERLINK("http://evil","click")'})
+    one = ExportItem(1, "T", hostile, FIRST, FIRST)
+    (row,) = list(csv.DictReader(io.StringIO(export([one], "csv"))))
+    assert row["title"].startswith("'=")
+
+
+def test_json_lines_are_incident_summaries() -> None:
+    lines = export(all_items(), "json").splitlines()
+    assert [IncidentSummary.model_validate_json(line) for line in lines] == [i.summary for i in all_items()]
+
+
+@pytest.mark.parametrize("fmt", ["stix", "misp", "csv", "json"])
+def test_every_format_is_deterministic(fmt: str) -> None:
+    assert export(all_items(), fmt) == export(all_items(), fmt)  # type: ignore[arg-type]
