@@ -82,16 +82,17 @@ def _first_label(host: str) -> str:
 
 
 def _is_victims_own(host: str, victims: Sequence[Mention]) -> bool:
-    """The victim's own site: its first label spells the victim's name ("Acme Bank" →
-    acmebank.com, acme-bank.co.uk), or is the name's first word when that word is distinctive
-    ("Northbridge Regional Hospital" → northbridge.org). A lookalike ("acmebank-login.com")
-    spells something else and stays an indicator."""
+    """The victim's own site: its first label spells the start of the victim's name, at least
+    five letters of whole words ("Acme Bank" and "Acme Bank customers" → acmebank.com,
+    acme-bank.co.uk; "Northbridge Regional Hospital" → northbridge.org). A lookalike
+    ("acmebank-login.com") spells something else and stays an indicator."""
     label = _first_label(host)
+    if len(label) < 5:
+        return False
     for victim in victims:
         words = [w for w in _NON_ALNUM.split(victim.text.lower()) if w]
-        if not words or not label:
-            continue
-        if label == "".join(words) or (len(words[0]) >= 5 and label == words[0]):
+        starts = ("".join(words[:n]) for n in range(1, len(words) + 1))
+        if label in starts:
             return True
     return False
 

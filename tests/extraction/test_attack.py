@@ -74,3 +74,13 @@ def test_a_stored_summary_without_techniques_still_loads() -> None:
     data = summary.model_dump(mode="json")
     data.pop("attack_techniques")
     assert IncidentSummary.model_validate(data).attack_techniques == []
+
+
+def test_the_docs_quote_the_current_figures() -> None:
+    from tests.conftest import ROOT
+
+    docs = (ROOT / "docs" / "exports.md").read_text()
+    assert f"{len(TABLE)} techniques and sub-techniques" in docs
+    for cases in (CASES, HELD_OUT):
+        tp, predicted, expected, _ = figures(cases)
+        assert f"precision {tp / max(1, predicted):.3f}  recall {tp / max(1, expected):.3f}" in docs

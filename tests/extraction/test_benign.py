@@ -22,6 +22,7 @@ def indicator(kind: str, value: str) -> Indicator:
         ("url", "hxxps://www.microsoft[.]com/security", "a well-known site"),
         ("domain", "acmebank[.]com", "the victim's own site"),
         ("domain", "www.acme-bank.co[.]uk", "the victim's own site"),
+        ("domain", "acme[.]com", None),  # too short a name to tell
         ("domain", "news.example-daily[.]com", "the publisher's own site"),
         ("email", "reporter@example-daily[.]com", "the publisher's own site"),
         ("ipv4", "192.168.1[.]20", "a private or reserved address"),
@@ -29,8 +30,14 @@ def indicator(kind: str, value: str) -> Indicator:
         ("md5", "d41d8cd98f00b204e9800998ecf8427e", "a well-known hash"),  # the empty file
     ],
 )
-def test_not_indicators(kind: str, value: str, reason: str) -> None:
+def test_not_indicators(kind: str, value: str, reason: str | None) -> None:
     assert why_benign(indicator(kind, value), site="example-daily.com", victims=VICTIMS) == reason
+
+
+def test_a_victim_named_with_more_words_still_owns_its_site() -> None:
+    longer = [VICTIMS[0].model_copy(update={"text": "Acme Bank customers"})]
+    assert why_benign(indicator("domain", "acmebank[.]com"), site=None, victims=longer) == "the victim's own site"
+    assert why_benign(indicator("domain", "acmebank-login[.]com"), site=None, victims=longer) is None
 
 
 @pytest.mark.parametrize(
