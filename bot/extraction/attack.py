@@ -23,6 +23,10 @@ from bot.extraction.schema import AttackTechnique
 @dataclass(frozen=True)
 class _Entry:
     id: str
+    # Lower-case words one of which every match of ``cue`` contains: a sentence without any of
+    # them is not searched for it (most sentences of an article hold none, and searching each
+    # sentence for every technique would cost more than the rest of the extraction together).
+    needs: tuple[str, ...]
     name: str
     tactic: str
     cue: re.Pattern[str]
@@ -38,6 +42,7 @@ def _cue(pattern: str) -> re.Pattern[str]:
 TABLE: tuple[_Entry, ...] = (
     _Entry(
         "T1566.001",
+        ("attachment", "document", "excel file", "pdf", "macro"),
         "Phishing: Spearphishing Attachment",
         "initial-access",
         _cue(
@@ -47,6 +52,7 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1566.002",
+        ("link",),
         "Phishing: Spearphishing Link",
         "initial-access",
         _cue(
@@ -55,18 +61,21 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1566.004",
+        ("vishing", "voice phishing", "phone call"),
         "Phishing: Spearphishing Voice",
         "initial-access",
         _cue(r"vishing|voice phishing|phone calls? (?:\w+ ){0,3}posing as"),
     ),
     _Entry(
         "T1566",
+        ("phish",),
         "Phishing",
         "initial-access",
         _cue(r"spear[- ]?phish\w*|phish(?:ing|ed)|phishing (?:e-?mails?|campaign|attacks?)"),
     ),
     _Entry(
         "T1190",
+        ("exploit", "sql injection"),
         "Exploit Public-Facing Application",
         "initial-access",
         _cue(
@@ -77,6 +86,7 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1133",
+        ("vpn", "remote access", "citrix gateway"),
         "External Remote Services",
         "initial-access",
         _cue(
@@ -85,20 +95,31 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1021.001",
+        ("remote desktop", "rdp"),
         "Remote Services: Remote Desktop Protocol",
         "lateral-movement",
         _cue(r"remote desktop protocol|remote desktop|RDP"),
     ),
     _Entry(
         "T1110.004",
+        ("credential",),
         "Brute Force: Credential Stuffing",
         "credential-access",
         _cue(r"credential[- ]stuffing"),
     ),
-    _Entry("T1110.003", "Brute Force: Password Spraying", "credential-access", _cue(r"password[- ]spraying")),
-    _Entry("T1110", "Brute Force", "credential-access", _cue(r"brute[- ]forc\w+|guess(?:ed|ing) (?:\w+ )?passwords?")),
+    _Entry(
+        "T1110.003", ("password",), "Brute Force: Password Spraying", "credential-access", _cue(r"password[- ]spraying")
+    ),
+    _Entry(
+        "T1110",
+        ("brute", "guess"),
+        "Brute Force",
+        "credential-access",
+        _cue(r"brute[- ]forc\w+|guess(?:ed|ing) (?:\w+ )?passwords?"),
+    ),
     _Entry(
         "T1078",
+        ("credential", "password", "login", "account"),
         "Valid Accounts",
         "initial-access",
         _cue(
@@ -108,6 +129,7 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1195.002",
+        ("update", "supply"),
         "Supply Chain Compromise: Compromise Software Supply Chain",
         "initial-access",
         _cue(
@@ -116,6 +138,7 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1199",
+        ("third-party", "outside"),
         "Trusted Relationship",
         "initial-access",
         _cue(
@@ -123,49 +146,62 @@ TABLE: tuple[_Entry, ...] = (
         ),
     ),
     _Entry(
-        "T1189", "Drive-by Compromise", "initial-access", _cue(r"drive-by (?:download|compromise)s?|watering[- ]hole")
+        "T1189",
+        ("drive-by", "watering"),
+        "Drive-by Compromise",
+        "initial-access",
+        _cue(r"drive-by (?:download|compromise)s?|watering[- ]hole"),
     ),
     _Entry(
         "T1204.002",
+        ("open", "macros"),
         "User Execution: Malicious File",
         "execution",
         _cue(
             r"(?:opened|opening|open) (?:an? |the )?(?:malicious |infected |booby-trapped )(?:\w+ )?(?:files?|attachments?|documents?)|enable (?:the )?macros"
         ),
     ),
-    _Entry("T1059.001", "Command and Scripting Interpreter: PowerShell", "execution", _cue(r"powershell")),
+    _Entry(
+        "T1059.001", ("powershell",), "Command and Scripting Interpreter: PowerShell", "execution", _cue(r"powershell")
+    ),
     _Entry(
         "T1003",
+        ("dump", "mimikatz", "lsass"),
         "OS Credential Dumping",
         "credential-access",
         _cue(r"credential[- ]dumping|dump(?:ed|ing)? (?:\w+ )?(?:credentials|password hashes)|mimikatz|LSASS"),
     ),
     _Entry(
         "T1056.001",
+        ("keylog", "keystroke"),
         "Input Capture: Keylogging",
         "credential-access",
         _cue(r"keylog\w*|keystroke logg\w+|record(?:ed|ing)? keystrokes"),
     ),
     _Entry(
         "T1621",
+        ("mfa", "push"),
         "Multi-Factor Authentication Request Generation",
         "credential-access",
         _cue(r"MFA (?:fatigue|bombing|spamming)|push (?:notification )?(?:fatigue|bombing)"),
     ),
     _Entry(
         "T1539",
+        ("cookie", "session token"),
         "Steal Web Session Cookie",
         "credential-access",
         _cue(r"(?:stole|steal|stealing|hijack\w*) (?:\w+ )?(?:session )?(?:cookies|session tokens?)"),
     ),
     _Entry(
         "T1552.001",
+        ("credential", "password", "api key", "secret"),
         "Unsecured Credentials: Credentials In Files",
         "credential-access",
         _cue(r"(?:hard-?coded|plain-?text|exposed) (?:\w+ )?(?:credentials|passwords|API keys|secrets)"),
     ),
     _Entry(
         "T1530",
+        ("bucket", "cloud storage", "blob", "elasticsearch"),
         "Data from Cloud Storage",
         "collection",
         _cue(
@@ -174,6 +210,7 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1114",
+        ("mail", "inbox"),
         "Email Collection",
         "collection",
         _cue(
@@ -182,6 +219,7 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1041",
+        ("exfiltrat", "before"),
         "Exfiltration Over C2 Channel",
         "exfiltration",
         _cue(
@@ -190,12 +228,14 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1567.002",
+        ("upload",),
         "Exfiltration Over Web Service: Exfiltration to Cloud Storage",
         "exfiltration",
         _cue(r"upload(?:ed|ing)? (?:\w+ ){0,4}to (?:MEGA|Dropbox|Google Drive|cloud storage)"),
     ),
     _Entry(
         "T1486",
+        ("encrypt", "ransomware", "locked"),
         "Data Encrypted for Impact",
         "impact",
         _cue(
@@ -206,31 +246,36 @@ TABLE: tuple[_Entry, ...] = (
     ),
     _Entry(
         "T1490",
+        ("backup", "shadow cop"),
         "Inhibit System Recovery",
         "impact",
         _cue(r"(?:deleted|deleting|wiped|destroyed|encrypted) (?:\w+ ){0,3}(?:backups|shadow copies)"),
     ),
     _Entry(
         "T1485",
+        ("wiper", "wiped", "erased", "destroyed"),
         "Data Destruction",
         "impact",
         _cue(r"wiper(?: malware)?|(?:wiped|erased|destroyed) (?:\w+ ){0,3}(?:data|disks|hard drives|servers|files)"),
     ),
-    _Entry("T1491.002", "Defacement: External Defacement", "impact", _cue(r"defac(?:ed|ing|ement)")),
+    _Entry("T1491.002", ("defac",), "Defacement: External Defacement", "impact", _cue(r"defac(?:ed|ing|ement)")),
     _Entry(
         "T1498",
+        ("ddos", "denial"),
         "Network Denial of Service",
         "impact",
         _cue(r"DDoS|distributed denial[- ]of[- ]service|denial[- ]of[- ]service attacks?"),
     ),
     _Entry(
         "T1496",
+        ("cryptojack", "mining", "mine"),
         "Resource Hijacking",
         "impact",
         _cue(r"cryptojack\w*|crypto-?mining malware|(?:mine|mining) (?:\w+ )?(?:cryptocurrency|monero|bitcoin)"),
     ),
     _Entry(
         "T1657",
+        ("mail compromise", "bec ", "fraud", "diverted"),
         "Financial Theft",
         "impact",
         _cue(
@@ -254,13 +299,15 @@ _LOOK_BACK = 80  # characters before a cue searched for a denial or a suppositio
 _MAX = 8
 
 
-def extract_techniques(ctx: Context) -> list[AttackTechnique]:
+def extract_techniques(ctx: Context, *, prefilter: bool = True) -> list[AttackTechnique]:
+    """``prefilter`` off: every sentence searched for every technique (the tests compare)."""
     doc = ctx.doc
     found: dict[str, AttackTechnique] = {}
     for sent in doc.all_sentences:
         text = sent.norm
+        low = text.lower()
         for entry in TABLE:
-            if entry.id in found:
+            if entry.id in found or (prefilter and not any(word in low for word in entry.needs)):
                 continue
             for m in entry.cue.finditer(text):
                 if _DENIED_OR_SUPPOSED.search(text, max(0, m.start() - _LOOK_BACK), m.start()):

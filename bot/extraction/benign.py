@@ -11,13 +11,15 @@ eight seconds: the best-known resolvers are named below instead).
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
-from importlib import resources
-from typing import Any, cast
+from pathlib import Path
+from typing import cast
 from urllib.parse import urlsplit
 
 from bot.extraction.schema import Indicator, Mention
@@ -40,13 +42,42 @@ _RESOLVERS = frozenset(
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
-@cache
-def _list(name: str) -> Any:
-    from pymispwarninglists.api import WarningList
+@dataclass(frozen=True)
+class _WarningList:
+    """One MISP warning list: its entries, matched the way MISP matches its types (a hostname
+    entry covers its subdomains, a CIDR entry its addresses, a string entry itself)."""
 
-    path = resources.files("pymispwarninglists") / "data" / "misp-warninglists" / "lists" / name / "list.json"
-    # slow_search: hostnames match their subdomains, CIDR blocks their addresses.
-    return WarningList(json.loads(path.read_text(encoding="utf-8")), slow_search=True)
+    kind: str
+    entries: frozenset[str]
+    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+
+    def __contains__(self, value: str) -> bool:
+        value = value.lower()
+        if self.kind == "cidr":
+            try:
+                address = ipaddress.ip_address(value)
+            except ValueError:
+                return False
+            return any(address in net for net in self.networks if net.version == address.version)
+        if self.kind == "hostname":
+            labels = value.split(".")
+            return any(".".join(labels[i:]) in self.entries for i in range(len(labels) - 1))
+        return value in self.entries
+
+
+@cache
+def _list(name: str) -> _WarningList:
+    # The lists are read straight from the package's data folder. Importing the package itself
+    # would import jsonschema when it is installed (to validate lists this module only reads),
+    # which takes seconds: the matching above is all that is needed of it.
+    spec = importlib.util.find_spec("pymispwarninglists")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pymispwarninglists is not installed")
+    path = Path(spec.submodule_search_locations[0]) / "data" / "misp-warninglists" / "lists" / name / "list.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    entries = frozenset(str(e).lower().strip(".") for e in data["list"])
+    networks = tuple(ipaddress.ip_network(e, strict=False) for e in entries) if data["type"] == "cidr" else ()
+    return _WarningList(str(data["type"]), entries, networks)
 
 
 def _in_lists(value: str, names: Iterable[str]) -> bool:

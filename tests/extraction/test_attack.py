@@ -84,3 +84,16 @@ def test_the_docs_quote_the_current_figures() -> None:
     for cases in (CASES, HELD_OUT):
         tp, predicted, expected, _ = figures(cases)
         assert f"precision {tp / max(1, predicted):.3f}  recall {tp / max(1, expected):.3f}" in docs
+
+
+def test_the_word_prefilter_never_hides_a_technique() -> None:
+    """Each entry's ``needs`` words are a cheap first check; searching every sentence for every
+    technique must find nothing more, on every written sentence and example article."""
+    from bot.extraction.attack import extract_techniques
+    from bot.extraction.pipeline import prepare
+    from tests.conftest import ROOT
+
+    texts = [t for t, _ in (*CASES, *HELD_OUT)] + [p.read_text() for p in sorted((ROOT / "examples").glob("*.txt"))]
+    for text in texts:
+        ctx, _ = prepare(Article(text=text))
+        assert extract_techniques(ctx) == extract_techniques(ctx, prefilter=False), text
