@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -188,6 +189,25 @@ def test_misp_attributes_are_typed_live_and_flagged_for_detection() -> None:
     tags = {t.name for t in event.tags}
     assert 'misp-galaxy:mitre-attack-pattern="Exfiltration Over C2 Channel - T1041"' in tags
     assert misp_events([item("phishing")])[0].uuid == event.uuid  # re-import updates
+
+
+def test_hashes_and_cves_are_misp_objects_of_mispys_own_templates() -> None:
+    import pymisp
+
+    from bot.exports.misp import TEMPLATES
+
+    templates = Path(pymisp.__file__).parent / "data" / "misp-objects" / "objects"
+    for name, (uuid, version, meta) in TEMPLATES.items():
+        definition = json.loads((templates / name / "definition.json").read_text())
+        assert (definition["uuid"], definition["meta-category"]) == (uuid, meta)
+        assert int(version) <= int(definition["version"])
+    (phishing,) = misp_events([item("phishing")])
+    (file_object,) = [o for o in phishing.objects if o.name == "file"]
+    sha = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+    assert [(a.object_relation, a.value, a.to_ids) for a in file_object.attributes] == [("sha256", sha, True)]
+    (patch,) = misp_events([item("patch-release")])
+    cves = {a.value for o in patch.objects if o.name == "vulnerability" for a in o.attributes}
+    assert cves == {"CVE-2024-21887"}
 
 
 def test_one_event_is_a_plain_event_and_several_a_response_list() -> None:

@@ -2,8 +2,9 @@
 
 One event per incident: attributes with MISP's types and categories (indicators with ``to_ids``
 on, on their live values; the victims as ``target-org``, the attackers as ``threat-actor``,
-countries as ``target-location``, CVEs as ``vulnerability``, the article links as ``link``, the
-summary as ``text``), and tags: TLP:CLEAR (the source is public news), the incident type, and
+places as ``target-location``, the article links as ``link``, the summary as ``text``); MISP
+objects where MISP has one for the thing (a ``file`` object per hash, a ``vulnerability`` object
+per CVE); and tags: TLP:CLEAR (the source is public news), the incident type, and
 each ATT&CK technique as MISP's ATT&CK galaxy tag. Written as plain JSON (the format is a few
 fields; PyMISP, which tests load it with, would bring a web client along at run time). Uuids are
 derived from the incident and the value, so an import again updates the same event.
@@ -30,6 +31,13 @@ _IOC_TYPES = {
     "sha1": ("sha1", "Payload delivery"),
     "sha256": ("sha256", "Payload delivery"),
 }
+# The MISP object templates used (uuid, version, meta-category), as MISP's own misp-objects
+# repository defines them; tests hold them to the templates PyMISP ships.
+TEMPLATES = {
+    "file": ("688c46fb-5edb-40a3-8273-1af7923e2215", "25", "file"),
+    "vulnerability": ("81650945-f186-437b-8945-9f31715d32da", "12", "vulnerability"),
+}
+_HASHES = ("md5", "sha1", "sha256")
 # MISP's threat levels: 1 high, 2 medium, 3 low, 4 undefined.
 _THREAT_LEVEL = {Severity.CRITICAL: "1", Severity.HIGH: "1", Severity.MEDIUM: "2", Severity.LOW: "3"}
 
@@ -57,9 +65,38 @@ def _event(item: ExportItem) -> dict[str, Any]:
             }
         )
 
+    objects: list[dict[str, Any]] = []
+
+    def add_object(name: str, relation: str, kind: str, category: str, value: str, *, to_ids: bool) -> None:
+        template, version, meta = TEMPLATES[name]
+        objects.append(
+            {
+                "uuid": item.uid("misp-object", name, value),
+                "name": name,
+                "meta-category": meta,
+                "template_uuid": template,
+                "template_version": version,
+                "distribution": "5",  # as the event
+                "timestamp": str(int(seen.timestamp())),
+                "Attribute": [
+                    {
+                        "uuid": item.uid("misp-object-attribute", name, relation, value),
+                        "object_relation": relation,
+                        "type": kind,
+                        "category": category,
+                        "value": value,
+                        "to_ids": to_ids,
+                    }
+                ],
+            }
+        )
+
     for ioc in s.indicators:
         kind, category = _IOC_TYPES[ioc.kind]
-        add(kind, category, refang(ioc.value), to_ids=True, comment=ioc.evidence.sentence[:200])
+        if ioc.kind in _HASHES:
+            add_object("file", kind, kind, category, ioc.value.lower(), to_ids=True)
+        else:
+            add(kind, category, refang(ioc.value), to_ids=True, comment=ioc.evidence.sentence[:200])
     for m in s.victims:
         add("target-org", "Targeting data", m.text)
     for m in s.attackers:
@@ -67,7 +104,7 @@ def _event(item: ExportItem) -> dict[str, Any]:
     for m in s.locations:
         add("target-location", "Targeting data", m.text)
     for m in s.cves:
-        add("vulnerability", "External analysis", m.text.upper())
+        add_object("vulnerability", "id", "vulnerability", "External analysis", m.text.upper(), to_ids=False)
     for url in item.sources:
         add("link", "External analysis", url)
     add("text", "Other", s.summary, comment="summary")
@@ -87,6 +124,7 @@ def _event(item: ExportItem) -> dict[str, Any]:
             "distribution": "0",  # this organisation only, until someone shares it
             "published": False,
             "Attribute": attributes,
+            "Object": objects,
             "Tag": tags,
         }
     }
