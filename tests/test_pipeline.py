@@ -134,8 +134,9 @@ def test_patch_example_has_cve_and_defanged_indicators() -> None:
     assert s.incident_type in (IncidentType.PATCH, IncidentType.VULNERABILITY)
     assert [m.value for m in s.cves] == ["CVE-2024-21887"]
     values = {i.value for i in s.indicators}
-    assert "203[.]0[.]113[.]45" in values
-    assert all("http://" not in v for v in values), values
+    assert values == {"hXXp://update-check[.]example[.]net/gate[.]php"}
+    # 203.0.113.45 is a documentation address (RFC 5737): never an indicator (bot/extraction/benign.py)
+    assert all("203" not in v for v in values)
     # a vulnerability story has no victims or stolen data of its own
     assert s.victims == []
     assert s.compromised_data == []

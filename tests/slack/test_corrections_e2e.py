@@ -21,7 +21,13 @@ def posted_card(bot: Bot, slack: SlackStandIn) -> tuple[str, dict[str, str]]:
     bot.event(mention(ARTICLE, ts="1700000600.000100"), event_id="Ev-card")
     (card,) = slack.wait_for("chat.postMessage", timeout=30)
     ts = next(m["ts"] for m in slack.messages if m["thread_ts"] == "1700000600.000100")
-    buttons = {e["action_id"]: e["value"] for b in card.body["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    buttons = {
+        e["action_id"]: e["value"]
+        for b in card.body["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["type"] == "button"
+    }
     return ts, buttons
 
 
@@ -47,6 +53,7 @@ def test_edit_opens_the_form_and_saving_corrects_the_card_in_place(bot: Bot, sla
         for b in slack.calls_to("chat.postMessage")[0].body["blocks"]
         if b["type"] == "actions"
         for e in b["elements"]
+        if e["type"] == "button"
     }
     assert "Edit" in labels
     incident_id = buttons["edit_incident"]
