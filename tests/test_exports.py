@@ -244,3 +244,78 @@ def test_json_lines_are_incident_summaries() -> None:
 @pytest.mark.parametrize("fmt", ["stix", "misp", "csv", "json"])
 def test_every_format_is_deterministic(fmt: str) -> None:
     assert export(all_items(), fmt) == export(all_items(), fmt)  # type: ignore[arg-type]
+
+
+def test_the_misp_event_exactly() -> None:
+    """Every field a MISP import reads, for the written phishing article."""
+    data = json.loads(export([item("phishing")], "misp"))["Event"]
+    seen = str(int(FIRST.timestamp()))
+    assert {k: data[k] for k in ("info", "date", "timestamp", "threat_level_id", "analysis", "distribution")} == {
+        "info": summary_of("phishing").title,
+        "date": "2026-03-02",
+        "timestamp": str(int((FIRST + dt.timedelta(days=1)).timestamp())),
+        "threat_level_id": "1",  # high
+        "analysis": "0",
+        "distribution": "0",
+    }
+    assert data["published"] is False
+    rows = [(a["type"], a["category"], a["value"], a["to_ids"], a["timestamp"]) for a in data["Attribute"]]
+    assert rows == [
+        ("email-src", "Payload delivery", "billing@acmebank-secure.com", True, seen),
+        ("url", "Network activity", "https://acmebank-login.com/verify", True, seen),
+        ("ip-dst", "Network activity", "185.220.101.4", True, seen),
+        ("target-org", "Targeting data", "Acme Bank", False, seen),
+        ("link", "External analysis", "https://news.example.com/phishing", False, seen),
+        ("text", "Other", summary_of("phishing").summary, False, seen),
+    ]
+    assert data["Attribute"][0]["comment"].startswith("Phishing emails sent from billing@")
+    assert data["Attribute"][-1]["comment"] == "summary"
+    assert [t["name"] for t in data["Tag"]] == [
+        "tlp:clear",
+        f'incident-bot:type="{summary_of("phishing").incident_type.value}"',
+        *(
+            f'misp-galaxy:mitre-attack-pattern="{t.name.rpartition(": ")[2]} - {t.id}"'
+            for t in summary_of("phishing").attack_techniques
+        ),
+    ]
+    (obj,) = data["Object"]
+    assert {k: obj[k] for k in ("name", "meta-category", "template_version", "distribution", "timestamp")} == {
+        "name": "file",
+        "meta-category": "file",
+        "template_version": "25",
+        "distribution": "5",
+        "timestamp": seen,
+    }
+    (hashed,) = obj["Attribute"]
+    assert (hashed["object_relation"], hashed["type"], hashed["category"], hashed["to_ids"]) == (
+        "sha256",
+        "sha256",
+        "Payload delivery",
+        True,
+    )
+    uuids = [a["uuid"] for a in data["Attribute"]] + [obj["uuid"], hashed["uuid"], data["uuid"]]
+    assert len(set(uuids)) == len(uuids)  # every uuid distinct, none shared by two things
+
+
+@pytest.mark.parametrize(("level", "threat"), [("critical", "1"), ("high", "1"), ("medium", "2"), ("low", "3")])
+def test_severity_maps_to_mispys_threat_levels(level: str, threat: str) -> None:
+    from bot.extraction.schema import Severity, SeverityAssessment
+
+    s = summary_of("phishing").model_copy(update={"severity": SeverityAssessment(level=Severity(level), reason="r")})
+    data = json.loads(export([ExportItem(1, "T", s, FIRST, FIRST)], "misp"))["Event"]
+    assert data["threat_level_id"] == threat
+
+
+def test_csv_cells_join_lists_with_semicolons_and_say_when_it_happened() -> None:
+    (row,) = list(csv.DictReader(io.StringIO(export([item("credential-leak")], "csv"))))
+    s = summary_of("credential-leak")
+    assert row["id"] == "1"
+    assert row["types"] == "; ".join(t.value for t in s.incident_types)
+    assert row["compromised_data"] == "; ".join(dict.fromkeys(m.text for m in s.compromised_data))
+    assert ";" in row["compromised_data"]
+    assert row["happened"] == "2024-03-14"
+    assert row["sources"] == "https://news.example.com/credential-leak"
+    two = ExportItem(2, "T", s, FIRST, FIRST, ("https://a.example/1", "https://b.example/2"))
+    (row2,) = list(csv.DictReader(io.StringIO(export([two], "csv"))))
+    assert row2["sources"] == "https://a.example/1 https://b.example/2"
+    assert "\r" not in export([two], "csv")  # one line ending, "\n"

@@ -6,7 +6,8 @@ and reserved addresses, public DNS resolvers, the hash of an empty file. MISP's 
 (the `pymispwarninglists` package ships them; read from the package, never fetched) hold most of
 these; the few lists used are the ones a threat-intelligence platform itself warns with for
 these kinds, minus those too large to load quickly (the 60,000-range public-resolver list takes
-eight seconds: the best-known resolvers are named below instead).
+eight seconds: the best-known resolvers are named below instead). The publisher's site counts
+with its subdomains and siblings: everything under the name it registered.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ from urllib.parse import urlsplit
 
 from bot.extraction.schema import Indicator, Mention
 
-# Warning lists by the indicator kinds they apply to (their own "matching_attributes").
+# Warning lists by the indicator kinds they apply to (their own "matching_attributes"); and
+# ``second-level-tlds`` (the Public Suffix List) to tell a site's registered name.
 _HOST_LISTS = (
     "tranco10k",  # the 10,000 most visited sites
     "alexa",
@@ -33,7 +35,8 @@ _HOST_LISTS = (
     "security-provider-blogpost",  # vendors' research blogs that articles cite
     "rfc6761",  # special-use names: example.com, localhost, .test
 )
-_IP_LISTS = ("rfc1918", "rfc5735", "rfc3849", "multicast", "ipv6-linklocal")
+# Addresses: Python's own classification (private, reserved, loopback, multicast, link-local,
+# unspecified) covers MISP's lists for them (rfc1918, rfc5735, rfc3849, multicast, ipv6-linklocal).
 _HASH_LISTS = ("empty-hashes", "common-ioc-false-positive", "ti-falsepositives")
 # The public resolvers articles name (from the operators' own documentation).
 _RESOLVERS = frozenset(
@@ -45,20 +48,13 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 @dataclass(frozen=True)
 class _WarningList:
     """One MISP warning list: its entries, matched the way MISP matches its types (a hostname
-    entry covers its subdomains, a CIDR entry its addresses, a string entry itself)."""
+    entry covers its subdomains, a string entry itself)."""
 
     kind: str
     entries: frozenset[str]
-    networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
 
     def __contains__(self, value: str) -> bool:
         value = value.lower()
-        if self.kind == "cidr":
-            try:
-                address = ipaddress.ip_address(value)
-            except ValueError:
-                return False
-            return any(address in net for net in self.networks if net.version == address.version)
         if self.kind == "hostname":
             labels = value.split(".")
             return any(".".join(labels[i:]) in self.entries for i in range(len(labels) - 1))
@@ -75,9 +71,7 @@ def _list(name: str) -> _WarningList:
         raise RuntimeError("pymispwarninglists is not installed")
     path = Path(spec.submodule_search_locations[0]) / "data" / "misp-warninglists" / "lists" / name / "list.json"
     data = json.loads(path.read_text(encoding="utf-8"))
-    entries = frozenset(str(e).lower().strip(".") for e in data["list"])
-    networks = tuple(ipaddress.ip_network(e, strict=False) for e in entries) if data["type"] == "cidr" else ()
-    return _WarningList(str(data["type"]), entries, networks)
+    return _WarningList(str(data["type"]), frozenset(str(e).lower().strip(".") for e in data["list"]))
 
 
 def _in_lists(value: str, names: Iterable[str]) -> bool:
@@ -103,8 +97,19 @@ def host_of(indicator: Indicator) -> str | None:
     return None
 
 
+def registrable(host: str) -> str:
+    """The name its owner registered ("news.example.co.uk" → "example.co.uk"), by the public
+    suffixes of MISP's ``second-level-tlds`` list (the Public Suffix List)."""
+    labels = host.lower().strip(".").split(".")
+    suffixes = _list("second-level-tlds").entries
+    for i in range(len(labels)):
+        if ".".join(labels[i:]) in suffixes:
+            return ".".join(labels[max(0, i - 1) :])
+    return ".".join(labels[-2:])
+
+
 def _same_site(host: str, site: str) -> bool:
-    return host == site or host.endswith("." + site) or site.endswith("." + host)
+    return registrable(host) == registrable(site)
 
 
 def _first_label(host: str) -> str:
@@ -141,7 +146,15 @@ def why_benign(indicator: Indicator, *, site: str | None, victims: Sequence[Ment
             return None
         if address in _RESOLVERS:
             return "a public DNS resolver"
-        if parsed.is_private or parsed.is_reserved or parsed.is_loopback or _in_lists(address, _IP_LISTS):
+        special = (
+            parsed.is_private,
+            parsed.is_reserved,
+            parsed.is_loopback,
+            parsed.is_multicast,
+            parsed.is_link_local,
+            parsed.is_unspecified,
+        )
+        if any(special):
             return "a private or reserved address"
         return None
     host = host_of(indicator)

@@ -75,3 +75,81 @@ def test_the_card_keeps_only_real_indicators() -> None:
     assert "google[.]com" not in shown
     assert not any(v.startswith("10[.]0") for v in shown)
     assert len(shown) == 3  # with the sender billing(at)acmebank-secure[.]com
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "reason"),
+    [
+        # on a warning list only (Python does not call these private): multicast, v4 and v6
+        ("ipv4", "239.255.255[.]250", "a private or reserved address"),
+        ("ipv6", "ff02::1", "a private or reserved address"),
+        ("ipv4", "127.0.0[.]1", "a private or reserved address"),
+        # the empty file's hashes, any case
+        ("md5", "D41D8CD98F00B204E9800998ECF8427E", "a well-known hash"),
+        ("sha1", "da39a3ee5e6b4b0d3255bfef95601890afd80709", "a well-known hash"),
+        ("sha256", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "a well-known hash"),
+        # a subdomain of a listed site, a host in capitals
+        ("domain", "x1.y2.wikipedia[.]org", "a well-known site"),
+        ("url", "hxxps://WWW.MICROSOFT[.]com/x", "a well-known site"),
+        ("domain", "evil-payload[.]top", None),
+        ("ipv4", "100.64.0[.]1", None),  # shared address space: not on the lists used
+    ],
+)
+def test_lists_by_kind(kind: str, value: str, reason: str | None) -> None:
+    assert why_benign(indicator(kind, value), site=None, victims=[]) == reason
+
+
+def named(name: str) -> list[Mention]:
+    return [VICTIMS[0].model_copy(update={"text": name})]
+
+
+@pytest.mark.parametrize(
+    ("victim", "host", "own"),
+    [
+        ("Alder Mills", "alder[.]com", True),  # five letters: enough to tell
+        ("Alder Mills", "aldermills[.]co[.]uk", True),
+        ("Parcelo Logistics", "parcelo[.]com", True),  # the first word alone
+        ("Parcelo Logistics", "parcelologistics[.]net", True),
+        ("Parcelo Logistics", "logistics[.]com", False),  # not the start of the name
+        ("Acme", "acme[.]com", False),  # four letters: too common to claim
+    ],
+)
+def test_the_victims_own_site(victim: str, host: str, own: bool) -> None:
+    reason = why_benign(indicator("domain", host), site=None, victims=named(victim))
+    assert (reason == "the victim's own site") is own
+
+
+def test_the_publisher_is_known_by_its_link_or_its_site_name() -> None:
+    from bot.extraction.benign import drop_benign
+
+    found = [
+        indicator("email", "desk@example-daily[.]com"),
+        indicator("domain", "cdn.example-daily[.]com"),
+        indicator("domain", "example-daily[.]com"),
+        indicator("domain", "evil-payload[.]top"),
+    ]
+    kept = ["evil-payload[.]top"]
+    by_link = drop_benign(found, source_url="https://WWW.Example-Daily.com/story", site=None, victims=[])
+    assert [i.value for i in by_link] == kept
+    by_subdomain_link = drop_benign(found, source_url="https://news.example-daily.com/a", site=None, victims=[])
+    assert [i.value for i in by_subdomain_link] == kept
+    by_site = drop_benign(found, source_url=None, site="www.Example-Daily.com", victims=[])
+    assert [i.value for i in by_site] == kept
+    unknown = drop_benign(found, source_url=None, site=None, victims=[])
+    assert len(unknown) == len(found)
+
+
+@pytest.mark.parametrize(
+    ("host", "name"),
+    [
+        ("news.example-daily.com", "example-daily.com"),
+        ("a.b.example.co.uk", "example.co.uk"),
+        ("bbc.co.uk", "bbc.co.uk"),
+        ("evil.myvnc.com", "evil.myvnc.com"),  # a dynamic-DNS name belongs to whoever took it
+        ("Example.COM.", "example.com"),
+    ],
+)
+def test_registrable_names(host: str, name: str) -> None:
+    from bot.extraction.benign import registrable
+
+    assert registrable(host) == name
