@@ -319,3 +319,72 @@ def test_csv_cells_join_lists_with_semicolons_and_say_when_it_happened() -> None
     (row2,) = list(csv.DictReader(io.StringIO(export([two], "csv"))))
     assert row2["sources"] == "https://a.example/1 https://b.example/2"
     assert "\r" not in export([two], "csv")  # one line ending, "\n"
+
+
+def test_misp_ids_are_stable_across_versions() -> None:
+    """An event imported before must be updated by the next export: its uuids may never change."""
+    data = json.loads(export([item("phishing")], "misp"))["Event"]
+    assert data["uuid"] == ExportItem(1, "T0TEST", summary_of("phishing"), FIRST, FIRST).uid("misp-event")
+    assert data["uuid"] == "f18cab08-1fb1-5396-9d6c-6422c3a9be1d"
+    url = next(a for a in data["Attribute"] if a["type"] == "url")
+    assert url["uuid"] == "2caff360-ae4a-5449-ac17-74dbcf3a3143"
+    (obj,) = data["Object"]
+    assert (obj["uuid"], obj["Attribute"][0]["uuid"]) == (
+        "d4e77554-3a7f-535c-95ba-da75c8c7c566",
+        "898036ca-31d8-59ee-85f6-e90fccde86ec",
+    )
+
+
+def test_misp_json_is_sorted_indented_and_keeps_non_ascii() -> None:
+    s = summary_of("phishing").model_copy(update={"title": "Zürich hospital breached"})
+    text = export([ExportItem(1, "T", s, FIRST, FIRST)], "misp")
+    assert text == json.dumps(json.loads(text), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    assert '"info": "Zürich hospital breached"' in text
+
+
+def test_misp_context_attributes_and_cve_objects() -> None:
+    (ransom,) = misp_events([item("ransomware-hospital")])
+    rows = {(a.type, a.category, a.value, a.to_ids, a.comment) for a in ransom.attributes}
+    assert ("threat-actor", "Attribution", "Crimson Lynx", False, "") in rows
+    assert ("target-location", "Targeting data", "Leeds", False, "") in rows
+    raw = json.loads(export([item("patch-release")], "misp"))["Event"]
+    (vuln,) = [o for o in raw["Object"] if o["name"] == "vulnerability"]
+    assert vuln["template_uuid"] == "81650945-f186-437b-8945-9f31715d32da"
+    (cve,) = vuln["Attribute"]
+    assert (cve["object_relation"], cve["type"], cve["category"], cve["to_ids"]) == (
+        "id",
+        "vulnerability",
+        "External analysis",
+        False,
+    )
+
+
+def test_galaxy_tags_name_a_sub_technique_by_its_own_part() -> None:
+    from bot.exports.misp import galaxy_tag
+
+    assert galaxy_tag("T1566.001", "Phishing: Spearphishing Attachment") == (
+        'misp-galaxy:mitre-attack-pattern="Spearphishing Attachment - T1566.001"'
+    )
+    assert galaxy_tag("T1486", "Data Encrypted for Impact") == (
+        'misp-galaxy:mitre-attack-pattern="Data Encrypted for Impact - T1486"'
+    )
+
+
+def test_an_unknown_severity_is_mispys_undefined_level() -> None:
+    from bot.extraction.schema import Severity, SeverityAssessment
+
+    s = summary_of("phishing").model_copy(
+        update={"severity": SeverityAssessment(level=Severity("unknown"), reason="r")}
+    )
+    assert json.loads(export([ExportItem(1, "T", s, FIRST, FIRST)], "misp"))["Event"]["threat_level_id"] == "4"
+
+
+def test_csv_joins_techniques_and_indicators_and_leaves_an_unknown_date_empty() -> None:
+    s = summary_of("phishing")
+    (row,) = list(csv.DictReader(io.StringIO(export([item("phishing")], "csv"))))
+    assert row["attack_techniques"] == "; ".join(f"{t.id} {t.name}" for t in s.attack_techniques)
+    assert len(s.attack_techniques) > 1
+    assert row["indicators"] == "; ".join(i.value for i in s.indicators)
+    undated = s.model_copy(update={"dates": []})
+    (row2,) = list(csv.DictReader(io.StringIO(export([ExportItem(1, "T", undated, FIRST, FIRST)], "csv"))))
+    assert row2["happened"] == ""

@@ -89,7 +89,7 @@ def refang(value: str) -> str:
 def host_of(indicator: Indicator) -> str | None:
     live = refang(indicator.value)
     if indicator.kind == "domain":
-        return live.lower().rstrip(".")
+        return live.lower()
     if indicator.kind == "url":
         return (urlsplit(live).hostname or "").lower() or None
     if indicator.kind == "email":
@@ -113,8 +113,7 @@ def _same_site(host: str, site: str) -> bool:
 
 
 def _first_label(host: str) -> str:
-    labels = host.removeprefix("www.").split(".")
-    return _NON_ALNUM.sub("", labels[0]) if labels else ""
+    return _NON_ALNUM.sub("", host.removeprefix("www.").split(".")[0])
 
 
 def _is_victims_own(host: str, victims: Sequence[Mention]) -> bool:
@@ -137,7 +136,7 @@ def why_benign(indicator: Indicator, *, site: str | None, victims: Sequence[Ment
     """Why the indicator is not one (a short reason), or None when it stands."""
     kind = indicator.kind
     if kind in ("md5", "sha1", "sha256"):
-        return "a well-known hash" if _in_lists(indicator.value.lower(), _HASH_LISTS) else None
+        return "a well-known hash" if _in_lists(indicator.value, _HASH_LISTS) else None
     if kind in ("ipv4", "ipv6"):
         address = refang(indicator.value)
         try:
@@ -173,7 +172,7 @@ def why_benign(indicator: Indicator, *, site: str | None, victims: Sequence[Ment
 def drop_benign(
     indicators: Sequence[Indicator], *, source_url: str | None, site: str | None, victims: Sequence[Mention]
 ) -> list[Indicator]:
-    """The indicators that stand (the article's own site is its URL's host, else its site name)."""
-    home = (urlsplit(source_url).hostname or "").lower() if source_url else ""
-    publisher = home.removeprefix("www.") or (site or "").lower().removeprefix("www.") or None
+    """The indicators that stand (the article's own site is its URL's host, else its site name;
+    case and "www." do not matter: sites are compared by the name they registered)."""
+    publisher = (urlsplit(source_url).hostname if source_url else None) or site or None
     return [i for i in indicators if why_benign(i, site=publisher, victims=victims) is None]

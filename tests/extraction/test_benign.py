@@ -153,3 +153,13 @@ def test_registrable_names(host: str, name: str) -> None:
     from bot.extraction.benign import registrable
 
     assert registrable(host) == name
+
+
+def test_a_name_without_a_known_suffix_keeps_its_last_two_labels() -> None:
+    from bot.extraction.benign import registrable
+
+    assert registrable("a.b.c.notarealtld") == "c.notarealtld"
+
+
+def test_a_victims_site_in_capitals_is_still_its_own() -> None:
+    assert why_benign(indicator("domain", "ACMEBANK[.]com"), site=None, victims=VICTIMS) == "the victim's own site"
