@@ -25,7 +25,7 @@ depends_on = None
 
 
 def _bot_columns() -> list[sa.Column[object]]:
-    """The columns ``slack_bots`` and ``slack_installations`` share, in the library's order."""
+    """The app's columns ``slack_bots`` and ``slack_installations`` share, in the library's order."""
     return [
         sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("client_id", sa.String(32), nullable=False),
@@ -35,11 +35,9 @@ def _bot_columns() -> list[sa.Column[object]]:
     ]
 
 
-def upgrade() -> None:
-    op.create_table(
-        "slack_installations",
-        *_bot_columns(),
-        sa.Column("enterprise_url", sa.String(200), nullable=True),
+def _team_bot_columns() -> list[sa.Column[object]]:
+    """The workspace and its bot token: the same columns in both tables."""
+    return [
         sa.Column("team_id", sa.String(32), nullable=True),
         sa.Column("team_name", sa.String(200), nullable=True),
         sa.Column("bot_token", sa.String(200), nullable=True),
@@ -48,6 +46,15 @@ def upgrade() -> None:
         sa.Column("bot_scopes", sa.String(1000), nullable=True),
         sa.Column("bot_refresh_token", sa.String(200), nullable=True),
         sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+    ]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "slack_installations",
+        *_bot_columns(),
+        sa.Column("enterprise_url", sa.String(200), nullable=True),
+        *_team_bot_columns(),
         sa.Column("user_id", sa.String(32), nullable=False),
         sa.Column("user_token", sa.String(200), nullable=True),
         sa.Column("user_scopes", sa.String(1000), nullable=True),
@@ -69,14 +76,7 @@ def upgrade() -> None:
     op.create_table(
         "slack_bots",
         *_bot_columns(),
-        sa.Column("team_id", sa.String(32), nullable=True),
-        sa.Column("team_name", sa.String(200), nullable=True),
-        sa.Column("bot_token", sa.String(200), nullable=True),
-        sa.Column("bot_id", sa.String(32), nullable=True),
-        sa.Column("bot_user_id", sa.String(32), nullable=True),
-        sa.Column("bot_scopes", sa.String(1000), nullable=True),
-        sa.Column("bot_refresh_token", sa.String(200), nullable=True),
-        sa.Column("bot_token_expires_at", sa.DateTime(), nullable=True),
+        *_team_bot_columns(),
         sa.Column("is_enterprise_install", sa.Boolean(), nullable=False),
         sa.Column("installed_at", sa.DateTime(), nullable=False),
     )
