@@ -105,3 +105,22 @@ def test_mention_over_socket_mode(socket_side: SocketSide, tmp_path: Any) -> Non
             handler.close()  # type: ignore[no-untyped-call]
             bot.runner.stop(drain_s=5)
             store.close()
+
+
+def test_installing_in_many_workspaces_needs_http_mode(tmp_path: Any) -> None:
+    import pytest
+
+    from bot.errors import ConfigurationError
+
+    settings = Settings(
+        SLACK_CLIENT_ID="1111.2222",
+        SLACK_CLIENT_SECRET=SecretStr("secret"),
+        SLACK_BOT_TOKEN=None,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'oauth.sqlite3'}",
+    )
+    store = incidents.open_store(database_url=settings.database_url)
+    try:
+        with pytest.raises(ConfigurationError, match="needs --mode http"):
+            build_bot(settings=settings, store=store, mode="socket")
+    finally:
+        store.close()
