@@ -163,6 +163,22 @@ _SOURCES_OF = select(
 ).order_by(Source.id)
 
 
+# Search reads at most this many of a team's corrected incidents (the newest) for corrected words.
+MAX_CORRECTED_SCANNED = 5_000
+
+
+def _strings(value: Any) -> Iterable[str]:
+    """Every string inside a JSON value (not its keys)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
 class AudienceView:
     """Reads of one team's incidents as ``audience`` may see them."""
 
@@ -372,8 +388,34 @@ class AudienceView:
                 .group_by(hits.c.incident_id)
                 .order_by(desc(best), hits.c.incident_id.desc())
             )
-        ids = [int(i) for i, _ in self.session.execute(stmt.limit(limit).offset(offset))]
-        return self._records(ids)
+        by_text = [int(i) for i, _ in self.session.execute(stmt.limit(limit + offset))]
+        # Then what people set on a card that no article says (a victim's full name): corrected
+        # incidents whose corrections hold every word, after the article matches.
+        ids = list(dict.fromkeys([*by_text, *self._corrected_matches(words)]))
+        return self._records(ids[offset : offset + limit])
+
+    def _corrected_matches(self, words: Sequence[str]) -> list[int]:
+        """Visible incidents, newest first, whose people's corrections hold every word (each
+        somewhere in the values set). Matched here rather than in SQL: corrected cards are few
+        (the newest ``MAX_CORRECTED_SCANNED`` are read), and the values are JSON."""
+        wanted = [w.casefold() for w in words if w.strip()]
+        if not wanted:
+            return []
+        visible = exists().where(
+            Source.incident_id == Incident.id, Source.team_id == self.team_id, self._visible_source(Source.id)
+        )
+        stmt = (
+            select(Incident.id, Incident.overrides_json)
+            .where(Incident.team_id == self.team_id, Incident.overrides_json.is_not(None), visible)
+            .order_by(Incident.id.desc())
+            .limit(MAX_CORRECTED_SCANNED)
+        )
+        found = []
+        for incident_id, overrides in self.session.execute(stmt):
+            values = [v.casefold() for v in _strings(overrides)]
+            if all(any(w in v for v in values) for w in wanted):
+                found.append(int(incident_id))
+        return found
 
     def by_link(self, canonical_url: str) -> IncidentRecord | None:
         """The incident a link was reported as, if the audience may see that report."""

@@ -180,3 +180,23 @@ def test_the_team_s_figures_count_no_private_incident(store: Store) -> None:
     team = corrections.stats(store=store, team_id=T, audience=Audience.team())
     assert (team.cards, team.corrected, team.rated, team.accurate) == (1, 0, 1, 1)
     assert team.corrections_per_field == {}
+
+
+def test_search_finds_what_people_set_that_no_article_says(store: Store) -> None:
+    first = report(store, breach_notice("Alder Mills", "Leeds", "1,200"), make_summary(title="t", victims=["Alder"]))
+    assert correct(store, first.incident.id, victims="Alder Mills Holdings Ltd; Quarrytown Council") is not None
+
+    def found(query: str, audience: Audience = PUBLIC) -> list[int]:
+        return [r.id for r in incidents.search_incidents(store=store, team_id=T, query=query, audience=audience)]
+
+    assert found("Quarrytown") == [first.incident.id]  # in no article
+    assert found("holdings quarrytown") == [first.incident.id]  # words from two values
+    assert found("Quarrytown Leeds") == []  # every word must be in the corrections (or the text)
+    assert found("victims") == []  # a field's name is not a value
+    # the article's own words still come first, once
+    assert found("Alder") == [first.incident.id]
+    # a conversation that cannot see the incident does not find it by its corrections either
+    hidden = private_report(store)
+    correct(store, hidden.incident.id, audience=Audience.conversation("G-sec"), victims="Xylophane Partners")
+    assert found("Xylophane") == []
+    assert found("Xylophane", Audience.conversation("G-sec")) == [hidden.incident.id]
