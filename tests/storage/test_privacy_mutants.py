@@ -403,7 +403,7 @@ def test_postgresql_search_is_a_materialized_text_match_then_the_teams_visible_s
     session = _Recorder(dialect)
     repo = SimpleNamespace(session=session)
     assert AudienceView(repo, team_id=T, audience=audience).search("breached  Kelp-Works", limit=7, offset=14) == []  # type: ignore[arg-type]
-    (statement,) = session.statements
+    statement, corrected = session.statements  # the article text, then what people set
     sql, params = _sql(statement, dialect)
     # Each word: as PostgreSQL's parser reads it, or the phrase of its parts (_pg_tsquery).
     query = (
@@ -419,7 +419,7 @@ def test_postgresql_search_is_a_materialized_text_match_then_the_teams_visible_s
         "SELECT hits.incident_id, max(hits.rank) AS best FROM hits "
         f"WHERE hits.team_id = %(team_id_1)s{visible} "
         "GROUP BY hits.incident_id ORDER BY best DESC, hits.incident_id DESC "
-        "LIMIT %(param_1)s OFFSET %(param_2)s"
+        "LIMIT %(param_1)s"
     )
     expected = {
         "plainto_tsquery_1": "english",
@@ -431,12 +431,23 @@ def test_postgresql_search_is_a_materialized_text_match_then_the_teams_visible_s
         "phraseto_tsquery_3": "english",
         "phraseto_tsquery_4": "Kelp Works",
         "team_id_1": T,
-        "param_1": 7,
-        "param_2": 14,
+        "param_1": 21,  # the page's end: the corrected matches follow the text matches, then the page is cut
     }
     if audience.kind == "conversation":
         expected["channel_id_1"] = "G-sec"
     assert params == expected
+    # People's corrections: the team's corrected incidents the audience may see, newest first.
+    sql, params = _sql(corrected, dialect)
+    source_visible = visible.replace("hits.source_id", "sources.id")
+    assert sql == (
+        "SELECT incidents.id, incidents.overrides_json FROM incidents WHERE incidents.team_id = %(team_id_1)s "
+        "AND incidents.overrides_json IS NOT NULL AND (EXISTS (SELECT * FROM sources WHERE "
+        f"sources.incident_id = incidents.id AND sources.team_id = %(team_id_2)s{source_visible})) "
+        "ORDER BY incidents.id DESC LIMIT %(param_1)s"
+    )
+    assert params == {"team_id_1": T, "team_id_2": T, "param_1": 5000} | (
+        {"channel_id_1": "G-sec"} if audience.kind == "conversation" else {}
+    )
 
 
 # --- evidence -----------------------------------------------------------------------------------
