@@ -337,10 +337,13 @@ class AudienceView:
 
     def get(self, incident_id: int) -> IncidentRecord | None:
         """One incident with its visible sources, or None when it does not exist for this audience."""
-        if not valid_id(incident_id):
-            return None
-        records = self._records([incident_id], with_sources=True)
+        records = self.many([incident_id])
         return records[0] if records else None
+
+    def many(self, incident_ids: Sequence[int]) -> list[IncidentRecord]:
+        """The incidents among ``incident_ids`` that exist for this audience, with their visible
+        sources, in the order given (one read for all of them)."""
+        return self._records([i for i in incident_ids if valid_id(i)], with_sources=True)
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[IncidentRecord]:
         """Incidents with a visible source that matches every word of ``query``, best match first."""

@@ -102,16 +102,14 @@ class Store:
 
     def upgrade(self) -> None:
         """Apply the migrations up to the latest (idempotent); one log line when it changed anything."""
-        from storage.migrations import current, head, upgrade
+        from storage.migrations import head, upgrade
 
         try:
-            before = current(self.engine)
-            upgrade(self.engine)
-            after = current(self.engine)
+            before = upgrade(self.engine)
         except DBAPIError as exc:
             raise StorageError(describe(exc)) from exc
-        if after != before:
-            log.info("database schema upgraded from %s to %s (latest: %s)", before or "empty", after, head())
+        if before is not None:
+            log.info("database schema upgraded from %s to %s", before or "empty", head())
 
     def close(self) -> None:
         self.engine.dispose()

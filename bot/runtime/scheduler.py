@@ -14,6 +14,7 @@ grace period, when it comes back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -83,8 +84,8 @@ class DigestScheduler:
     def shutdown(self) -> None:
         self._scheduler.shutdown(wait=False)
 
-    def _send(self, sub: SubscriptionRecord) -> None:
-        slack = self.slack_for(sub.team_id)
+    def _send(self, sub: SubscriptionRecord, slack_for: SlackFor | None = None) -> None:
+        slack = (slack_for or self.slack_for)(sub.team_id)
         if slack is None:
             log.debug("digest %s/%s waits: the bot does not serve that workspace", sub.team_id, sub.channel_id)
             return
@@ -124,9 +125,12 @@ class DigestScheduler:
                     misfire_grace_time=int(self.grace.total_seconds()),
                 )
                 self._jobs[sub.id] = wanted[sub.id]
+        # One lookup of each workspace's client per pass (in OAuth mode a database read), not one
+        # per subscription.
+        slack_for = functools.cache(self.slack_for)
         for sub in subs:
             try:
-                self._send(sub)
+                self._send(sub, slack_for)
             except Exception:
                 log.exception("digest for subscription %s failed", sub.id)
         return subs

@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bot.exports import ExportItem, Format, export
-from bot.usecases import incidents
 from storage import IncidentRecord, Store
+from storage.privacy import AudienceView
 from storage.records import Audience
+from storage.repository import IncidentRepository
 
 # The most incidents one export holds (a file for a platform to import, not a database dump).
 MAX_INCIDENTS = 5_000
@@ -37,17 +38,17 @@ def chosen(
     incident_type: str | None = None,
 ) -> list[IncidentRecord]:
     """The incidents to export, oldest first: the ones named by id (those the audience may not
-    see are left out), else every one seen since ``since`` (of ``incident_type``)."""
-    if ids:
-        found = [incidents.get_incident(store=store, team_id=team_id, incident_id=i, audience=audience) for i in ids]
-        return [r for r in found if r is not None]
-    recent = incidents.list_incidents(
-        store=store, team_id=team_id, audience=audience, limit=MAX_INCIDENTS, incident_type=incident_type
-    )
-    if since is not None:
-        recent = [r for r in recent if r.last_seen_at.date() >= since]
-    full = [incidents.get_incident(store=store, team_id=team_id, incident_id=r.id, audience=audience) for r in recent]
-    return sorted((r for r in full if r is not None), key=lambda r: (r.first_seen_at, r.id))
+    see are left out), else every one seen since ``since`` (of ``incident_type``). One read."""
+
+    def work(repo: IncidentRepository) -> list[IncidentRecord]:
+        view = AudienceView(repo, team_id=team_id, audience=audience)
+        if not ids:
+            recent = view.recent(limit=MAX_INCIDENTS, incident_type=incident_type)
+            wanted = [r.id for r in recent if since is None or r.last_seen_at.date() >= since]
+            return sorted(view.many(wanted), key=lambda r: (r.first_seen_at, r.id))
+        return view.many(ids)
+
+    return store.read(work)
 
 
 def export_incidents(records: Sequence[IncidentRecord], fmt: Format) -> str:

@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.exports import SUFFIX, Format
+from bot.render.slack import escape
 from bot.usecases import exports
 from bot.usecases import incidents as services
 from handlers.deps import Deps
@@ -49,7 +50,7 @@ def upload_export(
             content=text,
             filename=f"incident-{incident_id}.{SUFFIX[fmt]}",
             title=f"Incident #{incident_id} ({LABEL[fmt]})",
-            initial_comment=f"<@{user_id}> exported incident #{incident_id} as {LABEL[fmt]}.",
+            initial_comment=f"<@{escape(user_id)}> exported incident #{incident_id} as {LABEL[fmt]}.",
         )
     except SlackApiError as exc:
         reason = exc.response.get("error") if exc.response is not None else "no answer"

@@ -55,20 +55,23 @@ def current(engine: Engine) -> str | None:
 MIGRATION_LOCK = 0x696E63626F746D67
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Upgrade the database to ``revision``; a no-op when it is already there.
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Upgrade the database to ``revision``; a no-op when it is already there. Returns the
+    revision it upgraded from ("" for an empty database), or None when it did nothing.
 
     Safe when several replicas start at once: on PostgreSQL the upgrade holds a transaction-level
     advisory lock, so the others wait and then find the schema current; on SQLite the write
     transaction itself (BEGIN IMMEDIATE) serializes them."""
     if revision == "head" and current(engine) == head():
-        return
+        return None
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
-        if revision == "head" and MigrationContext.configure(conn).get_current_revision() == head():
-            return  # another replica upgraded while this one waited for the lock
+        before = MigrationContext.configure(conn).get_current_revision()
+        if revision == "head" and before == head():
+            return None  # another replica upgraded while this one waited for the lock
         command.upgrade(config(conn), revision)
+        return before or ""
 
 
 def diff(engine: Engine) -> list[Any]:
