@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.errors import UnsupportedInputError  # noqa: E402
 from bot.extraction import Article, summarize_article  # noqa: E402
-from bot.sources.html import _fallback_text, extract_page  # noqa: E402
+from bot.sources.html import visible_text, extract_page  # noqa: E402
 from bot.sources.local import split_title  # noqa: E402
 from bot.usecases.batch import parse_published  # noqa: E402
 
@@ -145,8 +145,8 @@ SOURCE_WORST_CASES: dict[str, Callable[[], object]] = {
     "page of 50,000 SVG paths and an article": lambda: extract_page(
         _page("<svg>" + "<path d='M0 0'/>" * 50_000 + "</svg>" + _ARTICLE_HTML)
     ),
-    "text fallback, unclosed 2 MB tail of <a b='>'": lambda: _fallback_text(_ARTICLE_HTML + "<a b='>'" * 250_000),
-    "text fallback, unclosed 2 MB tail of <a": lambda: _fallback_text(_ARTICLE_HTML + "<a " * 666_000),
+    "text fallback, unclosed 2 MB tail of <a b='>'": lambda: visible_text(_ARTICLE_HTML + "<a b='>'" * 250_000),
+    "text fallback, unclosed 2 MB tail of <a": lambda: visible_text(_ARTICLE_HTML + "<a " * 666_000),
     "2 MB of spaces before a first line (no title)": lambda: split_title(" " * 2_000_000 + "Parcelo\n" + _BODY),
 }
 

@@ -16,13 +16,15 @@ from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.app.settings import Settings
 from bot.usecases import incidents
+from bot.usecases.feeds import EntryOutcome
 from bot.usecases.intake import Origin, Outcome
 from bot.usecases.jobs import JobQueue
 from bot.usecases.unfurls import LinkSummarizer
 from storage import Store
-from storage.records import ConversationType
+from storage.records import ConversationType, FeedRecord
 
 log = logging.getLogger(__name__)
+FeedEntryReader = Callable[[FeedRecord, dict[str, Any]], EntryOutcome]
 
 # How long a channel's kind (public, private, DM) is trusted before Slack is asked again: a channel
 # converted to private is then recorded as private within minutes, and its history hidden.
@@ -40,6 +42,9 @@ class Deps:
     # Reads a link and summarizes it without storing it (link previews); in a worker process
     # when running.
     summarize_link: LinkSummarizer
+    # Reads one new entry of a followed feed (bot/usecases/feeds.py read_entry); in a worker
+    # process when running.
+    read_feed_entry: FeedEntryReader
     # OAuth mode: where the installs are kept (None with a single SLACK_BOT_TOKEN).
     installation_store: InstallationStore | None = None
     clock: Callable[[], float] = time.monotonic

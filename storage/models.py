@@ -388,3 +388,104 @@ class TeamSetting(Base):
     unfurl_links: Mapped[bool] = mapped_column(Boolean, default=False)
     updated_by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Feed(Base):
+    """A news feed a channel follows (storage/feeds.py): polled every ``interval_minutes``.
+
+    ``next_poll_at`` is also the poll's claim: a replica polls the feed only if its UPDATE moved
+    ``next_poll_at`` on from a due value, which one replica wins per interval. ``etag`` and
+    ``last_modified`` are the feed's last validators (conditional GET). ``failures`` counts polls
+    that failed in a row: each backs the next poll off further, and past a limit the feed is
+    ``paused`` with ``last_error`` saying why."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    channel_id: Mapped[str] = mapped_column(CHANNEL)
+    # The channel's kind when it was last looked at: what the feed's incidents are sighted as.
+    conversation_type: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(String(300))
+    types: Mapped[list[str]] = mapped_column(Json, default=list)  # incident types kept; empty: all
+    alert_severity: Mapped[str | None] = mapped_column(String(16))  # alert on every incident at or above
+    interval_minutes: Mapped[int] = mapped_column(Integer)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    next_poll_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    last_polled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    last_ok_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "url"),
+        # The poll query: feeds due, in order.
+        Index(None, "paused", "next_poll_at"),
+    )
+
+
+class FeedItem(Base):
+    """An entry of a feed, remembered once seen (so it is read once, whatever its outcome)."""
+
+    __tablename__ = "feed_entries"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    team_id: Mapped[str] = mapped_column(TEAM)
+    key: Mapped[str] = mapped_column(String(64))  # bot/sources/feeds.py: a hash of guid, link or title
+    link: Mapped[str | None] = mapped_column(String(2000))
+    title: Mapped[str | None] = mapped_column(String(500))
+    seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    # queued, then: incident, not_incident, filtered, unreadable
+    outcome: Mapped[str] = mapped_column(String(32), default="queued")
+    incident_id: Mapped[int | None] = mapped_column(ID)
+
+    __table_args__ = (UniqueConstraint("feed_id", "key"),)
+
+
+class WatchTerm(Base):
+    """A name a channel watches for: an organisation, vendor, product, CVE id or threat actor."""
+
+    __tablename__ = "watch_terms"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    channel_id: Mapped[str] = mapped_column(CHANNEL)
+    term: Mapped[str] = mapped_column(String(200))  # as the person wrote it
+    norm: Mapped[str] = mapped_column(String(200))  # bot/domain/watchlist.py: how it is compared
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+
+    __table_args__ = (UniqueConstraint("team_id", "channel_id", "norm"),)
+
+
+class Alert(Base):
+    """An alert card owed to a channel about an incident. The unique row is the claim: one alert
+    per (channel, incident); it is owed again only when the incident's severity rose past the
+    rank it was alerted at (storage/alerts.py)."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(ID, primary_key=True)
+    team_id: Mapped[str] = mapped_column(TEAM)
+    channel_id: Mapped[str] = mapped_column(CHANNEL)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id", ondelete="CASCADE"))
+    severity_rank: Mapped[int] = mapped_column(SmallInteger)
+    reason: Mapped[str] = mapped_column(String(300))
+    # pending -> claimed -> posted; "dropped" when the channel may not see the incident any more
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=_utcnow)
+    posted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    message_ts: Mapped[str | None] = mapped_column(TS)
+    posts: Mapped[int] = mapped_column(Integer, default=0)  # how many alert cards were posted (re-alerts)
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "channel_id", "incident_id"),
+        Index(None, "status"),
+    )

@@ -194,3 +194,46 @@ class TeamSettingsRecord(_Record):
     unfurl_links: bool
     updated_by: str | None = None
     updated_at: dt.datetime | None = None
+
+
+class FeedRecord(_Record):
+    """A feed a channel follows, with its polling state (storage/feeds.py)."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    conversation_type: ConversationType
+    url: str
+    title: str | None
+    types: tuple[str, ...]
+    alert_severity: str | None
+    interval_minutes: int
+    etag: str | None
+    last_modified: str | None
+    next_poll_at: dt.datetime
+    last_polled_at: dt.datetime | None
+    last_ok_at: dt.datetime | None
+    failures: int
+    paused: bool
+    last_error: str | None
+    entries: int = 0  # entries remembered
+    incidents: int = 0  # … of which became (or joined) incidents
+
+
+class WatchTermRecord(_Record):
+    id: int
+    team_id: str
+    channel_id: str
+    term: str
+
+
+class AlertRecord(_Record):
+    """An alert owed to a channel (storage/alerts.py), as its poster claimed it."""
+
+    id: int
+    team_id: str
+    channel_id: str
+    incident_id: int
+    severity_rank: int
+    reason: str
+    posts: int

@@ -14,10 +14,13 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Executable, delete, select, text, update
 
 from storage.models import (
+    Alert,
     Correction,
     DigestRun,
     DigestSubscription,
+    Feed,
     Feedback,
+    FeedItem,
     Incident,
     IncidentKey,
     Job,
@@ -27,6 +30,7 @@ from storage.models import (
     Source,
     SourceAnchor,
     TeamSetting,
+    WatchTerm,
 )
 from storage.repository import IncidentRepository
 
@@ -35,6 +39,10 @@ UNINSTALLED = "team_uninstalled"
 
 # The tables with a team_id column, children first.
 TEAM_TABLES = (
+    Alert,
+    FeedItem,
+    Feed,
+    WatchTerm,
     Feedback,
     Correction,
     Sighting,

@@ -16,6 +16,7 @@ from rich.console import Console
 from bot import __version__
 from bot.app.cli_corrections import register as register_corrections
 from bot.app.cli_digest import register as register_digest
+from bot.app.cli_feeds import register as register_feeds
 from bot.app.cli_output import err, fail, report_source_error
 from bot.app.cli_store import register, store_summary, stored_line
 from bot.app.settings import Settings
@@ -35,6 +36,7 @@ _state = {"debug": False}
 register(app)  # db upgrade, incidents list|show|search (bot/app/cli_store.py)
 register_digest(app)  # digest preview|send (bot/app/cli_digest.py)
 register_corrections(app)  # corrections export, stats (bot/app/cli_corrections.py)
+register_feeds(app)  # feeds add|list|remove|poll (bot/app/cli_feeds.py)
 
 
 def _version(value: bool) -> None:

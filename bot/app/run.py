@@ -15,11 +15,15 @@ from bot.app.settings import Settings
 from bot.app.slack_app import Mode, SlackBot, build_bot
 from bot.errors import ConfigurationError
 from bot.runtime.installations import INSTALL_PATH
-from bot.runtime.scheduler import DigestScheduler, team_slack
+from bot.runtime.scheduler import DigestScheduler, team_poster, team_slack
 from bot.runtime.worker_pool import SubmissionPool
-from bot.usecases import incidents
+from bot.usecases import alerts, feeds, incidents
 
 log = logging.getLogger("incident_bot")
+# How often due feeds are looked for (each feed is read on its own interval, 15 minutes by
+# default), and owed alerts posted.
+FEED_POLL_EVERY_S = 30.0
+ALERTS_EVERY_S = 10.0
 
 
 def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
@@ -40,8 +44,16 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     bot: SlackBot | None = None
     pool = SubmissionPool(settings, processes=max(1, min(settings.workers, os.cpu_count() or 1)))
     try:
-        bot = build_bot(settings=settings, store=store, mode=mode, process=pool.run, summarize_link=pool.summarize_link)
+        bot = build_bot(
+            settings=settings,
+            store=store,
+            mode=mode,
+            process=pool.run,
+            summarize_link=pool.summarize_link,
+            read_feed_entry=pool.read_feed_entry,
+        )
         app = bot.app
+        bot_clients = bot.clients
         log.info("%s", serving_line(settings, serves(bot), store.engine.dialect.name, mode, port or settings.port))
         # Submissions left by a process that died (or handed back by one that stopped) are taken
         # over as soon as their leases lapse.
@@ -52,6 +64,14 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
             grace=dt.timedelta(hours=settings.digest_grace_hours),
             claim_expiry=dt.timedelta(minutes=settings.digest_claim_expiry_minutes),
             post_empty=settings.digest_post_empty,
+            periodic=[
+                ("feeds", FEED_POLL_EVERY_S, lambda: feeds.poll_due(store=store, fetch=pool.poll_feed)),
+                (
+                    "alerts",
+                    ALERTS_EVERY_S,
+                    lambda: alerts.send_owed(store=store, poster_for=team_poster(bot_clients)),
+                ),
+            ],
         )
         scheduler.start()
         if mode == "socket":

@@ -20,11 +20,12 @@ from bot.errors import ConfigurationError
 from bot.runtime.installations import Installations, SingleTeam, TeamClients
 from bot.runtime.slack_api import make_client, web_client
 from bot.sources.web import url_reader
-from bot.usecases import unfurls
+from bot.usecases import feeds, unfurls
 from bot.usecases.intake import Origin, Outcome, process_submission
 from bot.usecases.jobs import JobQueue, JobRunner
 from bot.usecases.unfurls import LinkSummarizer
 from handlers import Deps, job_handlers, register_handlers
+from handlers.deps import FeedEntryReader
 from handlers.guards import SlackHosts, answerable_only_at, mark_verified, only_team
 from storage import Store
 from storage.jobs import SqlJobs
@@ -36,6 +37,12 @@ def in_process(settings: Settings, store: Store) -> Callable[[str, Origin], list
     """The submission use case run on the calling thread (tests, tools)."""
     read = url_reader(settings)
     return lambda text, origin: process_submission(store=store, text=text, origin=origin, read_url=read)
+
+
+def feed_reader_in_process(settings: Settings, store: Store) -> FeedEntryReader:
+    """Feed entries read on the calling thread (tests, tools)."""
+    read = url_reader(settings)
+    return lambda feed, payload: feeds.read_entry(store=store, feed=feed, payload=payload, read_url=read)
 
 
 @dataclass
@@ -59,6 +66,7 @@ def build_bot(
     mode: Mode,
     process: Callable[[str, Origin], list[Outcome]] | None = None,
     summarize_link: LinkSummarizer | None = None,
+    read_feed_entry: FeedEntryReader | None = None,
 ) -> SlackBot:
     """The Bolt app with every handler registered, and the job runner that answers submissions.
     Request signatures are verified in HTTP mode (Socket Mode connections are authenticated by
@@ -113,6 +121,7 @@ def build_bot(
         process=process or in_process(settings, store),
         jobs=jobs,
         summarize_link=summarize_link or functools.partial(unfurls.summarize_link, read_url=url_reader(settings)),
+        read_feed_entry=read_feed_entry or feed_reader_in_process(settings, store),
         installation_store=installations.installation_store if installations is not None else None,
     )
     register_handlers(app, deps)

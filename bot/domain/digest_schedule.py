@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.domain import watchlist
 from bot.errors import BadInputError
 from bot.extraction.schema import IncidentSummary
 
@@ -130,6 +132,8 @@ class Digest:
     by_type: dict[str, int]
     by_severity: dict[str, int]
     previous_total: int | None  # incidents in the previous period, for the change
+    # The incidents that name something on the channel's watchlist: id -> the terms, as written.
+    watched: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -143,8 +147,10 @@ def build_digest(
     end: dt.datetime,
     items: list[DigestItem],
     previous_total: int | None,
+    watch_terms: Sequence[str] = (),
 ) -> Digest:
-    """Counts by type and severity, incidents most severe first (newest first within a level)."""
+    """Counts by type and severity, incidents most severe first (newest first within a level), and
+    which of them name a term of the channel's watchlist."""
     ordered = sorted(items, key=lambda i: (_SEVERITY_ORDER[i.summary.severity.level.value], -i.incident_id))
     return Digest(
         period=period,
@@ -159,4 +165,9 @@ def build_digest(
             )
         },
         previous_total=previous_total,
+        watched={
+            i.incident_id: tuple(h.term for h in hits)
+            for i in ordered
+            if (hits := watchlist.matches(i.summary, watch_terms))
+        },
     )

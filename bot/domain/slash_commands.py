@@ -18,6 +18,8 @@ HELP_TEXT = """*incident-bot* — evidence-backed summaries of security-incident
 • `/incident search QUERY` — find incidents by victim, attacker, CVE, type or words
 • `/incident digest subscribe [daily|weekly] [HH:MM] [Area/City]` — a digest in this channel
 • `/incident digest unsubscribe` · `/incident digest status` · `/incident digest now` (preview)
+• `/incident feed add URL [type…] [alert:high] [every:30]` · `feed list` · `feed remove ID` — follow a news feed here
+• `/incident watch add "Okta" "Citrix NetScaler" CVE-2024-3400` · `watch list` · `watch remove NAME…|all` — alerts
 • `/incident export ID [stix|misp|csv|json]` — the incident as a file in its thread here (default STIX 2.1)
 • `/incident unfurl on|off` — previews of incident news links posted where I am (this workspace)
 • `/incident help` — this list
@@ -57,6 +59,18 @@ class Export:
 
 
 @dataclass(frozen=True)
+class Feed:
+    action: str  # add | list | remove
+    args: tuple[str, ...]  # add: the address and its options; remove: the feed id
+
+
+@dataclass(frozen=True)
+class Watch:
+    action: str  # add | list | remove
+    text: str  # the terms as typed (quoted names keep their spaces)
+
+
+@dataclass(frozen=True)
 class Unfurl:
     on: bool | None  # None: say whether link previews are on
 
@@ -66,7 +80,7 @@ class Help:
     problem: str | None = None  # why help is shown instead of what was asked (mrkdwn, user text escaped)
 
 
-Command = Summary | ListIncidents | Show | Search | Digest | Export | Unfurl | Help
+Command = Summary | ListIncidents | Show | Search | Digest | Export | Feed | Watch | Unfurl | Help
 
 # The formats of bot/exports (the grammar stays pure: it names them, the exporter writes them).
 EXPORT_FORMATS = ("stix", "misp", "csv", "json")
@@ -129,6 +143,27 @@ def parse(text: str) -> Command:
         if fmt not in EXPORT_FORMATS:
             return Help(f"`/incident export` writes {', '.join(EXPORT_FORMATS)}, not {echo(fmt)}")
         return Export(incident_id, fmt)
+    if word in ("feed", "feeds"):
+        action, _, args = rest.partition(" ")
+        action = action.lower() or "list"
+        if action not in ("add", "list", "remove", "rm"):
+            return Help("`/incident feed` takes add, list or remove")
+        action = "remove" if action == "rm" else action
+        words = tuple(args.split())
+        if action == "add" and not words:
+            return Help("`/incident feed add` needs the feed's address: `/incident feed add https://…/feed.xml`")
+        if action == "remove" and (len(words) != 1 or parse_incident_id(words[0]) is None):
+            return Help("`/incident feed remove` takes one feed ID, as `/incident feed list` shows it")
+        return Feed(action, words)
+    if word in ("watch", "watchlist"):
+        action, _, args = rest.partition(" ")
+        action = action.lower() or "list"
+        if action not in ("add", "list", "remove", "rm"):
+            return Help("`/incident watch` takes add, list or remove")
+        action = "remove" if action == "rm" else action
+        if action != "list" and not args.strip():
+            return Help(f'`/incident watch {action}` needs names: `/incident watch {action} "Okta" CVE-2024-3400`')
+        return Watch(action, args.strip())
     if word == "unfurl":
         setting = rest.lower()
         if setting in ("on", "off", ""):

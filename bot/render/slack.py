@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.domain.digest_schedule import Digest
+from bot.domain.watchlist import Hit
 from bot.extraction.schema import IncidentSummary, Mention
 from bot.render.facts import exploited_label, fact_rows, happened_on, related_line, with_value
 
@@ -386,6 +387,44 @@ def home_view(
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 
 
+WATCH_ICON = ":bell:"
+
+
+def alert_blocks(
+    summary: IncidentSummary, *, incident_id: int, hits: list[Hit], again: bool = False
+) -> tuple[list[dict[str, Any]], str]:
+    """An alert card: why the channel is alerted (the watched names and where the card names
+    them, or the feed's severity threshold), then the incident's card."""
+    level = summary.severity.level.value
+    if hits:
+        named = ", ".join(f"*{escape(truncate(h.name, 80))}* ({h.field})" for h in hits[:8])
+        why = f"{WATCH_ICON} *Watchlist alert* — names {named}"
+    else:
+        why = f"{WATCH_ICON} *Feed alert* — {level} severity"
+    if again:
+        why += f" · severity rose to *{level}*"
+    body, text = card(summary, CardContext(incident_id=str(incident_id)))
+    blocks = [_section(why), *body][:MAX_BLOCKS]
+    return blocks, truncate(escape(f"Alert: {summary.title}") + " — " + text, MAX_FALLBACK_CHARS)
+
+
+_WATCH_LINES = 15
+
+
+def _watch_section(digest: Digest) -> dict[str, Any]:
+    """ "Your watchlist": the period's incidents that name a watched term, first."""
+    lines = []
+    for item in digest.items:
+        terms = digest.watched.get(item.incident_id)
+        if not terms:
+            continue
+        named = ", ".join(escape(truncate(t, 60)) for t in terms[:5])
+        lines.append(f"{WATCH_ICON} `#{item.incident_id}` *{escape(truncate(item.summary.title, 120))}* — {named}")
+    more = len(lines) - _WATCH_LINES
+    text = "*Your watchlist*\n" + "\n".join(lines[:_WATCH_LINES]) + (f"\n… and {more} more" if more > 0 else "")
+    return _section(truncate(text, MAX_SECTION_CHARS))
+
+
 def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
     """The digest message: counts and change first, then one line per incident, most severe first."""
     title = truncate(f"Incident digest — {digest.period}", MAX_HEADER_CHARS)
@@ -405,6 +444,8 @@ def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
             f"*By severity:* {levels}"
         ),
     ]
+    if digest.watched:
+        blocks.append(_watch_section(digest))
     lines: list[str] = []
     for item in digest.items:
         s = item.summary

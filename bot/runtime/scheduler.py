@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -51,6 +51,28 @@ def team_slack(clients: TeamClients) -> SlackFor:
     return slack_for
 
 
+def _logged(name: str, work: Callable[[], object]) -> Callable[[], None]:
+    """A periodic job that logs its failure and runs again at its next interval."""
+
+    def run() -> None:
+        try:
+            work()
+        except Exception:
+            log.exception("%s failed; it runs again at its next interval", name)
+
+    return run
+
+
+def team_poster(clients: TeamClients) -> Callable[[str], Poster | None]:
+    """How a workspace's alerts are posted; None when the bot does not serve it."""
+
+    def poster_for(team_id: str) -> Poster | None:
+        client = clients.client_for(team_id)
+        return None if client is None else slack_poster(client)
+
+    return poster_for
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -65,8 +87,11 @@ class DigestScheduler:
         claim_expiry: dt.timedelta,
         post_empty: bool,
         clock: Clock = utcnow,
+        periodic: Sequence[tuple[str, float, Callable[[], object]]] = (),
     ) -> None:
         self.store, self.slack_for = store, slack_for
+        # Other work on a fixed interval: (name, seconds, what), e.g. polling feeds, posting alerts.
+        self.periodic = list(periodic)
         self.grace, self.claim_expiry, self.post_empty, self.clock = grace, claim_expiry, post_empty, clock
         self._scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
         self._jobs: dict[int, tuple[str, ...]] = {}  # subscription id -> the schedule its job has
@@ -79,6 +104,10 @@ class DigestScheduler:
             next_run_time=dt.datetime.now(dt.UTC),
         )
         self._scheduler.add_job(self.prune, IntervalTrigger(seconds=PRUNE_EVERY.total_seconds()), id="prune")
+        for name, seconds, work in self.periodic:
+            self._scheduler.add_job(
+                _logged(name, work), IntervalTrigger(seconds=seconds), id=name, next_run_time=dt.datetime.now(dt.UTC)
+            )
         self._scheduler.start()
 
     def shutdown(self) -> None:

@@ -31,9 +31,12 @@ from pebble import ProcessExpired, ProcessPool
 
 from bot.app.settings import Settings
 from bot.extraction.schema import IncidentSummary
+from bot.sources.errors import FetchTimeoutError
+from bot.sources.feeds import FeedPoll, NotAFeedError, poll_feed
 from bot.sources.web import url_reader
-from bot.usecases import incidents, intake, unfurls
+from bot.usecases import feeds, incidents, intake, unfurls
 from storage import Store
+from storage.records import FeedRecord
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -76,6 +79,23 @@ def _summarize_link(url: str) -> IncidentSummary | None:
         return unfurls.summarize_link(url, read_url=url_reader(_settings))
     except MemoryError:
         return None
+
+
+def _read_feed_entry(feed: FeedRecord, payload: dict[str, Any]) -> feeds.EntryOutcome:
+    assert _store is not None, "worker not initialised"
+    assert _settings is not None, "worker not initialised"
+    try:
+        return feeds.read_entry(store=_store, feed=feed, payload=payload, read_url=url_reader(_settings))
+    except MemoryError:
+        return feeds.EntryOutcome("unreadable", detail="it needed more memory than a job may use")
+
+
+def _poll_feed(url: str, etag: str | None, last_modified: str | None) -> FeedPoll:
+    assert _settings is not None, "worker not initialised"
+    try:
+        return poll_feed(url, settings=_settings, etag=etag, last_modified=last_modified)
+    except MemoryError as exc:
+        raise NotAFeedError("the feed needed more memory than a job may use") from exc
 
 
 class SubmissionPool:
@@ -148,6 +168,26 @@ class SubmissionPool:
             log.warning("a link preview ran out of its budget or lost its worker")
             return None
         return result
+
+    def read_feed_entry(self, feed: FeedRecord, payload: dict[str, Any]) -> feeds.EntryOutcome:
+        """One feed entry read, summarized and stored in a worker, within a submission's budget."""
+        future = self._submit(_read_feed_entry, feed, payload)
+        try:
+            return future.result()
+        except FutureTimeout:
+            return feeds.EntryOutcome("unreadable", detail=f"it took longer than {self._timeout:g} seconds")
+        except (ProcessExpired, BrokenProcessPool):
+            return feeds.EntryOutcome("unreadable", detail="the worker reading it stopped unexpectedly")
+
+    def poll_feed(self, url: str, etag: str | None, last_modified: str | None) -> FeedPoll:
+        """A feed fetched and parsed in a worker, within a submission's budget; FetchError otherwise."""
+        future = self._submit(_poll_feed, url, etag, last_modified)
+        try:
+            return future.result()
+        except FutureTimeout as exc:
+            raise FetchTimeoutError(f"reading the feed took longer than {self._timeout:g} seconds") from exc
+        except (ProcessExpired, BrokenProcessPool) as exc:
+            raise NotAFeedError("the worker reading the feed stopped unexpectedly") from exc
 
     def close(self) -> None:
         with self._lock:

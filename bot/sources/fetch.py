@@ -14,6 +14,7 @@ import re
 import ssl
 import time
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
@@ -230,8 +231,29 @@ def _redirect_target(current: str, location: str) -> str:
         raise UrlRefusedError(f"{urlsplit(current).hostname} redirected to a link that cannot be read: {exc}") from exc
 
 
-def fetch(url: str, *, settings: Settings, resolver: Resolver = system_resolver) -> FetchedPage:
-    """GET ``url`` and return its decoded text; FetchError (exit 3) for every way that can fail."""
+@dataclass(frozen=True)
+class _Answer:
+    """One GET's outcome after redirects: the final URL, status, media type, body and validators."""
+
+    url: str
+    status: int  # 200-class, or 304 (Not Modified: no body)
+    media: str
+    body: bytes
+    charset: str | None
+    etag: str | None
+    last_modified: str | None
+
+
+def _get(
+    url: str,
+    *,
+    settings: Settings,
+    resolver: Resolver,
+    headers: dict[str, str],
+    refuse: Callable[[str], None],
+) -> _Answer:
+    """GET ``url`` hop by hop (each hop's URL checked, each connection's address vetted) within the
+    time and size budget; ``refuse`` raises for a media type the caller does not read."""
     budget = settings.fetch_timeout
     deadline = time.monotonic() + budget
     backend = GuardedBackend(allow_private=settings.fetch_allow_private, deadline=deadline, resolver=resolver)
@@ -240,7 +262,7 @@ def fetch(url: str, *, settings: Settings, resolver: Resolver = system_resolver)
     host = urlsplit(current).hostname or current
     with httpx.Client(
         transport=GuardedTransport(backend),
-        headers=_HEADERS,
+        headers=headers,
         timeout=timeout,
         follow_redirects=False,  # followed below, hop by hop, so each hop's URL is checked too
         trust_env=False,  # an environment proxy would make the proxy's address the one we check
@@ -253,13 +275,17 @@ def fetch(url: str, *, settings: Settings, resolver: Resolver = system_resolver)
                     if response.status_code in _REDIRECTS and location:
                         current = _redirect_target(current, location)
                         continue
+                    etag = response.headers.get("etag")
+                    modified = response.headers.get("last-modified")
+                    if response.status_code == 304:
+                        return _Answer(current, 304, "", b"", None, etag, modified)
                     if response.status_code >= 400:
                         raise HttpStatusError(
                             f"{host} answered HTTP {response.status_code} {response.reason_phrase}".rstrip(),
                             response.status_code,
                         )
                     media = _media_type(response.headers.get("content-type", ""))
-                    _refuse_content_type(media)
+                    refuse(media)
                     body = _read_body(response, settings.fetch_max_bytes)
                     charset = response.charset_encoding
             except httpx.TimeoutException as exc:
@@ -272,8 +298,73 @@ def fetch(url: str, *, settings: Settings, resolver: Resolver = system_resolver)
                 raise UrlRefusedError(f"{current[:200]}: not a URL I can fetch ({exc})") from exc
             except httpx.HTTPError as exc:
                 raise FetchConnectError(f"reading {host} failed: {exc or type(exc).__name__}") from exc
-            _sniff(body)
-            if not body.strip():
-                raise NotAnArticleError(NO_ARTICLE_TEXT)
-            return FetchedPage(url=current, content_type=media, text=decode_body(body, charset))
+            return _Answer(current, response.status_code, media, body, charset, etag, modified)
     raise TooManyRedirectsError(f"{host} redirected more than {MAX_REDIRECTS} times")
+
+
+def fetch(url: str, *, settings: Settings, resolver: Resolver = system_resolver) -> FetchedPage:
+    """GET ``url`` and return its decoded text; FetchError (exit 3) for every way that can fail."""
+    answer = _get(url, settings=settings, resolver=resolver, headers=_HEADERS, refuse=_refuse_content_type)
+    _sniff(answer.body)
+    if not answer.body.strip():
+        raise NotAnArticleError(NO_ARTICLE_TEXT)
+    return FetchedPage(url=answer.url, content_type=answer.media, text=decode_body(answer.body, answer.charset))
+
+
+@dataclass(frozen=True)
+class FetchedFeed:
+    """A feed's answer: its bytes (parsed by bot.sources.feeds), or ``not_modified`` (HTTP 304)."""
+
+    url: str
+    content_type: str
+    body: bytes
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool = False
+
+
+# What feeds are served as (and what servers wrongly serve them as); HTML is read too, so that a
+# feed address that now answers with a web page is told apart from one that fails.
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/feed+json",
+        "application/json",
+        "text/json",
+        "application/x-rss+xml",
+    }
+)
+
+
+def _refuse_feed_type(media: str) -> None:
+    if media in FEED_TYPES:
+        return
+    _refuse_content_type(media)
+
+
+def fetch_feed(
+    url: str,
+    *,
+    settings: Settings,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    resolver: Resolver = system_resolver,
+) -> FetchedFeed:
+    """GET a feed with conditional-GET validators from its last answer (``If-None-Match``,
+    ``If-Modified-Since``), under the same address guard, time and size limits as any page."""
+    headers = {
+        **_HEADERS,
+        "Accept": "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+        "text/xml;q=0.9, application/json;q=0.8, */*;q=0.1",
+    }
+    # Validators are the server's own opaque strings; a control character would forge a header.
+    if etag and etag.isprintable():
+        headers["If-None-Match"] = etag
+    if last_modified and last_modified.isprintable():
+        headers["If-Modified-Since"] = last_modified
+    answer = _get(url, settings=settings, resolver=resolver, headers=headers, refuse=_refuse_feed_type)
+    if answer.status == 304:
+        return FetchedFeed(answer.url, "", b"", etag, last_modified, not_modified=True)
+    return FetchedFeed(answer.url, answer.media, answer.body, answer.etag, answer.last_modified)

@@ -94,7 +94,9 @@ _FALLBACK_TAIL = 2_000
 _TAG_LIKE = re.compile(r"<[^<>]*>")
 
 
-def _fallback_text(html: str) -> str:
+def visible_text(html: str) -> str:
+    """The visible text of an HTML fragment or page, paragraphs of eight words or more (a
+    feed entry's content, and the fallback when trafilatura finds no article)."""
     parser = _TextOnly()
     parser.feed(html)
     tail = parser.rawdata
@@ -204,7 +206,7 @@ def extract_page(html: str, *, url: str | None = None) -> Page:
     text = clean_text(text, title)
     if len(text) < MIN_ARTICLE_CHARS:
         _, base, _ = trafilatura.baseline(html)
-        for candidate in (base, _fallback_text(html)):
+        for candidate in (base, visible_text(html)):
             if len(candidate) > len(text):
                 text = clean_text(candidate, title)
     return Page(

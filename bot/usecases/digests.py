@@ -17,7 +17,7 @@ from bot.domain import digest_schedule as d
 from bot.errors import IncidentBotError, PostError, RateLimited
 from bot.render.slack import digest_blocks
 from bot.usecases.jobs import retry_bookkeeping
-from storage import Store
+from storage import Store, watchlists
 from storage import digest_runs as runs
 from storage.records import SubscriptionRecord
 
@@ -142,7 +142,15 @@ def build(
         )
         for r in records
     ]
-    return d.build_digest(period=period, start=start, end=end, items=items, previous_total=previous_total)
+    terms = store.read(lambda repo: watchlists.listed(repo, team_id=sub.team_id, channel_id=sub.channel_id))
+    return d.build_digest(
+        period=period,
+        start=start,
+        end=end,
+        items=items,
+        previous_total=previous_total,
+        watch_terms=[t.term for t in terms],
+    )
 
 
 def preview(*, store: Store, sub: SubscriptionRecord, now: dt.datetime, permalink: Permalinker | None) -> d.Digest:

@@ -10,9 +10,21 @@ import datetime as dt
 from collections.abc import Callable
 
 from bot.extraction import Article, IncidentSummary, summarize_article
-from storage import IncidentRecord, NewReport, Store, StoreResult, Submission, jobs, privacy, slack_claims, views
+from storage import (
+    IncidentRecord,
+    NewReport,
+    Store,
+    StoreResult,
+    Submission,
+    alerts,
+    jobs,
+    privacy,
+    slack_claims,
+    views,
+)
 from storage.privacy import AudienceView, EarlierReport
 from storage.records import Audience, ConversationType, SubscriptionRecord
+from storage.repository import IncidentRepository
 
 
 def open_store(*, database_url: str, migrate: bool = True) -> Store:
@@ -39,8 +51,11 @@ def summarize_and_store(
     message_ts: str | None = None,
     submitted_at: dt.datetime | None = None,
     summary: IncidentSummary | None = None,
+    alert_floor: tuple[str, int] | None = None,
 ) -> StoreResult:
-    """Summarize an article (unless ``summary`` is given) and store it, de-duplicated within the team."""
+    """Summarize an article (unless ``summary`` is given) and store it, de-duplicated within the
+    team; in the same transaction, owe the alerts the stored incident calls for (watchlists, and
+    ``alert_floor``: a feed's channel and the severity rank it alerts from)."""
     report = NewReport(
         text=article.text,
         summary=summary if summary is not None else summarize_article(article),
@@ -58,7 +73,21 @@ def summarize_and_store(
             submitted_at=submitted_at or dt.datetime.now(dt.UTC),
         ),
     )
-    return store.write(lambda repo: repo.add_report(report))
+
+    def write(repo: IncidentRepository) -> StoreResult:
+        stored = repo.add_report(report)
+        if not stored.already_known:
+            alerts.raise_for(
+                repo,
+                team_id=team_id,
+                incident_id=stored.incident.id,
+                summary=stored.incident.summary,
+                feed_floor=alert_floor,
+                now=report.submission.submitted_at,
+            )
+        return stored
+
+    return store.write(write)
 
 
 def stored_teams(*, store: Store) -> list[str]:

@@ -13,7 +13,7 @@ from bot.domain import slash_commands
 from bot.render.slack import CardContext, ListedIncident, card, escape, incident_list_blocks
 from bot.usecases import corrections, unfurls
 from bot.usecases import incidents as services
-from handlers.commands import digest
+from handlers.commands import digest, feeds
 from handlers.deps import Deps
 from handlers.jobs.submissions import SUMMARY, summary_payload
 from handlers.slack_io.claims import first_interaction, interaction_key
@@ -75,6 +75,10 @@ def _run(
         respond(text=text, blocks=blocks, response_type="ephemeral")
     elif isinstance(cmd, slash_commands.Digest):
         digest.run(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
+    elif isinstance(cmd, slash_commands.Feed):
+        feeds.run_feed(cmd, command=command, client=client, respond=respond, team_id=team, deps=deps)
+    elif isinstance(cmd, slash_commands.Watch):
+        feeds.run_watch(cmd, command=command, respond=respond, team_id=team, deps=deps)
     elif isinstance(cmd, slash_commands.Export):
         problem = upload_export(
             client,

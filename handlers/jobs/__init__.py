@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.runtime.installations import TeamClients
 from bot.usecases.jobs import GiveUp, Handler
 from handlers.deps import Deps
-from handlers.jobs import submissions, unfurls
+from handlers.jobs import feeds, submissions, unfurls
 from storage.records import JobRecord
 
 log = logging.getLogger(__name__)
@@ -25,6 +25,7 @@ def job_handlers(clients: TeamClients, deps: Deps) -> tuple[dict[str, Handler], 
     with the client of its job's workspace."""
     handlers: dict[str, Handler] = {kind: _with_client(submissions.run, clients, deps) for kind in submissions.KINDS}
     handlers[unfurls.UNFURL] = _with_client(unfurls.run, clients, deps)
+    handlers[feeds.FEED_ENTRY] = _with_client(feeds.run, clients, deps)
 
     def give_up(job: JobRecord, exc: BaseException) -> None:
         client = clients.client_for(job.team_id)

@@ -14,7 +14,7 @@ import pytest
 from bot.app.settings import Settings
 from bot.errors import UnsupportedInputError
 from bot.sources.errors import PageTooComplexError
-from bot.sources.html import MAX_PAGE_ELEMENTS, _fallback_text, extract_page
+from bot.sources.html import MAX_PAGE_ELEMENTS, visible_text, extract_page
 from bot.sources.web import read_url
 from tests.sources.conftest import ARTICLE_BODY, LoopbackServer, article_html
 
@@ -101,12 +101,12 @@ def test_page_at_the_limit_is_read() -> None:
 )
 def test_fallback_text_of_an_unclosed_tail(tail: str) -> None:
     # HTMLParser.close() re-parsed such a tail from each "<" to the end: 15 s for 40,000 characters
-    run(lambda: _fallback_text("<p>" + ARTICLE_BODY + "</p>" + tail))
+    run(lambda: visible_text("<p>" + ARTICLE_BODY + "</p>" + tail))
 
 
 def test_fallback_text_unchanged() -> None:
     html = "<nav>Home News</nav><p>One two three four five six seven eight &amp; nine.</p><p>x y</p><a href='"
-    assert _fallback_text(html) == "One two three four five six seven eight & nine."
+    assert visible_text(html) == "One two three four five six seven eight & nine."
 
 
 def test_link_to_a_too_complex_page(server: LoopbackServer, settings: Settings) -> None:
