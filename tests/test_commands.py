@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.domain.slash_commands import Digest, Help, ListIncidents, Search, Show, Summary, Unfurl, parse
+from bot.domain.slash_commands import Digest, Feed, Help, ListIncidents, Search, Show, Summary, Unfurl, Watch, parse
 
 
 @pytest.mark.parametrize(
@@ -31,13 +31,43 @@ from bot.domain.slash_commands import Digest, Help, ListIncidents, Search, Show,
         ("unfurl on", Unfurl(True)),
         ("UNFURL Off", Unfurl(False)),
         ("unfurl maybe", Help("`/incident unfurl` takes on or off, not `maybe`")),
+        ("feed", Feed("list", ())),
+        ("feed list", Feed("list", ())),
+        (
+            "feed add https://a.test/rss ransomware alert:high",
+            Feed("add", ("https://a.test/rss", "ransomware", "alert:high")),
+        ),
+        ("FEED rm #3", Feed("remove", ("#3",))),
+        ("watch", Watch("list", "")),
+        ('watch add "Okta" CVE-2024-3400', Watch("add", '"Okta" CVE-2024-3400')),
+        ("watch remove all", Watch("remove", "all")),
     ],
 )
 def test_parse(text: str, expected: object) -> None:
     assert parse(text) == expected
 
 
-@pytest.mark.parametrize("text", ["summary", "list two", "list 0", "show", "show 1 2", "search", "digest fly", "dance"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "summary",
+        "list two",
+        "list 0",
+        "show",
+        "show 1 2",
+        "search",
+        "digest fly",
+        "dance",
+        "feed add",
+        "feed remove",
+        "feed remove x",
+        "feed remove 1 2",
+        "feed subscribe",
+        "watch add",
+        "watch remove",
+        "watch everything",
+    ],
+)
 def test_unclear_commands_get_help_with_a_reason(text: str) -> None:
     result = parse(text)
     assert isinstance(result, Help)

@@ -20,10 +20,7 @@ from bot.runtime.worker_pool import SubmissionPool
 from bot.usecases import alerts, feeds, incidents
 
 log = logging.getLogger("incident_bot")
-# How often due feeds are looked for (each feed is read on its own interval, 15 minutes by
-# default), and owed alerts posted.
-FEED_POLL_EVERY_S = 30.0
-ALERTS_EVERY_S = 10.0
+
 
 
 def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
@@ -65,10 +62,10 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
             claim_expiry=dt.timedelta(minutes=settings.digest_claim_expiry_minutes),
             post_empty=settings.digest_post_empty,
             periodic=[
-                ("feeds", FEED_POLL_EVERY_S, lambda: feeds.poll_due(store=store, fetch=pool.poll_feed)),
+                ("feeds", settings.feeds_check_seconds, lambda: feeds.poll_due(store=store, fetch=pool.poll_feed)),
                 (
                     "alerts",
-                    ALERTS_EVERY_S,
+                    settings.alerts_check_seconds,
                     lambda: alerts.send_owed(store=store, poster_for=team_poster(bot_clients)),
                 ),
             ],

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     digest_grace_hours: float = Field(default=6.0, ge=0, alias="INCIDENT_BOT_DIGEST_GRACE_HOURS")
     digest_post_empty: bool = Field(default=True, alias="INCIDENT_BOT_DIGEST_POST_EMPTY")
     digest_claim_expiry_minutes: float = Field(default=10.0, gt=0, alias="INCIDENT_BOT_DIGEST_CLAIM_EXPIRY_MINUTES")
+    # How often the bot looks for feeds that are due (each is read on its own interval) and for
+    # alerts to post.
+    feeds_check_seconds: float = Field(default=30.0, ge=0.5, le=3600, alias="INCIDENT_BOT_FEEDS_CHECK_SECONDS")
+    alerts_check_seconds: float = Field(default=10.0, ge=0.5, le=3600, alias="INCIDENT_BOT_ALERTS_CHECK_SECONDS")
 
     # Running the bot
     host: str = Field(default="0.0.0.0", alias="INCIDENT_BOT_HOST")

@@ -445,7 +445,7 @@ def digest_blocks(digest: Digest) -> tuple[list[dict[str, Any]], str]:
         ),
     ]
     if digest.watched:
-        blocks.append(_watch_section(digest))
+        blocks.insert(1, _watch_section(digest))  # the digest opens with what the channel watches
     lines: list[str] = []
     for item in digest.items:
         s = item.summary

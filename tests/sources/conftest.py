@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -9,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from bot.app.settings import Settings
+from bot.sources import netguard
 
 Route = Callable[[BaseHTTPRequestHandler], None]
 
@@ -141,3 +143,15 @@ def settings() -> Settings:
 def strict_settings() -> Settings:
     """Production defaults for the address policy: private addresses refused."""
     return Settings(INCIDENT_BOT_FETCH_ALLOW_PRIVATE=False, INCIDENT_BOT_FETCH_TIMEOUT=5.0)
+
+
+@pytest.fixture
+def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Treat 127.0.0.1 (only) as a public address, so a loopback server can stand in for a
+    public site while the real policy applies to every other hop. No packet leaves loopback."""
+    real = netguard.blocked_reason
+
+    def reason(ip: netguard.IPAddress) -> str | None:
+        return None if ip == ipaddress.IPv4Address("127.0.0.1") else real(ip)
+
+    monkeypatch.setattr(netguard, "blocked_reason", reason)

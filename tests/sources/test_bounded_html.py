@@ -14,7 +14,7 @@ import pytest
 from bot.app.settings import Settings
 from bot.errors import UnsupportedInputError
 from bot.sources.errors import PageTooComplexError
-from bot.sources.html import MAX_PAGE_ELEMENTS, visible_text, extract_page
+from bot.sources.html import MAX_PAGE_ELEMENTS, extract_page, visible_text
 from bot.sources.web import read_url
 from tests.sources.conftest import ARTICLE_BODY, LoopbackServer, article_html
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-import ipaddress
 import socket
 import time
 import tracemalloc
@@ -13,7 +12,6 @@ from http.server import BaseHTTPRequestHandler
 import pytest
 
 from bot.app.settings import Settings
-from bot.sources import netguard
 from bot.sources.errors import (
     BlockedAddressError,
     FetchConnectError,
@@ -86,17 +84,6 @@ def test_redirect_to_a_refused_scheme(server: LoopbackServer, settings: Settings
     # the user is bad input (exit 2)
     assert info.value.exit_code == 3
 
-
-@pytest.fixture
-def loopback_is_public(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Treat 127.0.0.1 (only) as a public address, so a loopback server can stand in for a
-    public site while the real policy applies to every other hop. No packet leaves loopback."""
-    real = netguard.blocked_reason
-
-    def reason(ip: netguard.IPAddress) -> str | None:
-        return None if ip == ipaddress.IPv4Address("127.0.0.1") else real(ip)
-
-    monkeypatch.setattr(netguard, "blocked_reason", reason)
 
 
 @pytest.mark.usefixtures("loopback_is_public")

@@ -8,8 +8,9 @@ import datetime as dt
 from sqlalchemy import func, select, text
 
 from bot.domain.corrections import read_form
-from bot.usecases import corrections, digests, incidents, teams
+from bot.usecases import corrections, digests, feeds, incidents, teams, watchlists
 from storage import Store
+from storage import feeds as feed_rows
 from storage import team_settings as settings_rows
 from storage.jobs import SqlJobs
 from storage.models import Base, DigestRun, Job, JobReply
@@ -60,6 +61,29 @@ def populate(store: Store, team: str) -> None:
     reply = OutboxReply(route="thread", channel_id="C0D", user_id="U1", blocks=[], text="card")
     assert jobs.save_replies(job_id=running.id, holder="p/1", outbox=[reply])
     jobs.enqueue(team_id=team, kind="mention", key=f"queued-{team}", payload={}, now=NOW)
+    # A feed with an entry, a watchlist, and the alert it owes.
+    feed, _ = feeds.add_feed(
+        store=store,
+        team_id=team,
+        channel_id="C0D",
+        conversation_type="public_channel",
+        user_id="U1",
+        url="https://feeds.test/x.xml",
+        now=NOW,
+    )
+    store.write(
+        lambda repo: feed_rows.remember(
+            repo, feed_id=feed.id, team_id=team, key="k" * 64, link=None, title="t", now=NOW
+        )
+    )
+    watchlists.add_terms(store=store, team_id=team, channel_id="C0W", user_id="U1", text="Alder Mills")
+    report(
+        store,
+        f"{team} second article about Alder Mills.",
+        make_summary(title="t", victims=["Alder Mills"], cves=["CVE-2025-1234"]),
+        team=team,
+        url=f"https://a.test/{team}",
+    )
 
 
 def rows_of(store: Store, team: str) -> dict[str, int]:
