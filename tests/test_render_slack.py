@@ -39,7 +39,7 @@ from bot.render.slack import (
     incident_list_blocks,
     truncate,
 )
-from tests.conftest import example
+from tests.conftest import EXAMPLES, example
 
 HOSTILE = (
     "<!channel> <!here> <@U0123ABC> hackers breached <http://evil.example|Acme Bank> &amp; stole the "
@@ -324,3 +324,34 @@ def test_a_link_preview_is_compact_and_escaped() -> None:
     assert "ransomware · :large_orange_circle: high · victim:" in text
     assert "incident `#9`" in text
     assert "not stored" in "\n".join(_texts(unfurl_blocks(hostile, incident_id=None)))
+
+
+def test_alert_card_says_why_and_escapes_names() -> None:
+    from bot.domain.watchlist import Hit
+    from bot.render.slack import alert_blocks
+
+    summary = summarize_article(Article(text=(EXAMPLES / "ransomware-hospital.txt").read_text()))
+    blocks, text = alert_blocks(
+        summary, incident_id=7, hits=[Hit("Okta", "victim", "<!channel> Okta & Co")], again=True
+    )
+    why = blocks[0]["text"]["text"]
+    assert why.startswith(":bell: *Watchlist alert* — names *&lt;!channel&gt; Okta &amp; Co* (victim)")
+    assert "severity rose to" in why
+    assert "<!channel>" not in json.dumps(blocks)
+    assert "<!channel>" not in text
+    feed_blocks, _ = alert_blocks(summary, incident_id=7, hits=[])
+    assert feed_blocks[0]["text"]["text"].startswith(":bell: *Feed alert*")
+    assert "severity rose" not in feed_blocks[0]["text"]["text"]
+
+
+def test_feed_line_says_why_a_feed_is_paused() -> None:
+    from bot.render.slack import FeedLine, feed_line
+
+    line = FeedLine(
+        3, "C1", "https://a.test/f?x=1|y", "Desk <b>", "every 15 min", 12, 4, 8, True, "404 at a.test"
+    )
+    shown = feed_line(line, with_channel=True)
+    assert shown.startswith("<#C1> `3` <https://a.test/f?x=1%7Cy|Desk &lt;b&gt;>")
+    assert "*paused* after 8 failed reads: 404 at a.test" in shown
+    active = feed_line(FeedLine(3, "C1", "https://a.test/f", None, "every 15 min", 12, 4, 0, False, None))
+    assert active.endswith("every 15 min · 12 entries read, 4 incidents")

@@ -22,7 +22,6 @@ from bot.usecases import alerts, feeds, incidents
 log = logging.getLogger("incident_bot")
 
 
-
 def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
     """Run the bot until interrupted."""
     # force: the command line configured WARNING before it knew it was starting the bot, and

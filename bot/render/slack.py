@@ -336,6 +336,38 @@ class SubscriptionLine:
 
 
 @dataclass(frozen=True)
+class FeedLine:
+    """A followed feed as lists show it (storage.records.FeedRecord, without storage's types)."""
+
+    id: int
+    channel_id: str
+    url: str
+    title: str | None
+    options: str  # bot.domain.feed_options.describe
+    entries: int
+    incidents: int
+    failures: int
+    paused: bool
+    last_error: str | None
+
+
+def feed_line(feed: FeedLine, *, with_channel: bool = False) -> str:
+    """ "`3` <url|Desk> · every 15 min · 12 entries read, 4 incidents", or why it is paused."""
+    name = escape(truncate(feed.title or feed.url, 80))
+    url = escape(feed.url).replace("|", "%7C")
+    state = f"{feed.entries} entries read, {feed.incidents} incidents"
+    if feed.paused:
+        state = (
+            f":double_vertical_bar: *paused* after {feed.failures} failed reads: "
+            f"{escape(truncate(feed.last_error or '', 200))} — `/incident feed add` it again to resume"
+        )
+    elif feed.failures:
+        state += f" · the last read failed ({feed.failures} in a row): {escape(truncate(feed.last_error or '', 200))}"
+    where = f"<#{escape(feed.channel_id)}> " if with_channel else ""
+    return f"{where}`{feed.id}` <{url}|{name}> · {escape(feed.options)} · {state}"
+
+
+@dataclass(frozen=True)
 class Judged:
     """How people judged the team's cards (storage.records.FeedbackStats, without storage's types)."""
 
@@ -363,9 +395,13 @@ def judged_line(j: Judged) -> str:
 
 
 def home_view(
-    items: list[ListedIncident], subscriptions: list[SubscriptionLine], judged: Judged | None = None
+    items: list[ListedIncident],
+    subscriptions: list[SubscriptionLine],
+    judged: Judged | None = None,
+    feeds: list[FeedLine] | None = None,
 ) -> dict[str, Any]:
-    """The App Home tab: latest incidents, how people judged the cards, the digest subscriptions."""
+    """The App Home tab: latest incidents, how people judged the cards, the digest subscriptions,
+    the feeds public channels follow (a paused one says why)."""
     blocks: list[dict[str, Any]] = [
         {"type": "header", "text": {"type": "plain_text", "text": "incident-bot"}},
         _section("Mention me with an article or a link, or use `/incident help`."),
@@ -384,6 +420,10 @@ def home_view(
         blocks.append(_section("*Digest subscriptions*\n" + "\n".join(lines)))
     else:
         blocks.append(_section("*Digest subscriptions*\nNone yet: `/incident digest subscribe` in a channel."))
+    if feeds:
+        lines = [feed_line(f, with_channel=True) for f in feeds[:20]]
+        more = f"\n… and {len(feeds) - 20} more" if len(feeds) > 20 else ""
+        blocks.append(_section("*Feeds*\n" + "\n".join(lines) + more))
     return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.domain.feed_options import describe
 from bot.domain.slash_commands import Feed, Watch
 from bot.errors import BadInputError
-from bot.render.slack import escape, truncate
+from bot.render.slack import FeedLine, escape, feed_line, truncate
 from bot.usecases import feeds, watchlists
 from handlers.deps import Deps
 from storage.records import FeedRecord
@@ -18,19 +18,18 @@ from storage.records import FeedRecord
 MAX_LISTED = 40
 
 
-def feed_line(feed: FeedRecord) -> str:
-    """One feed as ``feed list`` and the Home tab show it: id, address, options, state."""
-    name = escape(truncate(feed.title or feed.url, 80))
-    url = escape(feed.url).replace("|", "%7C")
-    state = f"{feed.entries} entries read, {feed.incidents} incidents"
-    if feed.paused:
-        state = f":double_vertical_bar: *paused* after {feed.failures} failed polls: {escape(feed.last_error or '')}"
-        state += " — `/incident feed add` it again to resume"
-    elif feed.failures:
-        state += f" · last poll failed ({feed.failures} in a row): {escape(feed.last_error or '')}"
-    return (
-        f"`{feed.id}` <{url}|{name}> · {escape(describe(feed.types, feed.alert_severity, feed.interval_minutes))}"
-        f" · {state}"
+def as_line(feed: FeedRecord) -> FeedLine:
+    return FeedLine(
+        id=feed.id,
+        channel_id=feed.channel_id,
+        url=feed.url,
+        title=feed.title,
+        options=describe(feed.types, feed.alert_severity, feed.interval_minutes),
+        entries=feed.entries,
+        incidents=feed.incidents,
+        failures=feed.failures,
+        paused=feed.paused,
+        last_error=feed.last_error,
     )
 
 
@@ -67,7 +66,7 @@ def run_feed(
                 text="This channel follows no feeds. `/incident feed add URL` starts one.", response_type="ephemeral"
             )
             return
-        lines = [feed_line(f) for f in found[:MAX_LISTED]]
+        lines = [feed_line(as_line(f)) for f in found[:MAX_LISTED]]
         respond(text="*Feeds this channel follows*\n" + "\n".join(lines), response_type="ephemeral")
     else:
         feed_id = int(cmd.args[0].removeprefix("#"))

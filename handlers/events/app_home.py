@@ -8,8 +8,9 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.render.slack import Judged, SubscriptionLine, home_view
-from bot.usecases import corrections
+from bot.usecases import corrections, feeds
 from bot.usecases import incidents as services
+from handlers.commands.feeds import as_line
 from handlers.commands.incident import listed
 from handlers.deps import Deps
 from handlers.slack_io.claims import first_time
@@ -40,7 +41,11 @@ def register(app: App, deps: Deps) -> None:
         ]
         got = corrections.stats(store=deps.store, team_id=team, audience=audience)
         judged = Judged(got.cards, got.rated, got.accurate, got.corrected, got.corrections_per_field)
-        client.views_publish(user_id=event["user"], view=home_view(listed(records), subs, judged))
+        # Feeds of public channels only: that a private channel follows a feed is its own business.
+        followed = [
+            as_line(f) for f in feeds.list_feeds(store=deps.store, team_id=team) if not is_private(f.channel_id)
+        ]
+        client.views_publish(user_id=event["user"], view=home_view(listed(records), subs, judged, followed))
 
     app.event("app_home_opened")(ack=_ack, lazy=[on_home])
 

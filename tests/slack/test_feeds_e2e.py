@@ -97,6 +97,22 @@ def test_a_channel_follows_a_feed_watches_names_and_gets_alerts(slack: SlackStan
             (found,) = slack.wait_for("/response/search")
             assert "Northbridge" in json.dumps(found.body)
 
+            # The Home tab shows the feeds of public channels, not that a private channel follows one.
+            bot.command(
+                f"feed add {server.url('/private.xml')}", channel="G0PRIV", response_url=slack.response_url("p")
+            )
+            slack.wait_for("/response/p")
+            bot.event(
+                {"type": "app_home_opened", "user": "U0ALICE", "channel": "D0HOME", "tab": "home", "event_ts": "1.1"},
+                event_id="Ev-feeds-home",
+            )
+            (home,) = slack.wait_for("views.publish")
+            shown = json.dumps(home.body["view"])
+            assert "*Feeds*" in shown
+            assert "<#C0NEWS>" in shown
+            assert "G0PRIV" not in shown
+            assert "private.xml" not in shown
+
             feed_id = listed().split("`")[1]
             bot.command(f"feed remove {feed_id}", channel="C0NEWS", response_url=slack.response_url("rm"))
             (removed,) = slack.wait_for("/response/rm")
