@@ -143,27 +143,22 @@ def parse(text: str) -> Command:
         if fmt not in EXPORT_FORMATS:
             return Help(f"`/incident export` writes {', '.join(EXPORT_FORMATS)}, not {echo(fmt)}")
         return Export(incident_id, fmt)
-    if word in ("feed", "feeds"):
+    if word in ("feed", "feeds", "watch", "watchlist"):
+        noun = "feed" if word.startswith("feed") else "watch"
         action, _, args = rest.partition(" ")
-        action = action.lower() or "list"
-        if action not in ("add", "list", "remove", "rm"):
-            return Help("`/incident feed` takes add, list or remove")
-        action = "remove" if action == "rm" else action
+        action = {"": "list", "rm": "remove"}.get(action.lower(), action.lower())
+        if action not in ("add", "list", "remove"):
+            return Help(f"`/incident {noun}` takes add, list or remove")
+        if noun == "watch":
+            if action != "list" and not args.strip():
+                return Help(f'`/incident watch {action}` needs names: `/incident watch {action} "Okta" CVE-2024-3400`')
+            return Watch(action, args.strip())
         words = tuple(args.split())
         if action == "add" and not words:
             return Help("`/incident feed add` needs the feed's address: `/incident feed add https://…/feed.xml`")
         if action == "remove" and (len(words) != 1 or parse_incident_id(words[0]) is None):
             return Help("`/incident feed remove` takes one feed ID, as `/incident feed list` shows it")
         return Feed(action, words)
-    if word in ("watch", "watchlist"):
-        action, _, args = rest.partition(" ")
-        action = action.lower() or "list"
-        if action not in ("add", "list", "remove", "rm"):
-            return Help("`/incident watch` takes add, list or remove")
-        action = "remove" if action == "rm" else action
-        if action != "list" and not args.strip():
-            return Help(f'`/incident watch {action}` needs names: `/incident watch {action} "Okta" CVE-2024-3400`')
-        return Watch(action, args.strip())
     if word == "unfurl":
         setting = rest.lower()
         if setting in ("on", "off", ""):

@@ -26,7 +26,7 @@ from bot.app.settings import Settings
 from bot.errors import FetchError
 from bot.sources.errors import NotAUrlError
 from bot.sources.fetch import fetch_feed
-from bot.sources.html import MIN_ARTICLE_CHARS, visible_text
+from bot.sources.html import MIN_ARTICLE_CHARS, parse_iso_date, visible_text
 from bot.sources.netguard import Resolver, system_resolver
 from bot.sources.urls import canonicalize, check_url
 
@@ -130,15 +130,6 @@ class _JsonFeed(BaseModel):
     items: list[_JsonItem]
 
 
-def _iso_date(value: str | None) -> dt.date | None:
-    if not value:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None
-
-
 def _parse_json(body: bytes) -> ParsedFeed:
     try:
         doc = _JsonFeed.model_validate(json.loads(body))
@@ -157,7 +148,7 @@ def _parse_json(body: bytes) -> ParsedFeed:
             None if item.id is None else str(item.id),
             item.url or item.external_url,
             item.title,
-            _iso_date(item.date_published),
+            parse_iso_date(item.date_published),
             html,
         )
         if entry is not None:

@@ -108,7 +108,8 @@ def visible_text(html: str) -> str:
     return "\n\n".join(line for line in lines if len(line.split()) >= 8)
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+def parse_iso_date(value: str | None) -> dt.date | None:
+    """The date an ISO 8601 date or timestamp starts with, else None."""
     if not value:
         return None
     try:
@@ -212,7 +213,7 @@ def extract_page(html: str, *, url: str | None = None) -> Page:
     return Page(
         text=text,
         title=title or None,
-        published=_parse_date(date),
+        published=parse_iso_date(date),
         site=site or None,
         canonical_url=canonical if canonical and canonical != url else None,
     )

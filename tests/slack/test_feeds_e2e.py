@@ -65,6 +65,8 @@ def test_a_channel_follows_a_feed_watches_names_and_gets_alerts(slack: SlackStan
             assert watch.body["response_type"] == "in_channel"
             assert "Northbridge Regional Hospital" in watch.body["text"]
 
+            bot.command("digest subscribe daily 09:00", channel="C0WATCH", response_url=slack.response_url("sub"))
+            slack.wait_for("/response/sub")
             bot.command(
                 f"feed add {server.url('/feed.xml')} alert:critical",
                 channel="C0NEWS",
@@ -92,6 +94,12 @@ def test_a_channel_follows_a_feed_watches_names_and_gets_alerts(slack: SlackStan
 
             wait_until(lambda: "2 entries read" in listed())
             assert "Loopback security desk" in listed()
+            # Digests carry the feed's incidents, and the watching channel's opens with its watchlist.
+            bot.command("digest now", channel="C0WATCH", response_url=slack.response_url("now"))
+            (digest,) = slack.wait_for("/response/now")
+            opening = digest.body["blocks"][1]["text"]["text"]
+            assert opening.startswith("*Your watchlist*")
+            assert "Northbridge Regional Hospital" in opening
             # The feed's incidents are found like any other.
             bot.command("search Northbridge", channel="C0ELSE", response_url=slack.response_url("search"))
             (found,) = slack.wait_for("/response/search")
