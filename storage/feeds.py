@@ -126,30 +126,46 @@ def remove(repo: IncidentRepository, *, team_id: str, feed_id: int, channel_id: 
     return True
 
 
-def claim_due(
+def due(
     repo: IncidentRepository, *, now: dt.datetime, limit: int, feed_ids: Sequence[int] = ()
-) -> list[FeedRecord]:
-    """Claim up to ``limit`` feeds due at ``now`` (or the given ones, due or not): each claimed
-    feed's next poll moves a full interval on, so no other replica polls it in this interval."""
+) -> list[tuple[int, dt.datetime, int]]:
+    """(id, next poll, interval in minutes) of up to ``limit`` active feeds due at ``now`` (or of
+    the given ones, due or not), the longest due first."""
     stmt = select(Feed.id, Feed.next_poll_at, Feed.interval_minutes).where(Feed.paused.is_(False))
     if feed_ids:
         stmt = stmt.where(Feed.id.in_(list(feed_ids)))
     else:
         stmt = stmt.where(Feed.next_poll_at <= now)
     rows = repo.session.execute(stmt.order_by(Feed.next_poll_at, Feed.id).limit(limit)).all()
-    claimed: list[FeedRecord] = []
-    for feed_id, due, minutes in rows:
-        won = repo.session.execute(
-            update(Feed)
-            .where(Feed.id == feed_id, Feed.next_poll_at == due)  # nobody moved it since we read it
-            .values(next_poll_at=now + dt.timedelta(minutes=minutes), last_polled_at=now)
-            .returning(Feed.id)
-        ).scalar_one_or_none()
-        if won is not None:
-            feed = repo.session.get_one(Feed, feed_id)
-            repo.session.refresh(feed)
-            claimed.append(_record(feed))
-    return claimed
+    return [(int(r[0]), r[1], int(r[2])) for r in rows]
+
+
+def take(
+    repo: IncidentRepository, feed_id: int, *, seen_due: dt.datetime, minutes: int, now: dt.datetime
+) -> FeedRecord | None:
+    """Claim one feed that was read as due at ``seen_due``: its next poll moves ``minutes`` on,
+    unless another replica moved it since (then None: that one polls it)."""
+    won = repo.session.execute(
+        update(Feed)
+        .where(Feed.id == feed_id, Feed.next_poll_at == seen_due)  # nobody moved it since it was read
+        .values(next_poll_at=now + dt.timedelta(minutes=minutes), last_polled_at=now)
+        .returning(Feed.id)
+    ).scalar_one_or_none()
+    if won is None:
+        return None
+    feed = repo.session.get_one(Feed, feed_id)
+    repo.session.refresh(feed)
+    return _record(feed)
+
+
+def claim_due(
+    repo: IncidentRepository, *, now: dt.datetime, limit: int, feed_ids: Sequence[int] = ()
+) -> list[FeedRecord]:
+    """Claim up to ``limit`` feeds due at ``now`` (or the given ones, due or not): each claimed
+    feed's next poll moves a full interval on, so no other replica polls it in this interval."""
+    found = due(repo, now=now, limit=limit, feed_ids=feed_ids)
+    claimed = [take(repo, feed_id, seen_due=when, minutes=minutes, now=now) for feed_id, when, minutes in found]
+    return [c for c in claimed if c is not None]
 
 
 def polled(

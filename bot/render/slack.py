@@ -445,7 +445,8 @@ def alert_blocks(
         why += f" · severity rose to *{level}*"
     body, text = card(summary, CardContext(incident_id=str(incident_id)))
     blocks = [_section(why), *body][:MAX_BLOCKS]
-    return blocks, truncate(escape(f"Alert: {summary.title}") + " — " + text, MAX_FALLBACK_CHARS)
+    kind = "Watchlist alert" if hits else "Feed alert"
+    return blocks, truncate(f"{kind}: {text}", MAX_FALLBACK_CHARS)
 
 
 _WATCH_LINES = 15

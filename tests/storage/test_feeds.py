@@ -112,6 +112,18 @@ def test_a_poll_is_claimed_once_per_interval_across_replicas(store: Store, db_ur
     assert again.feed.id == feed.id
 
 
+def test_a_replica_that_read_a_feed_as_due_loses_it_once_another_claimed_it(store: Store) -> None:
+    """The interleaving a race would need: A reads the feed as due, B claims it, A tries."""
+    from storage import feeds as feed_rows
+
+    feed = add(store)
+    ((feed_id, seen_due, minutes),) = store.read(lambda repo: feed_rows.due(repo, now=NOW, limit=10))
+    assert feed_id == feed.id
+    assert [f.id for f in store.write(lambda repo: feed_rows.claim_due(repo, now=NOW, limit=10))] == [feed.id]
+    late = store.write(lambda repo: feed_rows.take(repo, feed_id, seen_due=seen_due, minutes=minutes, now=NOW))
+    assert late is None
+
+
 def test_each_entry_is_queued_once_even_when_two_replicas_poll(store: Store, db_url: str) -> None:
     feed = add(store)
     poll = fetcher(entry(1), entry(2), entry(2), entry(3))("u", None, None)
@@ -386,3 +398,18 @@ def test_the_digest_opens_with_the_watchlist(store: Store) -> None:
     assert "Your watchlist" in blocks[1]["text"]["text"]
     assert "Northwind breach" in blocks[1]["text"]["text"]
     assert "Port outage" not in blocks[1]["text"]["text"]
+
+
+def test_an_alert_claim_is_taken_over_only_after_it_expired(store: Store) -> None:
+    watchlists.add_terms(store=store, team_id=TEAM, channel_id="C-watch", user_id="U1", text="Northwind")
+    report(store, BODY, make_summary(title="Northwind breach", victims=["Northwind Logistics"]))
+    expiry = dt.timedelta(minutes=5)
+
+    def claim(at: dt.datetime) -> list[int]:
+        return [a.id for a in store.write(lambda repo: alert_rows.claim(repo, now=at, expire_after=expiry, limit=10))]
+
+    (first,) = claim(NOW)
+    assert claim(NOW + dt.timedelta(minutes=4)) == []  # its holder may still be posting
+    assert claim(NOW + dt.timedelta(minutes=6)) == [first]  # the holder died: taken over
+    store.write(lambda repo: alert_rows.posted(repo, first, message_ts="1.1", now=NOW))
+    assert claim(NOW + dt.timedelta(hours=1)) == []  # posted: never again
