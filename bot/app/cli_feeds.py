@@ -13,7 +13,7 @@ from rich.console import Console
 
 from bot.app.cli_output import fail
 from bot.app.settings import Settings
-from bot.errors import IncidentBotError
+from bot.errors import BadInputError, IncidentBotError
 
 if TYPE_CHECKING:
     from storage import Store
@@ -119,7 +119,7 @@ def remove(
     except IncidentBotError as exc:
         raise fail(exc) from None
     if not gone:
-        raise fail(IncidentBotError(f"team {team} has no feed {feed_id}")) from None
+        raise fail(BadInputError(f"team {team} has no feed {feed_id} (`incident-bot feeds list`)")) from None
     typer.echo(f"removed feed {feed_id}")
 
 
