@@ -100,10 +100,32 @@ def test_parse_terms_quotes_and_limits() -> None:
         "Citrix NetScaler",
         "CVE-2024-3400",
     ]
-    with pytest.raises(WatchlistError, match="quote"):
+    with pytest.raises(WatchlistError) as unclosed:
         parse_terms('"Okta')
-    with pytest.raises(WatchlistError, match="at most"):
+    assert str(unclosed.value) == "a quote is not closed; put each name with spaces in quotes"
+    assert parse_terms("x" * 100) == ["x" * 100]
+    with pytest.raises(WatchlistError, match="at most 100 characters"):
         parse_terms("x" * 101)
     with pytest.raises(WatchlistError, match="no letters"):
         parse_terms('"Inc."')
     assert normalize_term("cve-2024-3400") == "CVE-2024-3400"
+
+
+def test_a_name_is_compared_by_its_value_when_it_has_one() -> None:
+    # The card shows the text; a normalized value (a canonical name) is what is compared.
+    assert [h.name for h in matches(card(victims=[m("the identity provider", "Okta")]), ["Okta"])] == ["Okta"]
+    assert [h.name for h in matches(card(victims=[m("Okta", "")]), ["Okta"])] == ["Okta"]
+
+
+def test_a_term_with_nothing_to_look_for_does_not_stop_the_others() -> None:
+    hits = matches(card(victims=[m("Okta")]), ["Inc.", "Okta"])
+    assert [h.term for h in hits] == ["Okta"]
+
+
+def test_the_vulnerability_products_are_products() -> None:
+    summary = card(vulnerability=VulnerabilityInfo(products=[m("FlowGate VPN")]))
+    assert [(h.field, h.name) for h in matches(summary, ["FlowGate"])] == [("product", "FlowGate VPN")]
+
+
+def test_a_cve_term_is_looked_for_among_cves_only() -> None:
+    assert matches(card(affected_products=[m("CVE-2024-3400")]), ["CVE-2024-3400"]) == []

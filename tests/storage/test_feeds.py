@@ -413,3 +413,86 @@ def test_an_alert_claim_is_taken_over_only_after_it_expired(store: Store) -> Non
     assert claim(NOW + dt.timedelta(minutes=6)) == [first]  # the holder died: taken over
     store.write(lambda repo: alert_rows.posted(repo, first, message_ts="1.1", now=NOW))
     assert claim(NOW + dt.timedelta(hours=1)) == []  # posted: never again
+
+
+def test_alert_rows_one_by_one(store: Store) -> None:
+    """Each write touches its own alert and only it, with exactly the values it says."""
+    from sqlalchemy import select
+
+    from storage.models import Alert
+
+    a = report(store, BODY, make_summary(title="A", victims=["Alder Mills"])).incident.id
+    b = report(store, BODY + " b", make_summary(title="B", victims=["Birch Bank"]), url="https://b.test/").incident.id
+
+    def owe(channel: str, incident: int, rank: int, reason: str = "watchlist") -> bool:
+        return store.write(
+            lambda repo: alert_rows.owe(
+                repo, team_id=TEAM, channel_id=channel, incident_id=incident, severity_rank=rank, reason=reason, now=NOW
+            )
+        )
+
+    def rows() -> dict[tuple[str, int], tuple[str, int, int, str | None, Any]]:
+        with store.engine.connect() as conn:
+            got = conn.execute(
+                select(
+                    Alert.channel_id,
+                    Alert.incident_id,
+                    Alert.status,
+                    Alert.severity_rank,
+                    Alert.posts,
+                    Alert.message_ts,
+                    Alert.posted_at,
+                    Alert.created_at,
+                    Alert.reason,
+                )
+            ).all()
+        return {(r[0], r[1]): (r[2], r[3], r[4], r[5], r[6]) for r in got}
+
+    assert owe("C1", a, 2, reason="r" * 400)
+    assert owe("C1", b, 2)
+    assert owe("C2", a, 2)
+    assert not owe("C1", a, 2)  # owed already at this rank
+    assert not owe("C1", a, 1)
+    with store.engine.connect() as conn:
+        reasons = dict(conn.execute(select(Alert.incident_id, Alert.reason).where(Alert.channel_id == "C1")).all())
+        created = set(conn.execute(select(Alert.created_at)).scalars())
+    assert len(reasons[a]) == 300
+    assert created == {NOW}
+    assert rows() == {
+        ("C1", a): ("pending", 2, 0, None, None),
+        ("C1", b): ("pending", 2, 0, None, None),
+        ("C2", a): ("pending", 2, 0, None, None),
+    }
+    expiry = dt.timedelta(minutes=5)
+    (first,) = store.write(lambda repo: alert_rows.claim(repo, now=NOW, expire_after=expiry, limit=1))
+    assert (first.channel_id, first.incident_id, first.posts) == ("C1", a, 0)  # the oldest first
+    assert not owe("C1", a, 4)  # being posted: not raised under the poster's feet
+    assert rows()[("C1", b)][0] == "pending"  # claiming one claims only it
+    with store.engine.connect() as conn:
+        pending_id = conn.execute(select(Alert.id).where(Alert.channel_id == "C1", Alert.incident_id == b)).scalar_one()
+    store.write(lambda repo: alert_rows.drop(repo, pending_id))  # a pending one: not dropped
+    assert rows()[("C1", b)][0] == "pending"
+    store.write(lambda repo: alert_rows.posted(repo, first.id, message_ts="1.5", now=NOW))
+    assert rows()[("C1", a)] == ("posted", 2, 1, "1.5", NOW)
+    assert rows()[("C2", a)] == ("pending", 2, 0, None, None)
+    # The claim expires exactly at the expiry, not before.
+    claimed = store.write(lambda repo: alert_rows.claim(repo, now=NOW, expire_after=expiry, limit=10))
+    assert [(c.channel_id, c.incident_id) for c in claimed] == [("C1", b), ("C2", a)]
+    at_expiry = NOW + expiry
+    assert store.write(lambda repo: alert_rows.claim(repo, now=at_expiry, expire_after=expiry, limit=10)) == []
+    store.write(lambda repo: alert_rows.release(repo, claimed[0].id))
+    store.write(lambda repo: alert_rows.drop(repo, claimed[1].id))
+    assert rows()[("C1", b)][0] == "pending"
+    assert rows()[("C2", a)][0] == "dropped"
+    assert rows()[("C1", a)][0] == "posted"  # neither touched the posted one
+    # Severity rose: owed again, and its second post counts two.
+    assert owe("C1", a, 4)
+    assert rows()[("C1", a)][:3] == ("pending", 4, 1)
+    (again,) = [
+        c
+        for c in store.write(lambda repo: alert_rows.claim(repo, now=NOW, expire_after=expiry, limit=10))
+        if c.incident_id == a
+    ]
+    assert again.posts == 1
+    store.write(lambda repo: alert_rows.posted(repo, again.id, message_ts="2.5", now=NOW))
+    assert rows()[("C1", a)] == ("posted", 4, 2, "2.5", NOW)
