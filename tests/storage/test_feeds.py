@@ -496,3 +496,34 @@ def test_alert_rows_one_by_one(store: Store) -> None:
     assert again.posts == 1
     store.write(lambda repo: alert_rows.posted(repo, again.id, message_ts="2.5", now=NOW))
     assert rows()[("C1", a)] == ("posted", 4, 2, "2.5", NOW)
+
+
+def test_raise_for_owes_each_watching_channel_and_the_feeds_floor_inclusive(store: Store) -> None:
+    watchlists.add_terms(store=store, team_id=TEAM, channel_id="C-one", user_id="U1", text="Alder")
+    watchlists.add_terms(store=store, team_id=TEAM, channel_id="C-two", user_id="U1", text='"Alder Mills"')
+    watchlists.add_terms(store=store, team_id=TEAM, channel_id="C-none", user_id="U1", text="Birch")
+    summary = make_summary(title="A", victims=["Alder Mills"], severity=Severity.HIGH)
+    stored = report(store, BODY, summary)  # owes C-one and C-two through the store's own call
+
+    def raise_for(floor: tuple[str, int] | None, s: Any = summary) -> int:
+        return store.write(
+            lambda repo: alert_rows.raise_for(
+                repo, team_id=TEAM, incident_id=stored.incident.id, summary=s, feed_floor=floor, now=NOW
+            )
+        )
+
+    assert store.read(lambda repo: alert_rows.counts(repo, team_id=TEAM)) == {"pending": 2}
+    assert store.read(lambda repo: alert_rows.counts(repo, team_id="T-other")) == {}
+    assert raise_for(None) == 0  # owed already
+    assert raise_for(("C-feed", 3)) == 1  # high is rank 3: at the floor is enough
+    assert raise_for(("C-feed2", 4)) == 0  # below a critical floor
+    worse = make_summary(title="A", victims=["Alder Mills"], severity=Severity.CRITICAL)
+    assert raise_for(("C-feed", 3), worse) == 3  # severity rose: both watchers and the feed again
+    assert raise_for(None, make_summary(title="x", victims=["Alder Mills"], is_incident=False)) == 0
+    from sqlalchemy import select
+
+    from storage.models import Alert
+
+    with store.engine.connect() as conn:
+        owed = dict(conn.execute(select(Alert.channel_id, Alert.reason)).all())
+    assert owed == {"C-one": "watchlist", "C-two": "watchlist", "C-feed": "feed"}
