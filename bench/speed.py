@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.errors import UnsupportedInputError  # noqa: E402
 from bot.extraction import Article, summarize_article  # noqa: E402
-from bot.sources.html import visible_text, extract_page  # noqa: E402
+from bot.sources.html import extract_page, visible_text  # noqa: E402
 from bot.sources.local import split_title  # noqa: E402
 from bot.usecases.batch import parse_published  # noqa: E402
 

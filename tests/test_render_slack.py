@@ -347,9 +347,7 @@ def test_alert_card_says_why_and_escapes_names() -> None:
 def test_feed_line_says_why_a_feed_is_paused() -> None:
     from bot.render.slack import FeedLine, feed_line
 
-    line = FeedLine(
-        3, "C1", "https://a.test/f?x=1|y", "Desk <b>", "every 15 min", 12, 4, 8, True, "404 at a.test"
-    )
+    line = FeedLine(3, "C1", "https://a.test/f?x=1|y", "Desk <b>", "every 15 min", 12, 4, 8, True, "404 at a.test")
     shown = feed_line(line, with_channel=True)
     assert shown.startswith("<#C1> `3` <https://a.test/f?x=1%7Cy|Desk &lt;b&gt;>")
     assert "*paused* after 8 failed reads: 404 at a.test" in shown

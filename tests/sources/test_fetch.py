@@ -85,7 +85,6 @@ def test_redirect_to_a_refused_scheme(server: LoopbackServer, settings: Settings
     assert info.value.exit_code == 3
 
 
-
 @pytest.mark.usefixtures("loopback_is_public")
 @pytest.mark.parametrize(
     "target",
