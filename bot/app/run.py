@@ -61,7 +61,15 @@ def run(*, settings: Settings, mode: Mode, port: int | None = None) -> None:
             claim_expiry=dt.timedelta(minutes=settings.digest_claim_expiry_minutes),
             post_empty=settings.digest_post_empty,
             periodic=[
-                ("feeds", settings.feeds_check_seconds, lambda: feeds.poll_due(store=store, fetch=pool.poll_feed)),
+                (
+                    "feeds",
+                    settings.feeds_check_seconds,
+                    lambda: feeds.poll_due(
+                        store=store,
+                        fetch=pool.poll_feed,
+                        served=lambda team: bot_clients.client_for(team) is not None,
+                    ),
+                ),
                 (
                     "alerts",
                     settings.alerts_check_seconds,

@@ -19,6 +19,7 @@ tab say why. ``feed add`` again resumes it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -107,7 +108,7 @@ class PollReport:
     """What one poll of one feed did."""
 
     feed: FeedRecord
-    status: str  # "new_entries", "not_modified", "nothing_new", "failed", "paused"
+    status: str  # "new_entries", "not_modified", "nothing_new", "failed", "paused", "not_served"
     queued: list[int]  # the ids of the entry jobs queued
     message: str
 
@@ -199,16 +200,24 @@ def poll_due(
     feed_ids: Sequence[int] = (),
     limit: int = MAX_FEEDS_PER_PASS,
     threads: int = POLL_THREADS,
+    served: Callable[[str], bool] | None = None,
 ) -> list[PollReport]:
-    """Claim and poll the feeds that are due (or ``feed_ids``, due or not), a few at once."""
+    """Claim and poll the feeds that are due (or ``feed_ids``, due or not), a few at once.
+    ``served``: whether the bot serves a workspace now; the feeds of one it does not (uninstalled
+    with its data kept) are not read, and resume when it installs again."""
     when = now or dt.datetime.now(dt.UTC)
     claimed = store.write(lambda repo: rows.claim_due(repo, now=when, limit=limit, feed_ids=feed_ids))
-    if not claimed:
-        return []
-    if threads <= 1 or len(claimed) == 1:
-        return [poll_one(store=store, feed=f, fetch=fetch, now=when) for f in claimed]
+    serves = functools.cache(served) if served is not None else None
+    skipped = [
+        PollReport(f, "not_served", [], "the bot does not serve this workspace now")
+        for f in claimed
+        if serves is not None and not serves(f.team_id)
+    ]
+    due = [f for f in claimed if serves is None or serves(f.team_id)]
+    if threads <= 1 or len(due) <= 1:
+        return skipped + [poll_one(store=store, feed=f, fetch=fetch, now=when) for f in due]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="feed-poll") as pool:
-        return list(pool.map(lambda f: poll_one(store=store, feed=f, fetch=fetch, now=when), claimed))
+        return skipped + list(pool.map(lambda f: poll_one(store=store, feed=f, fetch=fetch, now=when), due))
 
 
 # ---- reading one entry (the feed_entry job) -------------------------------------------------

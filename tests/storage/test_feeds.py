@@ -142,6 +142,23 @@ def test_each_entry_is_queued_once_even_when_two_replicas_poll(store: Store, db_
     assert len([j for q in queued for j in q]) == 3
 
 
+def test_the_feeds_of_a_workspace_not_served_are_not_read(store: Store) -> None:
+    feed = add(store)
+    fetched: list[str] = []
+
+    def fetch(url: str, etag: str | None, modified: str | None) -> FeedPoll:
+        fetched.append(url)
+        return fetcher(entry(1))(url, etag, modified)
+
+    (skipped,) = feeds.poll_due(store=store, fetch=fetch, now=NOW, served=lambda team: team != TEAM)
+    assert (skipped.feed.id, skipped.status, skipped.queued) == (feed.id, "not_served", [])
+    assert fetched == []
+    later = NOW + dt.timedelta(minutes=15)
+    (read,) = feeds.poll_due(store=store, fetch=fetch, now=later, served=lambda team: team == TEAM)
+    assert read.status == "new_entries"
+    assert fetched == [feed.url]
+
+
 def test_a_big_feed_is_read_a_bounded_slice_per_poll(store: Store) -> None:
     add(store)
     many = [entry(i) for i in range(feeds.MAX_NEW_PER_POLL * 2 + 7)]
