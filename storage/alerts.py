@@ -119,6 +119,14 @@ def posted(repo: IncidentRepository, alert_id: int, *, message_ts: str, now: dt.
     )
 
 
+def posted_since(repo: IncidentRepository, *, team_id: str, channel_id: str, since: dt.datetime) -> int:
+    """How many alert messages the channel got since ``since`` (alerts folded into one count once)."""
+    stmt = select(func.count(func.distinct(Alert.message_ts))).where(
+        Alert.team_id == team_id, Alert.channel_id == channel_id, Alert.posted_at >= since
+    )
+    return int(repo.session.scalar(stmt) or 0)
+
+
 def release(repo: IncidentRepository, alert_id: int) -> None:
     """Give a claimed alert back (posting failed; a later pass tries again)."""
     repo.session.execute(update(Alert).where(Alert.id == alert_id, Alert.status == "claimed").values(status="pending"))

@@ -430,6 +430,31 @@ def home_view(
 WATCH_ICON = ":bell:"
 
 
+@dataclass(frozen=True)
+class FoldedAlert:
+    incident_id: int
+    summary: IncidentSummary
+    terms: tuple[str, ...]  # the watched names it gives (none for a feed's severity alert)
+
+
+def folded_alerts_blocks(alerts: list[FoldedAlert], *, per_hour: int) -> tuple[list[dict[str, Any]], str]:
+    """Alerts past the channel's hourly share of cards, as one message with a line each."""
+    lines = []
+    for a in alerts[:40]:
+        s = a.summary
+        why = ", ".join(escape(truncate(t, 60)) for t in a.terms[:5]) or f"{s.severity.level.value} severity"
+        lines.append(
+            f"{SEVERITY_ICON[s.severity.level.value]} `#{a.incident_id}` *{escape(truncate(s.title, 120))}* — {why}"
+        )
+    more = f"\n… and {len(alerts) - 40} more: `/incident show ID` for a card" if len(alerts) > 40 else ""
+    head = (
+        f"{WATCH_ICON} *{len(alerts)} more alert{'s' if len(alerts) != 1 else ''}* "
+        f"(this channel had its {per_hour} alert cards for the hour; `/incident show ID` shows a card)"
+    )
+    blocks = [_section(head), _section(truncate("\n".join(lines) + more, MAX_SECTION_CHARS))]
+    return blocks, escape(f"{len(alerts)} more alert{'s' if len(alerts) != 1 else ''}")
+
+
 def alert_blocks(
     summary: IncidentSummary, *, incident_id: int, hits: list[Hit], again: bool = False
 ) -> tuple[list[dict[str, Any]], str]:

@@ -14,21 +14,26 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from bot.domain import watchlist
 from bot.errors import PostError, RateLimited
-from bot.render.slack import alert_blocks
+from bot.render.slack import FoldedAlert, alert_blocks, folded_alerts_blocks
 from bot.usecases.digests import CHANNEL_GONE, Poster
 from bot.usecases.jobs import retry_bookkeeping
 from storage import Store, watchlists
 from storage import alerts as rows
 from storage.privacy import AudienceView
-from storage.records import AlertRecord, Audience
+from storage.records import AlertRecord, Audience, IncidentRecord
+from storage.repository import IncidentRepository
 
 log = logging.getLogger(__name__)
 
 MAX_PER_PASS = 50
 CLAIM_EXPIRY = dt.timedelta(minutes=5)
+# Alert cards a channel gets in an hour; past that, the pass's further alerts are folded into one
+# message that lists them, so a broad watchlist cannot flood a channel.
+MAX_CARDS_PER_HOUR = 10
 # How a workspace's alerts are posted; None when the bot does not serve it (they wait).
 PosterFor = Callable[[str], Poster | None]
 
@@ -40,42 +45,106 @@ class AlertResult:
     message: str
 
 
-def _send(store: Store, alert: AlertRecord, post: Poster, now: dt.datetime) -> AlertResult:
+def _visible(store: Store, alert: AlertRecord) -> tuple[IncidentRecord, list[watchlist.Hit]] | None:
+    """The incident as the alert's channel may see it now, and the watched names it gives; None
+    (and the alert dropped) when the channel may not see it, or what it may see names nothing it
+    watches."""
     audience = Audience.conversation(alert.channel_id)
     record = store.read(
         lambda repo: AudienceView(repo, team_id=alert.team_id, audience=audience).get(alert.incident_id)
     )
-    if record is None:
-        store.write(lambda repo: rows.drop(repo, alert.id))
-        return AlertResult(alert, "dropped", "the channel may not see the incident")
     hits: list[watchlist.Hit] = []
-    if alert.reason == rows.WATCH_REASON:
+    if record is not None and alert.reason == rows.WATCH_REASON:
         terms = store.read(lambda repo: watchlists.listed(repo, team_id=alert.team_id, channel_id=alert.channel_id))
         hits = watchlist.matches(record.summary, [t.term for t in terms])
-        if not hits:
-            store.write(lambda repo: rows.drop(repo, alert.id))
-            return AlertResult(alert, "dropped", "what the channel may see names nothing it watches")
-    blocks, text = alert_blocks(record.summary, incident_id=record.id, hits=hits, again=alert.posts > 0)
+    if record is None or (alert.reason == rows.WATCH_REASON and not hits):
+        store.write(lambda repo: rows.drop(repo, alert.id))
+        return None
+    return record, hits
+
+
+def _deliver(
+    store: Store, alerts: list[AlertRecord], post: Poster, blocks: list[dict[str, Any]], text: str, now: dt.datetime
+) -> str:
+    """Post one message for ``alerts`` (one card, or a folded list) and record it for each:
+    "posted", or why not (each alert given back for the next pass, or dropped)."""
+    channel = alerts[0].channel_id
+
+    def each(write: Callable[[IncidentRepository, int], None]) -> None:
+        _for_each(store, alerts, write)
+
     try:
-        ts = post(alert.channel_id, blocks, text)
+        ts = post(channel, blocks, text)
     except RateLimited as limited:
-        store.write(lambda repo: rows.release(repo, alert.id))
-        return AlertResult(alert, "failed", f"Slack asked to wait {limited.retry_after:.0f} s")
+        each(rows.release)
+        return f"Slack asked to wait {limited.retry_after:.0f} s"
     except PostError as exc:
         if exc.reason in CHANNEL_GONE:
-            store.write(lambda repo: rows.drop(repo, alert.id))
-            return AlertResult(alert, "dropped", f"Slack says {exc.reason}")
-        store.write(lambda repo: rows.release(repo, alert.id))
-        return AlertResult(alert, "failed", f"posting failed: {exc.reason}; it will be retried")
+            each(rows.drop)
+            return f"dropped: Slack says {exc.reason}"
+        each(rows.release)
+        return f"posting failed: {exc.reason}; it will be retried"
     except BaseException:
-        store.write(lambda repo: rows.release(repo, alert.id))
+        each(rows.release)
         raise
     # Slack has it: only the record is retried from here (a second post would be a duplicate).
     retry_bookkeeping(
-        lambda: store.write(lambda repo: rows.posted(repo, alert.id, message_ts=ts, now=now)),
-        what=f"alert {alert.id} posted",
+        lambda: _for_each(store, alerts, lambda repo, alert_id: rows.posted(repo, alert_id, message_ts=ts, now=now)),
+        what=f"alerts {', '.join(str(a.id) for a in alerts)} posted",
     )
-    return AlertResult(alert, "posted", f"alert about #{record.id} posted in {alert.channel_id}")
+    return "posted"
+
+
+def _for_each(store: Store, alerts: list[AlertRecord], write: Callable[[IncidentRepository, int], None]) -> None:
+    """One write for each alert, in one transaction."""
+
+    def run(repo: IncidentRepository) -> None:
+        for alert in alerts:
+            write(repo, alert.id)
+
+    store.write(run)
+
+
+def _result(alert: AlertRecord, outcome: str, posted: str) -> AlertResult:
+    if outcome == "posted":
+        return AlertResult(alert, "posted", posted)
+    return AlertResult(alert, "dropped" if outcome.startswith("dropped") else "failed", outcome)
+
+
+def _send_channel(
+    store: Store, alerts: list[AlertRecord], post: Poster, now: dt.datetime, per_hour: int
+) -> list[AlertResult]:
+    """One channel's owed alerts: a card each while the channel has had fewer than ``per_hour``
+    alerts in the last hour; past that, the rest folded into one message that lists them."""
+    first = alerts[0]
+    recent = store.read(
+        lambda repo: rows.posted_since(
+            repo, team_id=first.team_id, channel_id=first.channel_id, since=now - dt.timedelta(hours=1)
+        )
+    )
+    budget = max(0, per_hour - recent)
+    results: list[AlertResult] = []
+    folded: list[tuple[AlertRecord, IncidentRecord, list[watchlist.Hit]]] = []
+    for alert in alerts:
+        seen = _visible(store, alert)
+        if seen is None:
+            results.append(AlertResult(alert, "dropped", "the channel may not see it, or it names nothing watched"))
+            continue
+        record, hits = seen
+        if budget > 0:
+            budget -= 1
+            blocks, text = alert_blocks(record.summary, incident_id=record.id, hits=hits, again=alert.posts > 0)
+            outcome = _deliver(store, [alert], post, blocks, text, now)
+            results.append(_result(alert, outcome, f"alert about #{record.id} posted in {alert.channel_id}"))
+        else:
+            folded.append((alert, record, hits))
+    if folded:
+        blocks, text = folded_alerts_blocks(
+            [FoldedAlert(r.id, r.summary, tuple(h.term for h in hits)) for _, r, hits in folded], per_hour=per_hour
+        )
+        outcome = _deliver(store, [a for a, _, _ in folded], post, blocks, text, now)
+        results += [_result(a, outcome, f"folded into one message in {a.channel_id}") for a, _, _ in folded]
+    return results
 
 
 def send_owed(
@@ -85,21 +154,25 @@ def send_owed(
     now: dt.datetime | None = None,
     claim_expiry: dt.timedelta = CLAIM_EXPIRY,
     limit: int = MAX_PER_PASS,
+    per_hour: int = MAX_CARDS_PER_HOUR,
 ) -> list[AlertResult]:
-    """Claim and post the owed alerts (at most ``limit`` per pass)."""
+    """Claim and post the owed alerts (at most ``limit`` per pass), channel by channel."""
     when = now or dt.datetime.now(dt.UTC)
     claimed = store.write(lambda repo: rows.claim(repo, now=when, expire_after=claim_expiry, limit=limit))
-    results: list[AlertResult] = []
+    by_channel: dict[tuple[str, str], list[AlertRecord]] = {}
     for alert in claimed:
-        post = poster_for(alert.team_id)
+        by_channel.setdefault((alert.team_id, alert.channel_id), []).append(alert)
+    results: list[AlertResult] = []
+    for (team_id, _), alerts in by_channel.items():
+        post = poster_for(team_id)
         if post is None:
-            store.write(lambda repo, a=alert: rows.release(repo, a.id))  # type: ignore[misc]
-            results.append(AlertResult(alert, "waiting", "the bot does not serve that workspace"))
+            _for_each(store, alerts, rows.release)
+            results += [AlertResult(a, "waiting", "the bot does not serve that workspace") for a in alerts]
             continue
-        result = _send(store, alert, post, when)
-        if result.status != "posted":
-            log.info("alert %s: %s", alert.id, result.message)
-        results.append(result)
+        for result in _send_channel(store, alerts, post, when, per_hour):
+            if result.status != "posted":
+                log.info("alert %s: %s", result.alert.id, result.message)
+            results.append(result)
     return results
 
 

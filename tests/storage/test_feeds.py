@@ -544,3 +544,26 @@ def test_raise_for_owes_each_watching_channel_and_the_feeds_floor_inclusive(stor
     with store.engine.connect() as conn:
         owed = dict(conn.execute(select(Alert.channel_id, Alert.reason)).all())
     assert owed == {"C-one": "watchlist", "C-two": "watchlist", "C-feed": "feed"}
+
+
+def test_a_flood_of_alerts_is_folded_into_one_message(store: Store) -> None:
+    watchlists.add_terms(store=store, team_id=TEAM, channel_id="C-watch", user_id="U1", text="Mills")
+    for n in range(5):
+        victim = f"Alder Mills {n}"
+        body = f"{BODY} Report number {n} about {victim}."
+        report(store, body, make_summary(title=f"Breach {n}", victims=[victim]), url=f"https://n.test/{n}")
+    slack = Slack()
+    results = alerts.send_owed(store=store, poster_for=lambda team: slack.post, now=NOW, per_hour=2)
+    assert [r.status for r in results] == ["posted"] * 5
+    assert len(slack.posts) == 3  # two cards, then one message for the other three
+    assert slack.posts[2][1] == "3 more alerts"
+    # The folded three count as one message: the hour's share is spent, the next alert is folded too.
+    report(store, BODY + " six", make_summary(title="Breach 6", victims=["Alder Mills 6"]), url="https://n.test/6")
+    (later,) = alerts.send_owed(store=store, poster_for=lambda team: slack.post, now=NOW, per_hour=2)
+    assert later.status == "posted"
+    assert slack.posts[3][1] == "1 more alert"
+    # An hour on, cards again.
+    report(store, BODY + " seven", make_summary(title="Breach 7", victims=["Alder Mills 7"]), url="https://n.test/7")
+    hour_on = NOW + dt.timedelta(hours=1, minutes=1)
+    alerts.send_owed(store=store, poster_for=lambda team: slack.post, now=hour_on, per_hour=2)
+    assert "Watchlist alert" in slack.posts[4][1]
