@@ -119,6 +119,12 @@ def posted(repo: IncidentRepository, alert_id: int, *, message_ts: str, now: dt.
     )
 
 
+def renew(repo: IncidentRepository, alert_ids: list[int], *, now: dt.datetime) -> None:
+    """Keep claims fresh while their holder posts (another replica takes a claim over only once
+    its holder stopped renewing it)."""
+    repo.session.execute(update(Alert).where(Alert.id.in_(alert_ids), Alert.status == "claimed").values(claimed_at=now))
+
+
 def posted_since(repo: IncidentRepository, *, team_id: str, channel_id: str, since: dt.datetime) -> int:
     """How many alert messages the channel got since ``since`` (alerts folded into one count once)."""
     stmt = select(func.count(func.distinct(Alert.message_ts))).where(

@@ -19,7 +19,7 @@ from typing import Any
 from bot.domain import watchlist
 from bot.errors import PostError, RateLimited
 from bot.render.slack import FoldedAlert, alert_blocks, folded_alerts_blocks
-from bot.usecases.digests import CHANNEL_GONE, Poster
+from bot.usecases.digests import CHANNEL_GONE, ClaimKeeper, Poster
 from bot.usecases.jobs import retry_bookkeeping
 from storage import Store, watchlists
 from storage import alerts as rows
@@ -63,8 +63,22 @@ def _visible(store: Store, alert: AlertRecord) -> tuple[IncidentRecord, list[wat
     return record, hits
 
 
+@dataclass(frozen=True)
+class _Claims:
+    """How this pass's claims are kept: when they expire, and the clock their renewals record."""
+
+    expiry: dt.timedelta
+    clock: Callable[[], dt.datetime]
+
+
 def _deliver(
-    store: Store, alerts: list[AlertRecord], post: Poster, blocks: list[dict[str, Any]], text: str, now: dt.datetime
+    store: Store,
+    alerts: list[AlertRecord],
+    post: Poster,
+    blocks: list[dict[str, Any]],
+    text: str,
+    now: dt.datetime,
+    claims: _Claims,
 ) -> str:
     """Post one message for ``alerts`` (one card, or a folded list) and record it for each:
     "posted", or why not (each alert given back for the next pass, or dropped)."""
@@ -73,8 +87,17 @@ def _deliver(
     def each(write: Callable[[IncidentRepository, int], None]) -> None:
         _for_each(store, alerts, write)
 
+    ids = [a.id for a in alerts]
     try:
-        ts = post(channel, blocks, text)
+        # Renewed for as long as Slack takes: another replica takes the alerts over only if this
+        # process dies (stops renewing), never while its post is in flight.
+        with ClaimKeeper(
+            lambda at: store.write(lambda repo: rows.renew(repo, ids, now=at)),
+            name=f"alerts {ids}",
+            clock=claims.clock,
+            every_s=claims.expiry.total_seconds() / 3,
+        ):
+            ts = post(channel, blocks, text)
     except RateLimited as limited:
         each(rows.release)
         return f"Slack asked to wait {limited.retry_after:.0f} s"
@@ -112,7 +135,7 @@ def _result(alert: AlertRecord, outcome: str, posted: str) -> AlertResult:
 
 
 def _send_channel(
-    store: Store, alerts: list[AlertRecord], post: Poster, now: dt.datetime, per_hour: int
+    store: Store, alerts: list[AlertRecord], post: Poster, now: dt.datetime, per_hour: int, claims: _Claims
 ) -> list[AlertResult]:
     """One channel's owed alerts: a card each while the channel has had fewer than ``per_hour``
     alerts in the last hour; past that, the rest folded into one message that lists them."""
@@ -134,7 +157,7 @@ def _send_channel(
         if budget > 0:
             budget -= 1
             blocks, text = alert_blocks(record.summary, incident_id=record.id, hits=hits, again=alert.posts > 0)
-            outcome = _deliver(store, [alert], post, blocks, text, now)
+            outcome = _deliver(store, [alert], post, blocks, text, now, claims)
             results.append(_result(alert, outcome, f"alert about #{record.id} posted in {alert.channel_id}"))
         else:
             folded.append((alert, record, hits))
@@ -142,7 +165,7 @@ def _send_channel(
         blocks, text = folded_alerts_blocks(
             [FoldedAlert(r.id, r.summary, tuple(h.term for h in hits)) for _, r, hits in folded], per_hour=per_hour
         )
-        outcome = _deliver(store, [a for a, _, _ in folded], post, blocks, text, now)
+        outcome = _deliver(store, [a for a, _, _ in folded], post, blocks, text, now, claims)
         results += [_result(a, outcome, f"folded into one message in {a.channel_id}") for a, _, _ in folded]
     return results
 
@@ -155,9 +178,12 @@ def send_owed(
     claim_expiry: dt.timedelta = CLAIM_EXPIRY,
     limit: int = MAX_PER_PASS,
     per_hour: int = MAX_CARDS_PER_HOUR,
+    clock: Callable[[], dt.datetime] | None = None,
 ) -> list[AlertResult]:
-    """Claim and post the owed alerts (at most ``limit`` per pass), channel by channel."""
+    """Claim and post the owed alerts (at most ``limit`` per pass), channel by channel.
+    ``clock``: what the claims' renewals record as their time (the wall clock by default)."""
     when = now or dt.datetime.now(dt.UTC)
+    claims = _Claims(claim_expiry, clock or (lambda: dt.datetime.now(dt.UTC)))
     claimed = store.write(lambda repo: rows.claim(repo, now=when, expire_after=claim_expiry, limit=limit))
     by_channel: dict[tuple[str, str], list[AlertRecord]] = {}
     for alert in claimed:
@@ -169,7 +195,7 @@ def send_owed(
             _for_each(store, alerts, rows.release)
             results += [AlertResult(a, "waiting", "the bot does not serve that workspace") for a in alerts]
             continue
-        for result in _send_channel(store, alerts, post, when, per_hour):
+        for result in _send_channel(store, alerts, post, when, per_hour, claims):
             if result.status != "posted":
                 log.info("alert %s: %s", result.alert.id, result.message)
             results.append(result)

@@ -227,7 +227,12 @@ def send_due(
         return SendResult("claimed_elsewhere", f"the {period} digest is being posted by another worker", period)
     # The claim is renewed for as long as this worker builds and posts, however long Slack takes:
     # another replica takes it over only if this one dies (stops renewing).
-    with ClaimKeeper(store, run_id, clock=clock, every_s=claim_expiry.total_seconds() / 3):
+    with ClaimKeeper(
+        lambda at: store.write(lambda repo: runs.renew(repo, run_id, now=at)),
+        name=f"digest run {run_id}",
+        clock=clock,
+        every_s=claim_expiry.total_seconds() / 3,
+    ):
         try:
             digest = build(
                 store=store,
@@ -277,12 +282,15 @@ def send_due(
 
 
 class ClaimKeeper:
-    """Renews a digest claim every ``every_s`` seconds on a thread, while the ``with`` block runs."""
+    """Renews a claim every ``every_s`` seconds on a thread, while the ``with`` block runs:
+    ``renew(now)`` writes the claim's new time (a digest run's, or a batch of alerts')."""
 
-    def __init__(self, store: Store, run_id: int, *, clock: Callable[[], dt.datetime], every_s: float) -> None:
-        self.store, self.run_id, self.clock, self.every_s = store, run_id, clock, max(0.01, every_s)
+    def __init__(
+        self, renew: Callable[[dt.datetime], object], *, name: str, clock: Callable[[], dt.datetime], every_s: float
+    ) -> None:
+        self.renew, self.name, self.clock, self.every_s = renew, name, clock, max(0.01, every_s)
         self._done = threading.Event()
-        self._thread = threading.Thread(target=self._renew, name=f"digest-claim-{run_id}", daemon=True)
+        self._thread = threading.Thread(target=self._renew, name=f"claim-{name}", daemon=True)
 
     def __enter__(self) -> ClaimKeeper:
         self._thread.start()
@@ -295,9 +303,9 @@ class ClaimKeeper:
     def _renew(self) -> None:
         while not self._done.wait(self.every_s):
             try:
-                self.store.write(lambda repo: runs.renew(repo, self.run_id, now=self.clock()))
+                self.renew(self.clock())
             except IncidentBotError:
-                log.warning("could not renew the claim of digest run %s (database unavailable)", self.run_id)
+                log.warning("could not renew the claim of %s (database unavailable)", self.name)
 
 
 def _post(store: Store, sub: SubscriptionRecord, digest: d.Digest, post: Poster) -> str:

@@ -4,6 +4,7 @@ interval, each entry read once, each alert posted once — also with two replica
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -567,3 +568,45 @@ def test_a_flood_of_alerts_is_folded_into_one_message(store: Store) -> None:
     hour_on = NOW + dt.timedelta(hours=1, minutes=1)
     alerts.send_owed(store=store, poster_for=lambda team: slack.post, now=hour_on, per_hour=2)
     assert "Watchlist alert" in slack.posts[4][1]
+
+
+def test_an_alert_claim_is_renewed_while_slack_takes_its_time(store: Store) -> None:
+    """A post that outlasts the claim's expiry: another poster still finds the alert held, because
+    its holder is alive and renewing; one post in all."""
+    from sqlalchemy import select
+
+    from storage.models import Alert
+
+    watchlists.add_terms(store=store, team_id=TEAM, channel_id="C-watch", user_id="U1", text="Northwind")
+    report(store, BODY, make_summary(title="Northwind breach", victims=["Northwind Logistics"]))
+    expiry = dt.timedelta(seconds=0.3)  # renewed every 0.1 s of real time
+    clock = [NOW]
+    slack = Slack()
+    other: list[list[alerts.AlertResult]] = []
+
+    def claimed_at() -> dt.datetime:
+        with store.engine.connect() as conn:
+            return conn.execute(select(Alert.claimed_at)).scalar_one()
+
+    def slow_post(channel: str, blocks: list[dict[str, Any]], text: str) -> str:
+        clock[0] = NOW + dt.timedelta(minutes=30)  # Slack is slow: well past the claim's expiry
+        deadline = time.monotonic() + 10
+        while claimed_at() != clock[0] and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert claimed_at() == clock[0], "the claim was not renewed"
+        other.append(
+            alerts.send_owed(
+                store=store,
+                poster_for=lambda team: slack.post,
+                now=clock[0] + dt.timedelta(seconds=0.1),
+                claim_expiry=expiry,
+            )
+        )
+        return slack.post(channel, blocks, text)
+
+    (result,) = alerts.send_owed(
+        store=store, poster_for=lambda team: slow_post, now=NOW, claim_expiry=expiry, clock=lambda: clock[0]
+    )
+    assert result.status == "posted"
+    assert other == [[]]  # the other poster found nothing to take
+    assert len(slack.posts) == 1
