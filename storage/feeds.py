@@ -65,14 +65,7 @@ def add(
     ).first()
     created = feed is None
     if feed is None:
-        feed = Feed(
-            team_id=team_id,
-            channel_id=channel_id,
-            url=url,
-            created_by=created_by,
-            created_at=now,
-            failures=0,
-        )
+        feed = Feed(team_id=team_id, channel_id=channel_id, url=url, created_by=created_by, created_at=now)
         repo.session.add(feed)
     feed.conversation_type = conversation_type
     feed.types, feed.alert_severity, feed.interval_minutes = list(types), alert_severity, interval_minutes
@@ -109,8 +102,10 @@ def listed(repo: IncidentRepository, *, team_id: str | None, channel_id: str | N
 
 
 def get(repo: IncidentRepository, feed_id: int) -> FeedRecord | None:
+    """One feed and its polling state (without the entry counts ``listed`` adds: every entry's
+    job reads its feed, and counting the feed's entries there would grow with the feed)."""
     feed = repo.session.get(Feed, feed_id)
-    return None if feed is None else _record(feed, *_counts(repo, [feed_id]).get(feed_id, (0, 0)))
+    return None if feed is None else _record(feed)
 
 
 def remove(repo: IncidentRepository, *, team_id: str, feed_id: int, channel_id: str | None = None) -> bool:

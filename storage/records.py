@@ -216,8 +216,10 @@ class FeedRecord(_Record):
     failures: int
     paused: bool
     last_error: str | None
-    entries: int = 0  # entries remembered
-    incidents: int = 0  # … of which became (or joined) incidents
+    # Counted by ``storage.feeds.listed`` only (0 elsewhere): entries remembered, and how many of
+    # them became (or joined) incidents.
+    entries: int = 0
+    incidents: int = 0
 
 
 class WatchTermRecord(_Record):

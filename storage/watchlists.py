@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from bot.domain.watchlist import MAX_TERMS, WatchlistError, normalize_term
 from storage.models import WatchTerm
@@ -72,9 +72,3 @@ def by_channel(repo: IncidentRepository, *, team_id: str) -> dict[str, list[str]
     for channel_id, term in repo.session.execute(stmt):
         found[channel_id].append(term)
     return dict(found)
-
-
-def count(repo: IncidentRepository, *, team_id: str) -> int:
-    return int(
-        repo.session.scalar(select(func.count()).select_from(WatchTerm).where(WatchTerm.team_id == team_id)) or 0
-    )

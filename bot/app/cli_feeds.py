@@ -153,11 +153,11 @@ def poll(
         queue = JobQueue(SqlJobs(store), lease=dt.timedelta(seconds=settings.job_lease))
         read = url_reader(settings)
 
-        def show(feed: object, payload: dict[str, object], outcome: feeds.EntryOutcome | None) -> None:
-            what = "" if outcome is None else outcome.outcome
-            if outcome is not None and outcome.incident_id is not None:
+        def show(payload: dict[str, object], outcome: feeds.EntryOutcome) -> None:
+            what = outcome.outcome
+            if outcome.incident_id is not None:
                 what += f" #{outcome.incident_id} ({outcome.detail})"
-            elif outcome is not None and outcome.detail:
+            elif outcome.detail:
                 what += f" ({outcome.detail})"
             title = payload.get("title") or payload.get("link") or "an entry"
             out.print(f"  {title}: {what}", highlight=False, soft_wrap=True)

@@ -64,11 +64,13 @@ def _logged(name: str, work: Callable[[], object]) -> Callable[[], None]:
 
 
 def team_poster(clients: TeamClients) -> Callable[[str], Poster | None]:
-    """How a workspace's alerts are posted; None when the bot does not serve it."""
+    """How a workspace's alerts are posted (``team_slack``'s poster); None when the bot does not
+    serve it."""
+    slack_for = team_slack(clients)
 
     def poster_for(team_id: str) -> Poster | None:
-        client = clients.client_for(team_id)
-        return None if client is None else slack_poster(client)
+        slack = slack_for(team_id)
+        return None if slack is None else slack[0]
 
     return poster_for
 

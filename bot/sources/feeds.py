@@ -18,6 +18,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -143,7 +144,7 @@ def _parse_json(body: bytes) -> ParsedFeed:
         if not html and (item.content_text or item.summary):
             # Plain text: paragraphs kept as such for the text reader.
             plain = item.content_text or item.summary or ""
-            html = "".join(f"<p>{_escape(p)}</p>" for p in plain.split("\n") if p.strip())
+            html = "".join(f"<p>{escape(p, quote=False)}</p>" for p in plain.split("\n") if p.strip())
         entry = _entry(
             None if item.id is None else str(item.id),
             item.url or item.external_url,
@@ -154,10 +155,6 @@ def _parse_json(body: bytes) -> ParsedFeed:
         if entry is not None:
             entries.append(entry)
     return ParsedFeed(doc.title, "json1", tuple(entries), recovered=False)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 # ---- RSS and Atom (feedparser) ---------------------------------------------------------------

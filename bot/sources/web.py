@@ -17,7 +17,8 @@ from bot.sources.urls import canonicalize, unwrap_slack_link
 from bot.usecases.batch import UrlReader
 
 
-def _site_host(url: str) -> str:
+def site_host(url: str) -> str:
+    """The site a link is on, as cards name it: its host, lower-cased, without "www."."""
     host = (urlsplit(url).hostname or "").lower()
     return host.removeprefix("www.")
 
@@ -25,7 +26,7 @@ def _site_host(url: str) -> str:
 def _canonical(final_url: str, stated: str | None) -> str:
     """The page's own canonical URL when it points to the same site (a page may not claim to be
     another site's article), else the URL we ended on; canonicalized either way."""
-    if stated and urlsplit(stated).scheme in ("http", "https") and _site_host(stated) == _site_host(final_url):
+    if stated and urlsplit(stated).scheme in ("http", "https") and site_host(stated) == site_host(final_url):
         return canonicalize(stated)
     return canonicalize(final_url)
 
@@ -37,7 +38,7 @@ def read_url(url: str, *, settings: Settings, resolver: Resolver = system_resolv
         title, text = split_title(page.text)
         if len(text.strip()) < MIN_ARTICLE_CHARS:
             raise NotAnArticleError(NO_ARTICLE_TEXT)
-        return Article(text=text.strip(), title=title, url=canonicalize(page.url), site=_site_host(page.url))
+        return Article(text=text.strip(), title=title, url=canonicalize(page.url), site=site_host(page.url))
     try:
         extracted = extract_page(page.text, url=page.url)
     except UnsupportedInputError as exc:  # too many elements to read in bounded time
@@ -49,7 +50,7 @@ def read_url(url: str, *, settings: Settings, resolver: Resolver = system_resolv
         title=extracted.title,
         published=extracted.published,
         url=_canonical(page.url, extracted.canonical_url),
-        site=extracted.site or _site_host(page.url),
+        site=extracted.site or site_host(page.url),
     )
 
 

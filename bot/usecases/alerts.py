@@ -19,8 +19,8 @@ from typing import Any
 from bot.domain import watchlist
 from bot.errors import PostError, RateLimited
 from bot.render.slack import FoldedAlert, alert_blocks, folded_alerts_blocks
-from bot.usecases.digests import CHANNEL_GONE, ClaimKeeper, Poster
-from bot.usecases.jobs import retry_bookkeeping
+from bot.usecases.digests import CHANNEL_GONE, Poster
+from bot.usecases.jobs import ClaimKeeper, retry_bookkeeping
 from storage import Store, watchlists
 from storage import alerts as rows
 from storage.privacy import AudienceView
@@ -45,18 +45,15 @@ class AlertResult:
     message: str
 
 
-def _visible(store: Store, alert: AlertRecord) -> tuple[IncidentRecord, list[watchlist.Hit]] | None:
-    """The incident as the alert's channel may see it now, and the watched names it gives; None
-    (and the alert dropped) when the channel may not see it, or what it may see names nothing it
-    watches."""
+def _visible(store: Store, alert: AlertRecord, terms: list[str]) -> tuple[IncidentRecord, list[watchlist.Hit]] | None:
+    """The incident as the alert's channel may see it now, and the watched names (of ``terms``,
+    the channel's watchlist) it gives; None (and the alert dropped) when the channel may not see
+    it, or what it may see names nothing it watches."""
     audience = Audience.conversation(alert.channel_id)
     record = store.read(
         lambda repo: AudienceView(repo, team_id=alert.team_id, audience=audience).get(alert.incident_id)
     )
-    hits: list[watchlist.Hit] = []
-    if record is not None and alert.reason == rows.WATCH_REASON:
-        terms = store.read(lambda repo: watchlists.listed(repo, team_id=alert.team_id, channel_id=alert.channel_id))
-        hits = watchlist.matches(record.summary, [t.term for t in terms])
+    hits = watchlist.matches(record.summary, terms) if record is not None and alert.reason == rows.WATCH_REASON else []
     if record is None or (alert.reason == rows.WATCH_REASON and not hits):
         store.write(lambda repo: rows.drop(repo, alert.id))
         return None
@@ -71,53 +68,6 @@ class _Claims:
     clock: Callable[[], dt.datetime]
 
 
-def _deliver(
-    store: Store,
-    alerts: list[AlertRecord],
-    post: Poster,
-    blocks: list[dict[str, Any]],
-    text: str,
-    now: dt.datetime,
-    claims: _Claims,
-) -> str:
-    """Post one message for ``alerts`` (one card, or a folded list) and record it for each:
-    "posted", or why not (each alert given back for the next pass, or dropped)."""
-    channel = alerts[0].channel_id
-
-    def each(write: Callable[[IncidentRepository, int], None]) -> None:
-        _for_each(store, alerts, write)
-
-    ids = [a.id for a in alerts]
-    try:
-        # Renewed for as long as Slack takes: another replica takes the alerts over only if this
-        # process dies (stops renewing), never while its post is in flight.
-        with ClaimKeeper(
-            lambda at: store.write(lambda repo: rows.renew(repo, ids, now=at)),
-            name=f"alerts {ids}",
-            clock=claims.clock,
-            every_s=claims.expiry.total_seconds() / 3,
-        ):
-            ts = post(channel, blocks, text)
-    except RateLimited as limited:
-        each(rows.release)
-        return f"Slack asked to wait {limited.retry_after:.0f} s"
-    except PostError as exc:
-        if exc.reason in CHANNEL_GONE:
-            each(rows.drop)
-            return f"dropped: Slack says {exc.reason}"
-        each(rows.release)
-        return f"posting failed: {exc.reason}; it will be retried"
-    except BaseException:
-        each(rows.release)
-        raise
-    # Slack has it: only the record is retried from here (a second post would be a duplicate).
-    retry_bookkeeping(
-        lambda: _for_each(store, alerts, lambda repo, alert_id: rows.posted(repo, alert_id, message_ts=ts, now=now)),
-        what=f"alerts {', '.join(str(a.id) for a in alerts)} posted",
-    )
-    return "posted"
-
-
 def _for_each(store: Store, alerts: list[AlertRecord], write: Callable[[IncidentRepository, int], None]) -> None:
     """One write for each alert, in one transaction."""
 
@@ -128,10 +78,46 @@ def _for_each(store: Store, alerts: list[AlertRecord], write: Callable[[Incident
     store.write(run)
 
 
-def _result(alert: AlertRecord, outcome: str, posted: str) -> AlertResult:
-    if outcome == "posted":
-        return AlertResult(alert, "posted", posted)
-    return AlertResult(alert, "dropped" if outcome.startswith("dropped") else "failed", outcome)
+def _deliver(
+    store: Store,
+    alerts: list[AlertRecord],
+    post: Poster,
+    message: tuple[list[dict[str, Any]], str],
+    now: dt.datetime,
+    claims: _Claims,
+) -> tuple[str, str]:
+    """Post one message for ``alerts`` (one card, or a folded list) and record it for each:
+    ("posted", ""), or the status and reason why not (each alert given back for the next pass,
+    or dropped)."""
+    ids = [a.id for a in alerts]
+    try:
+        # Renewed for as long as Slack takes: another replica takes the alerts over only if this
+        # process dies (stops renewing), never while its post is in flight.
+        with ClaimKeeper(
+            lambda at: store.write(lambda repo: rows.renew(repo, ids, now=at)),
+            name=f"alerts {ids}",
+            clock=claims.clock,
+            every_s=claims.expiry.total_seconds() / 3,
+        ):
+            ts = post(alerts[0].channel_id, *message)
+    except RateLimited as limited:
+        _for_each(store, alerts, rows.release)
+        return "failed", f"Slack asked to wait {limited.retry_after:.0f} s"
+    except PostError as exc:
+        if exc.reason in CHANNEL_GONE:
+            _for_each(store, alerts, rows.drop)
+            return "dropped", f"Slack says {exc.reason}"
+        _for_each(store, alerts, rows.release)
+        return "failed", f"posting failed: {exc.reason}; it will be retried"
+    except BaseException:
+        _for_each(store, alerts, rows.release)
+        raise
+    # Slack has it: only the record is retried from here (a second post would be a duplicate).
+    retry_bookkeeping(
+        lambda: _for_each(store, alerts, lambda repo, alert_id: rows.posted(repo, alert_id, message_ts=ts, now=now)),
+        what=f"alerts {ids} posted",
+    )
+    return "posted", ""
 
 
 def _send_channel(
@@ -140,33 +126,37 @@ def _send_channel(
     """One channel's owed alerts: a card each while the channel has had fewer than ``per_hour``
     alerts in the last hour; past that, the rest folded into one message that lists them."""
     first = alerts[0]
+    since = now - dt.timedelta(hours=1)
     recent = store.read(
-        lambda repo: rows.posted_since(
-            repo, team_id=first.team_id, channel_id=first.channel_id, since=now - dt.timedelta(hours=1)
-        )
+        lambda repo: rows.posted_since(repo, team_id=first.team_id, channel_id=first.channel_id, since=since)
     )
+    # The channel's watchlist, read once for all its alerts.
+    terms = [
+        t.term
+        for t in store.read(lambda repo: watchlists.listed(repo, team_id=first.team_id, channel_id=first.channel_id))
+    ]
     budget = max(0, per_hour - recent)
     results: list[AlertResult] = []
     folded: list[tuple[AlertRecord, IncidentRecord, list[watchlist.Hit]]] = []
     for alert in alerts:
-        seen = _visible(store, alert)
+        seen = _visible(store, alert, terms)
         if seen is None:
             results.append(AlertResult(alert, "dropped", "the channel may not see it, or it names nothing watched"))
             continue
         record, hits = seen
         if budget > 0:
             budget -= 1
-            blocks, text = alert_blocks(record.summary, incident_id=record.id, hits=hits, again=alert.posts > 0)
-            outcome = _deliver(store, [alert], post, blocks, text, now, claims)
-            results.append(_result(alert, outcome, f"alert about #{record.id} posted in {alert.channel_id}"))
+            card = alert_blocks(record.summary, incident_id=record.id, hits=hits, again=alert.posts > 0)
+            status, why = _deliver(store, [alert], post, card, now, claims)
+            results.append(AlertResult(alert, status, why or f"alert about #{record.id} posted in {alert.channel_id}"))
         else:
             folded.append((alert, record, hits))
     if folded:
-        blocks, text = folded_alerts_blocks(
+        listing = folded_alerts_blocks(
             [FoldedAlert(r.id, r.summary, tuple(h.term for h in hits)) for _, r, hits in folded], per_hour=per_hour
         )
-        outcome = _deliver(store, [a for a, _, _ in folded], post, blocks, text, now, claims)
-        results += [_result(a, outcome, f"folded into one message in {a.channel_id}") for a, _, _ in folded]
+        status, why = _deliver(store, [a for a, _, _ in folded], post, listing, now, claims)
+        results += [AlertResult(a, status, why or f"folded into one message in {a.channel_id}") for a, _, _ in folded]
     return results
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -16,7 +15,7 @@ from typing import Any, Literal
 from bot.domain import digest_schedule as d
 from bot.errors import IncidentBotError, PostError, RateLimited
 from bot.render.slack import digest_blocks
-from bot.usecases.jobs import retry_bookkeeping
+from bot.usecases.jobs import ClaimKeeper, retry_bookkeeping
 from storage import Store, watchlists
 from storage import digest_runs as runs
 from storage.records import SubscriptionRecord
@@ -279,33 +278,6 @@ def send_due(
             what=f"digest run {run_id} posted",
         )
     return result
-
-
-class ClaimKeeper:
-    """Renews a claim every ``every_s`` seconds on a thread, while the ``with`` block runs:
-    ``renew(now)`` writes the claim's new time (a digest run's, or a batch of alerts')."""
-
-    def __init__(
-        self, renew: Callable[[dt.datetime], object], *, name: str, clock: Callable[[], dt.datetime], every_s: float
-    ) -> None:
-        self.renew, self.name, self.clock, self.every_s = renew, name, clock, max(0.01, every_s)
-        self._done = threading.Event()
-        self._thread = threading.Thread(target=self._renew, name=f"claim-{name}", daemon=True)
-
-    def __enter__(self) -> ClaimKeeper:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._done.set()
-        self._thread.join(timeout=10)
-
-    def _renew(self) -> None:
-        while not self._done.wait(self.every_s):
-            try:
-                self.renew(self.clock())
-            except IncidentBotError:
-                log.warning("could not renew the claim of %s (database unavailable)", self.name)
 
 
 def _post(store: Store, sub: SubscriptionRecord, digest: d.Digest, post: Poster) -> str:

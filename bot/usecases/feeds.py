@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.domain.feed_options import parse_options
 from bot.domain.merge import SEVERITY_RANK
@@ -34,12 +33,14 @@ from bot.extraction import Article, summarize_article
 from bot.extraction.schema import Severity
 from bot.sources.feeds import FeedEntry, FeedPoll
 from bot.sources.urls import canonicalize, check_url, unwrap_slack_link
+from bot.sources.web import site_host
 from bot.usecases import incidents
+from bot.usecases.batch import UrlReader
 from bot.usecases.jobs import JobQueue
 from storage import Store
 from storage import feeds as rows
 from storage import jobs as job_rows
-from storage.records import ConversationType, FeedRecord
+from storage.records import ConversationType, FeedRecord, JobRecord
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def poll_one(*, store: Store, feed: FeedRecord, fetch: FeedFetcher, now: dt.date
     """Poll one claimed feed: its new entries queued, or the failure counted."""
     try:
         poll = fetch(feed.url, feed.etag, feed.last_modified)
-    except (FetchError, IncidentBotError) as exc:
+    except IncidentBotError as exc:  # FetchError, NotAFeedError among them
         failures = feed.failures + 1
         pause = failures >= PAUSE_AFTER
         error = str(exc) or type(exc).__name__
@@ -207,13 +208,13 @@ def poll_due(
     with its data kept) are not read, and resume when it installs again."""
     when = now or dt.datetime.now(dt.UTC)
     claimed = store.write(lambda repo: rows.claim_due(repo, now=when, limit=limit, feed_ids=feed_ids))
-    serves = functools.cache(served) if served is not None else None
+    serves = functools.cache(served) if served is not None else (lambda team: True)
     skipped = [
         PollReport(f, "not_served", [], "the bot does not serve this workspace now")
         for f in claimed
-        if serves is not None and not serves(f.team_id)
+        if not serves(f.team_id)
     ]
-    due = [f for f in claimed if serves is None or serves(f.team_id)]
+    due = [f for f in claimed if serves(f.team_id)]
     if threads <= 1 or len(due) <= 1:
         return skipped + [poll_one(store=store, feed=f, fetch=fetch, now=when) for f in due]
     with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="feed-poll") as pool:
@@ -230,18 +231,12 @@ class EntryOutcome:
     detail: str = ""
 
 
-UrlReader = Callable[[str], Article]
-
-
-def _site(link: str | None) -> str | None:
-    return ((urlsplit(link).hostname or "").removeprefix("www.") or None) if link else None
-
-
 def _article(payload: dict[str, Any], read_url: UrlReader) -> Article | None:
     published = dt.date.fromisoformat(payload["published"]) if payload.get("published") else None
     text, link, title = payload.get("text"), payload.get("link"), payload.get("title")
+    site = (site_host(link) or None) if link else None
     if text and (payload.get("full") or not link):
-        return Article(text=text, title=title, url=link, site=_site(link), published=published)
+        return Article(text=text, title=title, url=link, site=site, published=published)
     if not link:
         return None
     try:
@@ -250,7 +245,7 @@ def _article(payload: dict[str, Any], read_url: UrlReader) -> Article | None:
         if not text:
             raise
         # The page cannot be read (gone, paywalled, refused): the entry's own text is all there is.
-        return Article(text=text, title=title, url=link, site=_site(link), published=published)
+        return Article(text=text, title=title, url=link, site=site, published=published)
     if article.published is None and published is not None:
         article = article.model_copy(update={"published": published})
     return article
@@ -287,16 +282,35 @@ def read_entry(*, store: Store, feed: FeedRecord, payload: dict[str, Any], read_
     return EntryOutcome("incident", stored.incident.id, stored.reason)
 
 
-def entry_done(*, store: Store, entry_id: int, outcome: EntryOutcome) -> None:
-    store.write(lambda repo: rows.entry_done(repo, entry_id, outcome=outcome.outcome, incident_id=outcome.incident_id))
-
-
 def entry_outcomes(*, store: Store, feed_id: int) -> dict[str, int]:
     return store.read(lambda repo: rows.outcomes(repo, feed_id))
 
 
-def set_conversation_type(*, store: Store, feed_id: int, conversation_type: ConversationType) -> None:
-    store.write(lambda repo: rows.set_conversation_type(repo, feed_id, conversation_type))
+EntryReader = Callable[[FeedRecord, dict[str, Any]], EntryOutcome]
+
+
+def read_job(
+    job: JobRecord,
+    *,
+    store: Store,
+    read: EntryReader,
+    channel_kind: Callable[[FeedRecord], ConversationType] | None = None,
+) -> tuple[FeedRecord | None, EntryOutcome]:
+    """Run one ``feed_entry`` job: the entry read (by ``read``: in a worker process when the bot
+    runs) and its outcome recorded. ``channel_kind``: the feed's channel as Slack says it is now;
+    a channel that became private takes its feed's incidents with it (storage/privacy.py)."""
+    feed = get_feed(store=store, feed_id=int(job.payload["feed_id"]))
+    if feed is None or feed.team_id != job.team_id:
+        return None, EntryOutcome("feed_removed")
+    kind = channel_kind(feed) if channel_kind is not None else feed.conversation_type
+    if kind != feed.conversation_type:
+        feed_id = feed.id
+        store.write(lambda repo: rows.set_conversation_type(repo, feed_id, kind))
+        feed = feed.model_copy(update={"conversation_type": kind})
+    outcome = read(feed, job.payload)
+    entry_id = int(job.payload["entry_id"])
+    store.write(lambda repo: rows.entry_done(repo, entry_id, outcome=outcome.outcome, incident_id=outcome.incident_id))
+    return feed, outcome
 
 
 def read_queued(
@@ -304,24 +318,21 @@ def read_queued(
     store: Store,
     queue: JobQueue,
     job_ids: Sequence[int],
-    read: Callable[[FeedRecord, dict[str, Any]], EntryOutcome],
-    progress: Callable[[FeedRecord | None, dict[str, Any], EntryOutcome | None], None] | None = None,
+    read: EntryReader,
+    progress: Callable[[dict[str, Any], EntryOutcome], None] | None = None,
 ) -> list[EntryOutcome]:
     """Run the given entry jobs here and now (the command line's ``feeds poll``): each one this
-    process can claim; one a running bot claimed first is left to it (``progress`` gets None)."""
+    process can claim (one a running bot claimed first is left to it)."""
     done: list[EntryOutcome] = []
     for job_id in job_ids:
         job = queue.claim(job_id=job_id)
         if job is None:
             continue
-        feed = get_feed(store=store, feed_id=int(job.payload["feed_id"]))
-        if feed is None:
-            queue.finish(job, "feed_removed")
-            continue
-        outcome = read(feed, job.payload)
-        entry_done(store=store, entry_id=int(job.payload["entry_id"]), outcome=outcome)
+        feed, outcome = read_job(job, store=store, read=read)
         queue.finish(job, outcome.outcome)
+        if feed is None:
+            continue
         done.append(outcome)
         if progress is not None:
-            progress(feed, job.payload, outcome)
+            progress(job.payload, outcome)
     return done

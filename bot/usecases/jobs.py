@@ -27,7 +27,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol, TypeVar
 
-from bot.errors import StorageError
+from bot.errors import IncidentBotError, StorageError
 from storage.jobs import CLAIM_SEPARATOR
 from storage.records import JobRecord, OutboxReply, SentReply
 
@@ -78,6 +78,33 @@ def retry_bookkeeping(work: Callable[[], T], *, what: str, budget_s: float = BOO
             log.warning("recording %s failed; retrying in %.2f s", what, delay)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
+
+
+class ClaimKeeper:
+    """Renews a claim every ``every_s`` seconds on a thread, while the ``with`` block runs:
+    ``renew(now)`` writes the claim's new time (a digest run's, or a batch of alerts')."""
+
+    def __init__(
+        self, renew: Callable[[dt.datetime], object], *, name: str, clock: Callable[[], dt.datetime], every_s: float
+    ) -> None:
+        self.renew, self.name, self.clock, self.every_s = renew, name, clock, max(0.01, every_s)
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name=f"claim-{name}", daemon=True)
+
+    def __enter__(self) -> ClaimKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join(timeout=10)
+
+    def _renew(self) -> None:
+        while not self._done.wait(self.every_s):
+            try:
+                self.renew(self.clock())
+            except IncidentBotError:
+                log.warning("could not renew the claim of %s (database unavailable)", self.name)
 
 
 class JobStore(Protocol):

@@ -14,16 +14,10 @@ FEED_ENTRY = feeds.FEED_ENTRY
 
 
 def run(job: JobRecord, *, client: WebClient, deps: Deps) -> str:
-    p = job.payload
-    feed = feeds.get_feed(store=deps.store, feed_id=int(p["feed_id"]))
-    if feed is None or feed.team_id != job.team_id:
-        return "feed_removed"
-    # What the feed's incidents are sighted as follows the channel: one that became private
-    # takes its feed's incidents with it (storage/privacy.py).
-    kind = deps.conversation_type(client, team_id=job.team_id, channel_id=feed.channel_id)
-    if kind != feed.conversation_type:
-        feeds.set_conversation_type(store=deps.store, feed_id=feed.id, conversation_type=kind)
-        feed = feed.model_copy(update={"conversation_type": kind})
-    outcome = deps.read_feed_entry(feed, p)
-    feeds.entry_done(store=deps.store, entry_id=int(p["entry_id"]), outcome=outcome)
+    _, outcome = feeds.read_job(
+        job,
+        store=deps.store,
+        read=deps.read_feed_entry,
+        channel_kind=lambda feed: deps.conversation_type(client, team_id=job.team_id, channel_id=feed.channel_id),
+    )
     return outcome.outcome
