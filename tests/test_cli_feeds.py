@@ -42,7 +42,7 @@ def test_add_poll_list_remove() -> None:
         assert run("poll").stdout.strip() == "no feed is due"
         listed = run("list")
         assert "ransomware only · every 30 min · active" in listed.stdout
-        assert "2 entries, 1 incidents" in listed.stdout
+        assert "2 entries, 1 incident" in listed.stdout
         assert run("remove", "1", "--team", "T1").returncode == 0
         assert run("list").stdout.strip() == "no feeds"
 

@@ -35,6 +35,7 @@ def _open() -> Store:
 
 def _line(feed: FeedRecord) -> str:
     from bot.domain.feed_options import describe
+    from bot.render.slack import counted
 
     state = "paused: " + (feed.last_error or "") if feed.paused else "active"
     if not feed.paused and feed.failures:
@@ -43,7 +44,7 @@ def _line(feed: FeedRecord) -> str:
     return (
         f"{feed.id:>4}  {feed.team_id}/{feed.channel_id}  {feed.url}\n"
         f"      {describe(feed.types, feed.alert_severity, feed.interval_minutes)} · {state} · last poll {polled}"
-        f" · {feed.entries} entries, {feed.incidents} incidents"
+        f" · {counted(feed.entries, 'entry', 'entries')}, {counted(feed.incidents, 'incident')}"
     )
 
 

@@ -351,11 +351,16 @@ class FeedLine:
     last_error: str | None
 
 
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """ "1 incident", "4 incidents", "12 entries": a count with its noun."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def feed_line(feed: FeedLine, *, with_channel: bool = False) -> str:
     """ "`3` <url|Desk> · every 15 min · 12 entries read, 4 incidents", or why it is paused."""
     name = escape(truncate(feed.title or feed.url, 80))
     url = escape(feed.url).replace("|", "%7C")
-    state = f"{feed.entries} entries read, {feed.incidents} incidents"
+    state = f"{counted(feed.entries, 'entry', 'entries')} read, {counted(feed.incidents, 'incident')}"
     if feed.paused:
         state = (
             f":double_vertical_bar: *paused* after {feed.failures} failed reads: "

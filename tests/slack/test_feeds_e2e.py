@@ -65,6 +65,19 @@ def test_a_channel_follows_a_feed_watches_names_and_gets_alerts(slack: SlackStan
             assert watch.body["response_type"] == "in_channel"
             assert "Northbridge Regional Hospital" in watch.body["text"]
 
+            # What a person typed is echoed escaped: a watched name cannot ping the channel.
+            bot.command('watch add "<!channel> Acme"', channel="C0WATCH", response_url=slack.response_url("hostile"))
+            (hostile,) = slack.wait_for("/response/hostile")
+            assert "&lt;!channel&gt; Acme" in hostile.body["text"]
+            assert "<!channel>" not in hostile.body["text"]
+            bot.command('watch remove "<!channel> Acme"', channel="C0WATCH", response_url=slack.response_url("rmw"))
+            (unwatched,) = slack.wait_for("/response/rmw")
+            assert "stopped watching" in unwatched.body["text"]
+            bot.command("watch list", channel="C0WATCH", response_url=slack.response_url("wl"))
+            (watching,) = slack.wait_for("/response/wl")
+            assert watching.body["response_type"] == "ephemeral"
+            assert "Northbridge Regional Hospital" in watching.body["text"]
+            assert "Acme" not in watching.body["text"]
             bot.command("digest subscribe daily 09:00", channel="C0WATCH", response_url=slack.response_url("sub"))
             slack.wait_for("/response/sub")
             bot.command(
