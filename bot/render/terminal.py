@@ -19,6 +19,12 @@ def _join(mentions: list[Mention]) -> str:
     return "; ".join(shown) + (f"; … and {more} more" if more > 0 else "")
 
 
+def _headline(summary: IncidentSummary) -> Text:
+    # Inside the panel, not as its title: a panel title is cut at the border ("75 bitcoin
+    # demande"), while a line inside wraps and the headline is read whole.
+    return Text(summary.title, style="bold")
+
+
 def card(summary: IncidentSummary) -> RenderableType:
     """The incident card: headline facts, then the summary and source."""
     if not summary.is_incident:
@@ -27,7 +33,7 @@ def card(summary: IncidentSummary) -> RenderableType:
             f" (confidence {summary.confidence:.2f}). ",
             "The text does not read as a report of a hack, breach, scam, ransomware attack, vulnerability or patch.",
         )
-        return Panel(body, title=Text(summary.title), title_align="left")
+        return Panel(Group(_headline(summary), body))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold cyan", no_wrap=True)
     facts.add_column()
@@ -43,11 +49,11 @@ def card(summary: IncidentSummary) -> RenderableType:
             facts.add_row(label, _join(mentions))
     if summary.indicators:
         facts.add_row("Indicators", ", ".join(i.value for i in summary.indicators[:_MAX_ITEMS]))
-    parts: list[RenderableType] = [facts, Text(""), Text(summary.summary)]
+    parts: list[RenderableType] = [_headline(summary), facts, Text(""), Text(summary.summary)]
     related = related_line(summary)
     if related:
         parts.append(Text(related, style="dim"))
     src = summary.source
     if src.url or src.published:
         parts.append(Text(" · ".join(str(x) for x in (src.url, src.published) if x), style="dim"))
-    return Panel(Group(*parts), title=Text(summary.title, style="bold"), title_align="left")
+    return Panel(Group(*parts))
