@@ -36,14 +36,21 @@ _EXPLOITED = re.compile(r"actively exploited|exploited in the wild|in-the-wild|z
 _CRITICAL_WORD = re.compile(r"\bcritical(?:-severity)? (?:vulnerabilit|flaw|bug|security)")
 
 
+def _amount(m: Mention) -> float:
+    if isinstance(m.value, Money):
+        return m.value.amount if m.value.currency in ("USD", "EUR", "GBP") else 0.0
+    return float(m.value) if isinstance(m.value, int | float) else 0.0
+
+
 def _max_value(mentions: list[Mention]) -> float:
-    vals: list[float] = []
-    for m in mentions:
-        if isinstance(m.value, Money):
-            vals.append(m.value.amount if m.value.currency in ("USD", "EUR", "GBP") else 0.0)
-        elif isinstance(m.value, int | float):
-            vals.append(float(m.value))
-    return max(vals, default=0.0)
+    return max((_amount(m) for m in mentions), default=0.0)
+
+
+def _loss_reason(losses: list[Mention]) -> str:
+    # As the article writes the amount ("$1.9M", "£2 million"): the bare number would drop the
+    # currency the reader needs.
+    largest = max(losses, key=_amount)
+    return f"losses of {largest.text}"
 
 
 def assess_severity(
@@ -64,7 +71,7 @@ def assess_severity(
     if count >= _CRITICAL_COUNT:
         return SeverityAssessment(level=Severity.CRITICAL, reason=f"{int(count):,} affected")
     if loss >= _CRITICAL_LOSS_USD:
-        return SeverityAssessment(level=Severity.CRITICAL, reason=f"losses of {loss:,.0f}")
+        return SeverityAssessment(level=Severity.CRITICAL, reason=_loss_reason(financial_losses))
     if T.RANSOMWARE in types[:2] and (m := _CRITICAL_INFRA.search(head)):
         return SeverityAssessment(level=Severity.CRITICAL, reason=f"ransomware hitting {m.group(0).lower()}")
     if (m := _EXPLOITED.search(head)) and types and types[0] in (T.VULNERABILITY, T.PATCH):
@@ -72,7 +79,7 @@ def assess_severity(
     if count >= _HIGH_COUNT:
         return SeverityAssessment(level=Severity.HIGH, reason=f"{int(count):,} affected")
     if loss >= _HIGH_LOSS_USD:
-        return SeverityAssessment(level=Severity.HIGH, reason=f"losses of {loss:,.0f}")
+        return SeverityAssessment(level=Severity.HIGH, reason=_loss_reason(financial_losses))
     if types and types[0] == T.RANSOMWARE:
         return SeverityAssessment(level=Severity.HIGH, reason="ransomware disrupts operations")
     for m2 in compromised_data:

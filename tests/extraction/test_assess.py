@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.extraction.assess import assess_status
-from bot.extraction.schema import IncidentType, Status
+from bot.extraction.assess import assess_severity, assess_status
+from bot.extraction.schema import Evidence, IncidentType, Mention, Money, Severity, Status
 from bot.extraction.text import Doc
 
 T = IncidentType
@@ -36,3 +36,33 @@ def test_no_stage_stated_is_unknown() -> None:
     doc = Doc(text="A flaw in the Heron gateway lets attackers run code.", title="")
     assert assess_status(doc, is_incident=True, types=[T.VULNERABILITY]) is Status.UNKNOWN
     assert assess_status(doc, is_incident=False, types=[T.VULNERABILITY]) is Status.UNKNOWN
+
+
+def _loss(text: str, amount: float, currency: str) -> Mention:
+    return Mention(
+        text=text,
+        value=Money(amount=amount, currency=currency),
+        evidence=Evidence(source="text", sentence=text, start=0, end=len(text)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("losses", "level", "reason"),
+    [
+        ([("£3.2 million", 3_200_000, "GBP")], Severity.HIGH, "losses of £3.2 million"),
+        ([("$40,000", 40_000, "USD"), ("$75 million", 75_000_000, "USD")], Severity.CRITICAL, "losses of $75 million"),
+    ],
+)
+def test_a_loss_is_named_as_written_with_its_currency(
+    losses: list[tuple[str, float, str]], level: Severity, reason: str
+) -> None:
+    doc = Doc(text="Fraudsters stole money from the firm.", title="")
+    graded = assess_severity(
+        doc,
+        is_incident=True,
+        types=[T.PHISHING],
+        affected_counts=[],
+        financial_losses=[_loss(*x) for x in losses],
+        compromised_data=[],
+    )
+    assert (graded.level, graded.reason) == (level, reason)
