@@ -577,7 +577,40 @@ def _same_entity(a: str, b: str) -> bool:
 
 
 def extract_victims(ctx: Context) -> list[Mention]:
-    return _choose(ctx, victim_candidates(ctx), "victims", _V_LIMIT)
+    chosen = _choose(ctx, victim_candidates(ctx), "victims", _V_LIMIT)
+    return chosen or _stated_victim(ctx)
+
+
+# "X was hit by ransomware", "X lost $1.9M", "hackers breached X": in the headline or the lead,
+# the organisation a harm is done to is the victim in any text. The learned scorer weighs how often
+# and where a name recurs, so a short pasted paragraph that names its victim once or twice can
+# leave the card without one; this says who it is only then, never beside the model's choice.
+_HARMED_RIGHT = re.compile(
+    r"(?:'s? [\w-]+(?: [\w-]+)?)? (?:was|were|has been|have been|had been|is being|got) (?:hit|hacked|breached|attacked"
+    r"|compromised|targeted|infected|defrauded|scammed|tricked|struck|extorted|crippled)\b"
+    r"| (?:lost|loses|suffered|suffers|fell victim|falls victim|paid (?:a |the )?ransom|pays (?:a |the )?ransom)\b"
+    r"| (?:hit|struck|crippled) by\b"
+)
+_HARMED_LEFT = re.compile(
+    r"\b(?:hackers|attackers|criminals|fraudsters|scammers|ransomware|cybercriminals|gang|group)"
+    r" (?:hit|hits|breached|breach|attacked|attack|compromised|targeted|target|trick|tricked|defrauded|extorted)"
+    r" (?:the )?$"
+)
+_LEAD = 3
+
+
+def _stated_victim(ctx: Context) -> list[Mention]:
+    f = finder(ctx)
+    attackers = {name_key(m.text) for m in extract_attackers(ctx)}
+    for c in f.all:
+        if c.sent.source != "title" and c.sent.index >= _LEAD:
+            continue
+        if is_place_key(c.key) or any(_same_entity(c.key, k) for k in attackers):
+            continue
+        text, s, e = lower_sent(f, c)
+        if _HARMED_RIGHT.match(text, e) or _HARMED_LEFT.search(text, max(0, s - 40), s):
+            return [mention(ctx.doc, c.sent, c.start, c.end)]
+    return []
 
 
 def extract_attackers(ctx: Context) -> list[Mention]:

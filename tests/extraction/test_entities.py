@@ -350,3 +350,28 @@ def test_a_leaking_system_is_not_the_attacker() -> None:
     attackers = _texts(extract_attackers(ctx))
     assert not any("API" in a or "Corvel" in a or "Whitfield" in a for a in attackers)
     assert "Corvel Health" in _texts(extract_victims(ctx))
+
+
+def test_a_short_paste_names_the_organisation_a_harm_is_done_to() -> None:
+    # Two-sentence pastes: the learned scorer alone leaves these cards without a victim.
+    cases = {
+        "Fenwick Tooling lost $640,000 after criminals sent fake invoices by email. "
+        "Police are investigating the scam.": "Fenwick Tooling",
+        "The Quartzlock ransomware hit Brookfield Dental on Monday, encrypting patient files. "
+        "The clinic said backups were intact.": "Brookfield Dental",
+        "Hackers breached Tallis Insurance and stole customer records. The insurer has told regulators.": (
+            "Tallis Insurance"
+        ),
+    }
+    for text, victim in cases.items():
+        assert _texts(extract_victims(_ctx(text))) == [victim], text
+
+
+def test_a_stated_victim_is_never_a_place_or_the_attacker() -> None:
+    ctx = _ctx(
+        "Ohio was hit by a wave of phishing emails this week. A group calling itself Grey Heron "
+        "was hit with sanctions after the campaign."
+    )
+    victims = _texts(extract_victims(ctx))
+    assert "Ohio" not in victims
+    assert "Grey Heron" not in victims
