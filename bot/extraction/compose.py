@@ -159,6 +159,10 @@ def headline(f: Facts) -> str | None:
         text = f"{victim} website defaced"
     else:
         text = f"{victim}: {type_label(t)}"
+    loss = _first(f.losses)
+    if loss and t is not T.RANSOMWARE:
+        # what a fraud or a breach cost is the news a reader looks for first ("…; $1.9M lost")
+        text += f"; {loss} lost"
     attacker = _first(f.attackers)
     tool = (_first(f.tools) or "").lower()
     if (

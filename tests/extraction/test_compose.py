@@ -86,3 +86,16 @@ def test_every_part_of_a_made_headline_is_an_extracted_fact() -> None:
     for part in made.split("|"):
         part = part.removesuffix(" ransomware") or part
         assert part in facts or part == "ransomware", part
+
+
+def test_a_loss_is_in_the_headline_of_a_fraud_or_breach_but_not_beside_a_ransom() -> None:
+    phishing = Facts(types=[T.PHISHING], is_incident=True, victims=[_m("Fenwick Tooling")], losses=[_m("$640,000")])
+    assert headline(phishing) == "Fenwick Tooling targeted by phishing; $640,000 lost"
+    ransom = Facts(
+        types=[T.RANSOMWARE],
+        is_incident=True,
+        victims=[_m("Brookfield Dental")],
+        ransoms=[_m("10 bitcoin")],
+        losses=[_m("$90,000")],
+    )
+    assert headline(ransom) == "Brookfield Dental hit by ransomware; 10 bitcoin demanded"
