@@ -33,19 +33,13 @@ from sklearn.feature_extraction import FeatureHasher  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
 from bot.extraction import classify as cl  # noqa: E402
-from bot.extraction.learned import ModelSet  # noqa: E402
 from bot.extraction.schema import IncidentType as T  # noqa: E402
 from bot.extraction.text import Doc  # noqa: E402
 from training import corpus, evaluate, fit  # noqa: E402
 
 SHARED = ROOT.parent / "shared"
-CASIE = {
-    T.DATA_BREACH: "Databreach",
-    T.PHISHING: "Phishing",
-    T.RANSOMWARE: "Ransom",
-    T.VULNERABILITY: "DiscoverVulnerability",
-    T.PATCH: "PatchVulnerability",
-}
+# the project's type -> CASIE subtype mapping (training/evaluate.py), keyed by type
+CASIE = {T(ours): theirs for ours, theirs in evaluate.TYPE_MAP.items()}
 SUBTYPES = list(CASIE.values())
 
 
@@ -185,18 +179,16 @@ def trigger_counts() -> None:
         print(f"fold {n}/{len(folds)}", file=sys.stderr)
     tagger = sum(max(SUBTYPES, key=lambda t: counts[i][t]) == gold[i] for i in gold)
     print(f"most expected nuggets: accuracy {tagger / len(gold):.3f}")
-    evidence = {a.id: cl._evidence(Doc(text=a.text, title=a.title)) for a in articles}
-    inverse = {v: k for k, v in CASIE.items()}
+    rule_keys = {}
+    for a in articles:
+        ev = cl._evidence(Doc(text=a.text, title=a.title))
+        key = cl.ranking_key(ev.scores, ev.events)
+        rule_keys[a.id] = {name: key.get(t, 0.0) for t, name in CASIE.items()}
     for weight in (0.5, 1.0, 2.0, 5.0, 20.0):
         ok = 0
-        for i, ev in evidence.items():
-
-            def key(t: str, ev: Any = ev, i: str = i, weight: float = weight) -> float:
-                boost = cl._PATCH_BOOST if t == "PatchVulnerability" else 1.0
-                mass = ev.scores.get(inverse[t], 0.0) * boost + cl._EVENT_WEIGHT * ev.events.get(inverse[t], 0.0)
-                return float(mass + weight * counts[i][t])
-
-            ok += max(SUBTYPES, key=key) == gold[i]
+        for i, rule in rule_keys.items():
+            mixed = {t: rule[t] + weight * counts[i][t] for t in SUBTYPES}
+            ok += max(SUBTYPES, key=mixed.__getitem__) == gold[i]
         print(f"rule key + {weight} x expected nuggets: accuracy {ok / len(gold):.3f}")
 
 
@@ -245,15 +237,7 @@ def time_kinds() -> None:
     """Cross-validated date picks by kind, and how many of each match a gold time: a kind whose
     precision is under half the attainable F1 would be worth dropping. Also where the wrong dates
     and places are: in articles whose annotators marked none at all, or beside marked ones."""
-    articles, folds, _ = _setup()
-    by_id = {a.id: a for a in articles}
-    examples = evaluate.examples_by_article(articles, SHARED)
-    preds: dict[str, dict[str, Any]] = {}
-    for fold in folds:
-        held = set(fold)
-        models = ModelSet(evaluate.train(examples, (a.id for a in articles if a.id not in held)))
-        for aid, s in evaluate.predict((by_id[i] for i in fold), models).items():
-            preds[aid] = evaluate.to_casie(aid, s.model_dump(mode="json"))
+    preds, _ = evaluate.cv_predictions(SHARED, progress=False)
     casie = corpus.scorer(SHARED)
     gold = casie.load_gold_jsonl(str(SHARED / "data" / "casie" / "gold_dev.jsonl"))
     picked, right = Counter[str](), Counter[str]()

@@ -98,12 +98,12 @@ def predict(articles: Iterable[corpus.GoldArticle], models: ModelSet) -> dict[st
     return {a.id: summarize_article(a.article, models=models) for a in articles}
 
 
-def cross_validate(
+def cv_predictions(
     shared: Path, k: int = corpus.FOLDS, *, progress: bool = True, untitled: bool = False
-) -> dict[str, Any]:
-    """k-fold cross-validated predictions of every dev article, scored together. ``untitled``:
-    the held-out articles are summarized without their headlines (as text pasted into Slack often
-    comes), to see how much the scorers lean on them."""
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """Every dev article's scorer record, each summarized by models trained on the other folds,
+    and how many were recognised as incidents. ``untitled``: the held-out articles are summarized
+    without their headlines (as text pasted into Slack often comes)."""
     articles = corpus.load(shared)
     by_id = {a.id: a for a in articles}
     examples = examples_by_article(articles, shared)
@@ -120,8 +120,17 @@ def cross_validate(
             recognised += summary.is_incident
         if progress:
             print(f"fold {n}/{k}: {len(fold)} articles", file=sys.stderr)
+    return preds, recognised
+
+
+def cross_validate(
+    shared: Path, k: int = corpus.FOLDS, *, progress: bool = True, untitled: bool = False
+) -> dict[str, Any]:
+    """k-fold cross-validated predictions of every dev article (``cv_predictions``), scored
+    together; ``untitled`` shows how much the scorers lean on headlines."""
+    preds, recognised = cv_predictions(shared, k, progress=progress, untitled=untitled)
     scored = score(shared, preds)
-    scored["figures"]["incident_recall_casie"] = round(recognised / len(articles), 4)
+    scored["figures"]["incident_recall_casie"] = round(recognised / len(preds), 4)
     return scored
 
 

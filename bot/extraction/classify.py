@@ -718,14 +718,22 @@ def _count_events(
             events[t] = events.get(t, 0.0) + f
 
 
-def _rank(scores: dict[IncidentType, float], events: dict[IncidentType, float]) -> list[IncidentType]:
+def _mass(scores: dict[IncidentType, float]) -> dict[IncidentType, float]:
     # Patch cues are fewer and plainer than vulnerability cues ("fixed" vs. a whole vocabulary of
     # flaws), so a patch story wins with a smaller raw score.
-    mass = {t: v * (_PATCH_BOOST if t is T.PATCH else 1.0) for t, v in scores.items()}
-    # Each counted event mention adds _EVENT_WEIGHT to the cue mass: CASIE's primary type is the
-    # one with the most event mentions, which cue mass alone (dominated by topic nouns such as
-    # "vulnerability") tracks poorly.
-    key = {t: v + _EVENT_WEIGHT * events.get(t, 0.0) for t, v in mass.items()}
+    return {t: v * (_PATCH_BOOST if t is T.PATCH else 1.0) for t, v in scores.items()}
+
+
+def ranking_key(scores: dict[IncidentType, float], events: dict[IncidentType, float]) -> dict[IncidentType, float]:
+    """What the main types are ranked by: cue mass plus _EVENT_WEIGHT per counted event mention.
+    CASIE's primary type is the one with the most event mentions, which cue mass alone (dominated
+    by topic nouns such as "vulnerability") tracks poorly."""
+    return {t: v + _EVENT_WEIGHT * events.get(t, 0.0) for t, v in _mass(scores).items()}
+
+
+def _rank(scores: dict[IncidentType, float], events: dict[IncidentType, float]) -> list[IncidentType]:
+    mass = _mass(scores)
+    key = ranking_key(scores, events)
     ranked = sorted(key, key=lambda t: (-key[t], _ORDER[t]))
     # A main type ahead on topic nouns alone ("ransomware" named ten times, no event reported)
     # yields to the best-ranked type with an event mention: CASIE's primary type is the one with

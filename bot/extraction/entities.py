@@ -596,14 +596,13 @@ _HARMED_LEFT = re.compile(
     r" (?:hit|hits|breached|breach|attacked|attack|compromised|targeted|target|trick|tricked|defrauded|extorted)"
     r" (?:the )?$"
 )
-_LEAD = 3
 
 
 def _stated_victim(ctx: Context) -> list[Mention]:
     f = finder(ctx)
     attackers = {name_key(m.text) for m in extract_attackers(ctx)}
     for c in f.all:
-        if c.sent.source != "title" and c.sent.index >= _LEAD:
+        if c.sent.source != "title" and c.sent.index >= _LEAD_SENTENCES:
             continue
         if is_place_key(c.key) or any(_same_entity(c.key, k) for k in attackers):
             continue
